@@ -1,0 +1,111 @@
+/**
+ * Validation of every IsothermApi call that arrives from outside the process (a browser over the
+ * WebSocket; the Electron host can reuse it for IPC). Unknown methods, wrong types, out-of-range numbers
+ * and unknown enum values are refused with an InputError naming the argument.
+ */
+import type { ColourBy, EmbedParams } from '../src-core/api.js';
+import { InputError } from '../src-core/errors.js';
+import { PRESETS } from '../src-core/pipeline/params.js';
+
+export type ApiCall =
+  | { readonly method: 'listFiles'; readonly dir: string | undefined }
+  | { readonly method: 'open'; readonly path: string }
+  | { readonly method: 'describe' }
+  | { readonly method: 'run'; readonly params: Partial<EmbedParams> }
+  | { readonly method: 'cancel' }
+  | { readonly method: 'coords' }
+  | { readonly method: 'colour'; readonly by: ColourBy }
+  | { readonly method: 'searchGenes'; readonly query: string; readonly limit: number }
+  | { readonly method: 'cellInfo'; readonly row: number }
+  | { readonly method: 'exportCsv'; readonly path: string; readonly rows: Int32Array | undefined }
+  | { readonly method: 'exportSvg'; readonly path: string; readonly svg: string }
+  | { readonly method: 'exportIds'; readonly path: string; readonly rows: Int32Array };
+
+const MAX_PATH = 4096;
+const MAX_SVG_BYTES = 64 * 1024 * 1024;
+
+function str(name: string, v: unknown, max = MAX_PATH): string {
+  if (typeof v !== 'string') throw new InputError(name, 'expected a string');
+  if (v.length > max) throw new InputError(name, `longer than ${max} characters`);
+  if (v.includes('\0')) throw new InputError(name, 'contains a NUL character');
+  return v;
+}
+
+function path(name: string, v: unknown): string {
+  const s = str(name, v);
+  if (!s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s)) throw new InputError(name, `expected an absolute path, got '${s}'`);
+  return s;
+}
+
+function num(name: string, v: unknown, min: number, max: number, integer = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(name, `expected a number, got ${JSON.stringify(v)}`);
+  if (integer && !Number.isInteger(v)) throw new InputError(name, `expected an integer, got ${v}`);
+  if (v < min || v > max) throw new InputError(name, `must be between ${min} and ${max}, got ${v}`);
+  return v;
+}
+
+function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new InputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return v as T;
+}
+
+function rows(name: string, v: unknown): Int32Array {
+  if (!(v instanceof Int32Array)) throw new InputError(name, 'expected an Int32Array of map rows');
+  return v;
+}
+
+export function validateParams(v: unknown): Partial<EmbedParams> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError('params', 'expected an object');
+  const o = v as Record<string, unknown>;
+  const p: { -readonly [K in keyof EmbedParams]?: EmbedParams[K] } = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (value === undefined) continue;
+    const name = `params.${key}`;
+    switch (key) {
+      case 'preset': p.preset = oneOf(name, value, PRESETS); break;
+      case 'knn': p.knn = num(name, value, 2, 200, true); break;
+      case 'decay': p.decay = num(name, value, 1, 200); break;
+      case 't': p.t = value === 'auto' ? 'auto' : num(name, value, 1e-6, 1e6); break;
+      case 'sigma': p.sigma = num(name, value, 0, 100); break;
+      case 'landmarks': p.landmarks = value === 'auto' || value === 'off' ? value : num(name, value, 10, 20000, true); break;
+      case 'order': p.order = value === 'auto' ? 'auto' : num(name, value, 1, 5000, true); break;
+      case 'heatMethod': p.heatMethod = oneOf(name, value, ['squaring', 'chebyshev'] as const); break;
+      case 'mdsIterations': p.mdsIterations = num(name, value, 0, 10000, true); break;
+      case 'seed': p.seed = num(name, value, 0, 2 ** 31 - 1, true); break;
+      case 'laplacian': p.laplacian = oneOf(name, value, ['combinatorial', 'normalized'] as const); break;
+      case 'dissimilarity': p.dissimilarity = oneOf(name, value, ['heat-geodesic', 'potential'] as const); break;
+      case 'stressWeights': p.stressWeights = oneOf(name, value, ['none', 'heat'] as const); break;
+      default: throw new InputError(name, 'unknown parameter');
+    }
+  }
+  return p;
+}
+
+function colourBy(v: unknown): ColourBy {
+  if (v === null || typeof v !== 'object') throw new InputError('colour', 'expected {obs} or {gene}');
+  const o = v as Record<string, unknown>;
+  if ('obs' in o && !('gene' in o)) return { obs: str('colour.obs', o.obs, 1000) };
+  if ('gene' in o && !('obs' in o)) return { gene: str('colour.gene', o.gene, 1000) };
+  throw new InputError('colour', 'expected exactly one of obs or gene');
+}
+
+export function validateCall(method: unknown, args: unknown): ApiCall {
+  if (!Array.isArray(args)) throw new InputError('call', 'arguments must be an array');
+  if (args.length > 3) throw new InputError('call', 'too many arguments');
+  const a = args as unknown[];
+  switch (method) {
+    case 'listFiles': return { method, dir: a[0] === undefined || a[0] === null || a[0] === '' ? undefined : path('dir', a[0]) };
+    case 'open': return { method, path: path('path', a[0]) };
+    case 'describe':
+    case 'cancel':
+    case 'coords': return { method };
+    case 'run': return { method, params: validateParams(a[0] ?? {}) };
+    case 'colour': return { method, by: colourBy(a[0]) };
+    case 'searchGenes': return { method, query: str('query', a[0], 200), limit: a[1] === undefined || a[1] === null ? 50 : num('limit', a[1], 1, 500, true) };
+    case 'cellInfo': return { method, row: num('row', a[0], 0, 2 ** 31 - 1, true) };
+    case 'exportCsv': return { method, path: path('path', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
+    case 'exportSvg': return { method, path: path('path', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
+    case 'exportIds': return { method, path: path('path', a[0]), rows: rows('rows', a[1]) };
+    default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
+  }
+}

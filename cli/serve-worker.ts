@@ -1,0 +1,64 @@
+/**
+ * The compute worker of `isotherm serve`: owns a LocalIsothermApi and executes validated calls posted by
+ * the server thread. Cancellation comes through a SharedArrayBuffer (the worker's event loop is busy
+ * during a run, so a posted "cancel" message would arrive too late): run number s is cancelled once
+ * the shared counter reaches s.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { LocalIsothermApi } from '../src-core/api-local.js';
+import { errorInfo } from '../src-core/api.js';
+import type { ApiCall } from './serve-validate.js';
+
+export interface WorkerInit {
+  readonly cancelFlag: SharedArrayBuffer;
+  readonly startDir: string;
+}
+
+export type ToWorker = { readonly id: number; readonly call: ApiCall; readonly runSeq: number };
+
+const init = workerData as WorkerInit;
+const flag = new Int32Array(init.cancelFlag);
+const api = new LocalIsothermApi({ startDir: init.startDir });
+const port = parentPort!;
+
+function transferables(v: unknown): ArrayBuffer[] {
+  if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer) return [v.buffer];
+  if (v && typeof v === 'object') {
+    const out: ArrayBuffer[] = [];
+    for (const x of Object.values(v)) if (ArrayBuffer.isView(x) && x.buffer instanceof ArrayBuffer && x.byteOffset === 0 && x.byteLength === x.buffer.byteLength) out.push(x.buffer);
+    return out;
+  }
+  return [];
+}
+
+async function execute(msg: ToWorker): Promise<unknown> {
+  const c = msg.call;
+  switch (c.method) {
+    case 'listFiles': return api.listFiles(c.dir);
+    case 'open': return api.open(c.path);
+    case 'describe': return api.describe();
+    case 'run': {
+      const seq = msg.runSeq;
+      const token = { get cancelled(): boolean { return Atomics.load(flag, 0) >= seq; } };
+      return api.run(c.params, (event) => port.postMessage({ type: 'progress', id: msg.id, event }), token);
+    }
+    case 'cancel': return api.cancel();
+    case 'coords': return api.coords();
+    case 'colour': return api.colour(c.by);
+    case 'searchGenes': return api.searchGenes(c.query, c.limit);
+    case 'cellInfo': return api.cellInfo(c.row);
+    case 'exportCsv': return api.exportCsv(c.path, c.rows);
+    case 'exportSvg': return api.exportSvg(c.path, c.svg);
+    case 'exportIds': return api.exportIds(c.path, c.rows);
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  execute(msg).then(
+    (value) => {
+      const v = value === undefined ? null : value;
+      port.postMessage({ type: 'result', id: msg.id, ok: true, value: v }, transferables(v));
+    },
+    (e: unknown) => port.postMessage({ type: 'result', id: msg.id, ok: false, error: errorInfo(e) }),
+  );
+});

@@ -1,0 +1,188 @@
+/**
+ * `isotherm serve [INPUT] [--port P]`: the app in a browser. HTTP + WebSocket on 127.0.0.1 only, behind a
+ * random per-session token in the URL path (http://127.0.0.1:P/<token>/); requests without it, or from
+ * another Origin/Host, get 403. Serves the built renderer (dist/renderer) and the IsothermApi protocol
+ * (cli/serve-wire.ts) on /<token>/ws. Compute runs in a worker thread (cli/serve-worker.ts).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { InputError } from '../src-core/errors.js';
+import { errorInfo } from '../src-core/api.js';
+import { admit, newToken } from './serve-guard.js';
+import { ComputeWorker } from './serve-host.js';
+import { validateCall } from './serve-validate.js';
+import { decodeMessage, encodeMessage, type ServerMessage } from './serve-wire.js';
+
+export interface ServeOptions {
+  readonly input?: string;
+  readonly port: number;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  close(): Promise<void>;
+}
+
+const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.map': 'application/json',
+};
+
+export function parseServeArgs(argv: readonly string[]): ServeOptions {
+  let port = 0;
+  let input: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--port' || a.startsWith('--port=')) {
+      const raw = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (raw === undefined) throw new InputError('--port', 'needs a value');
+      const p = Number(raw);
+      if (raw.trim() === '' || !Number.isInteger(p) || p < 0 || p > 65535) throw new InputError('--port', `expected an integer 0..65535 (0 = any free port), got '${raw}'`);
+      port = p;
+    } else if (a.startsWith('-') && a.length > 1) throw new InputError(a, 'unknown option (usage: isotherm serve [INPUT] [--port P])');
+    else if (input === undefined) input = a;
+    else throw new InputError('serve', `expected at most one INPUT, got '${input}' and '${a}'`);
+  }
+  if (input !== undefined) {
+    input = resolve(input);
+    if (!existsSync(input)) throw new InputError(input, 'no such file or directory');
+  }
+  return input === undefined ? { port } : { port, input };
+}
+
+function securityHeaders(res: ServerResponse, port: number): void {
+  res.setHeader(
+    'Content-Security-Policy',
+    `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  );
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('X-Frame-Options', 'DENY');
+}
+
+async function serveStatic(res: ServerResponse, rest: string): Promise<void> {
+  const name = rest === '' || rest === '/' ? 'index.html' : rest.slice(1);
+  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$/.test(name)) {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  const body = await readFile(resolve(RENDERER_DIR, name)).catch(() => null);
+  if (body === null) {
+    const hint = name === 'index.html' ? 'the renderer is not built: run `npm run build`' : 'not found';
+    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(hint);
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(body);
+}
+
+export async function startServer(options: ServeOptions, log: (line: string) => void = () => undefined): Promise<RunningServer> {
+  const token = newToken();
+  const worker = new ComputeWorker(options.input ? resolve(options.input, '..') : process.cwd());
+  const http = createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 80 * 1024 * 1024 });
+  let port = 0;
+
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    securityHeaders(res, port);
+    const a = admit(req, token, port);
+    if (!a.ok) {
+      log(`refused ${req.method} ${req.url?.slice(0, 8)}…: ${a.reason}`);
+      res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' }).end('forbidden');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    if (a.rest === '') {
+      res.writeHead(302, { Location: `/${token}/` }).end();
+      return;
+    }
+    serveStatic(res, a.rest).catch(() => res.writeHead(500).end());
+  });
+
+  http.on('upgrade', (req, socket, head) => {
+    const a = admit(req, token, port);
+    if (!a.ok || a.rest !== '/ws' || req.headers.origin === undefined) {
+      log(`refused WebSocket: ${a.ok ? 'bad path or no Origin' : a.reason}`);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
+  });
+
+  const attach = (ws: WebSocket): void => {
+    const send = (m: ServerMessage): void => {
+      if (ws.readyState === ws.OPEN) ws.send(encodeMessage(m));
+    };
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) return send({ type: 'result', id: -1, ok: false, error: { name: 'InputError', message: 'protocol: expected binary frames' } });
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      let id = -1;
+      try {
+        const msg = decodeMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as { type?: unknown; id?: unknown; method?: unknown; args?: unknown };
+        if (msg.type !== 'call' || typeof msg.id !== 'number' || !Number.isInteger(msg.id)) throw new InputError('protocol', 'expected {type: "call", id, method, args}');
+        id = msg.id;
+        const call = validateCall(msg.method, msg.args);
+        const callId = id;
+        worker.call(call, (event) => send({ type: 'progress', id: callId, event })).then(
+          (value) => send({ type: 'result', id: callId, ok: true, value }),
+          (e: unknown) => send({ type: 'result', id: callId, ok: false, error: errorInfo(e) }),
+        );
+      } catch (e) {
+        send({ type: 'result', id, ok: false, error: errorInfo(e) });
+      }
+    });
+  };
+
+  await new Promise<void>((ok, fail) => {
+    http.once('error', fail);
+    http.listen(options.port, '127.0.0.1', () => ok());
+  });
+  port = (http.address() as AddressInfo).port;
+  if (options.input) {
+    const input = options.input;
+    worker.call({ method: 'open', path: input }).catch((e: unknown) => log(`could not open ${input}: ${e instanceof Error ? e.message : String(e)}`));
+  }
+  return {
+    url: `http://127.0.0.1:${port}/${token}/`,
+    port,
+    token,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      await new Promise<void>((ok) => http.close(() => ok()));
+      await worker.terminate();
+    },
+  };
+}
+
+/** The `serve` command: starts the server and runs until interrupted. */
+export async function runServe(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<void> {
+  const options = parseServeArgs(argv);
+  if (!existsSync(resolve(RENDERER_DIR, 'index.html'))) err('isotherm: warning: the renderer is not built (run `npm run build`); the API still works');
+  const server = await startServer(options, (line) => err(`isotherm serve: ${line}`));
+  out(`Isotherm is running at ${server.url}`);
+  out('Open that address in a browser on this machine (the token in it is the key; keep it private). Ctrl+C stops.');
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      server.close().then(done, done);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

@@ -1,0 +1,367 @@
+/**
+ * IsothermApi implemented in-process over src-core (Node): the compute worker of `isotherm serve` and of
+ * the Electron host run this. One EmbeddingPipeline per opened data set, so a slider change reuses the
+ * cached upstream stages; a failed or cancelled run keeps the previous map.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import type {
+  CellInfo,
+  ColourBy,
+  ColourData,
+  DatasetDescription,
+  ExportKind,
+  ExportReport,
+  FileEntry,
+  FileListing,
+  IsothermApi,
+  RunSummary,
+} from './api.js';
+import { InputError } from './errors.js';
+import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type JsonValue, type SidecarInput } from './export/index.js';
+import type { Dataset, Matrix } from './io/dataset.js';
+import { openDataset } from './io/open.js';
+import type { EmbedParams } from './pipeline/params.js';
+import { EmbeddingPipeline, type EmbedResult } from './pipeline/pipeline.js';
+import { CancelSource, type CancelToken, type ProgressEvent } from './pipeline/progress.js';
+import { preprocess, type PreprocessOutput } from './preprocess/index.js';
+
+export interface LocalApiOptions {
+  /** Folder listFiles() shows first (default: the working directory). */
+  readonly startDir?: string;
+}
+
+interface OpenState {
+  readonly dataset: Dataset;
+  readonly prep: PreprocessOutput;
+  readonly pipeline: EmbeddingPipeline;
+  readonly description: DatasetDescription;
+  readonly inputPath: string;
+  readOnlyMs: { read: number; preprocess: number };
+  last: { result: EmbedResult; summary: RunSummary } | null;
+  runs: number;
+}
+
+const EXTENSIONS: Record<ExportKind, readonly string[]> = { csv: ['.csv'], svg: ['.svg'], ids: ['.txt', '.csv', '.tsv'] };
+const DATA_EXTENSIONS = ['.csv', '.tsv', '.gz', '.h5ad', '.h5', '.mtx', '.arrow', '.feather', '.arrows', '.parquet'];
+
+export class LocalIsothermApi implements IsothermApi {
+  readonly #startDir: string;
+  #state: OpenState | null = null;
+  #current: CancelSource | null = null;
+  #inflight: Promise<unknown> = Promise.resolve();
+
+  constructor(options: LocalApiOptions = {}) {
+    this.#startDir = resolve(options.startDir ?? process.cwd());
+  }
+
+  async listFiles(dir?: string): Promise<FileListing> {
+    const target = dir === undefined || dir === '' ? this.#startDir : absolutePath('dir', dir);
+    let names: string[];
+    try {
+      names = await readdir(target);
+    } catch (e) {
+      throw new InputError(target, `cannot list this folder (${e instanceof Error ? e.message : String(e)})`);
+    }
+    const entries: FileEntry[] = [];
+    for (const name of names) {
+      if (name.startsWith('.')) continue;
+      const path = join(target, name);
+      const s = await stat(path).catch(() => null);
+      if (!s) continue;
+      if (s.isDirectory()) entries.push({ name, path, kind: 'directory', bytes: 0 });
+      else if (s.isFile()) entries.push({ name, path, kind: 'file', bytes: s.size });
+    }
+    const rank = (e: FileEntry): number => (e.kind === 'directory' ? 1 : DATA_EXTENSIONS.includes(extname(e.name).toLowerCase()) ? 0 : 2);
+    entries.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+    const parent = dirname(target);
+    return { dir: target, parent: parent === target ? null : parent, entries };
+  }
+
+  async open(path: string): Promise<DatasetDescription> {
+    const input = absolutePath('path', path);
+    this.#current?.cancel();
+    await this.#inflight.catch(() => undefined);
+    const t0 = performance.now();
+    const dataset = await openDataset(input);
+    const t1 = performance.now();
+    const prep = preprocess(dataset);
+    const t2 = performance.now();
+    const X = prep.matrix;
+    if (X.nRows < 3) throw new InputError(input, `${X.nRows} cell(s) after preprocessing: a map needs more cells`);
+    const description: DatasetDescription = {
+      path: input,
+      format: dataset.source.format,
+      nCells: dataset.nCells,
+      nFeatures: dataset.nFeatures,
+      nMapped: X.nRows,
+      nDims: X.nCols,
+      obs: dataset.obs.map((c) => (c.kind === 'categorical' ? { name: c.name, kind: c.kind, categories: [...c.categories] } : { name: c.name, kind: c.kind })),
+      featureNames: [...dataset.featureNames],
+      obsmKeys: Object.keys(dataset.obsm),
+      notes: [...dataset.source.notes],
+    };
+    this.#state = {
+      dataset,
+      prep,
+      pipeline: new EmbeddingPipeline(X.data, X.nRows, X.nCols),
+      description,
+      inputPath: input,
+      readOnlyMs: { read: t1 - t0, preprocess: t2 - t1 },
+      last: null,
+      runs: 0,
+    };
+    return description;
+  }
+
+  async describe(): Promise<DatasetDescription | null> {
+    return this.#state?.description ?? null;
+  }
+
+  /** `external` lets a host cancel from another thread (e.g. a SharedArrayBuffer flag). */
+  async run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void, external?: CancelToken): Promise<RunSummary> {
+    const state = this.#need();
+    this.#current?.cancel();
+    await this.#inflight.catch(() => undefined);
+    const source = new CancelSource();
+    this.#current = source;
+    const token: CancelToken = { get cancelled() { return source.cancelled || (external?.cancelled ?? false); } };
+    const k = params.knn ?? 10;
+    if (state.description.nMapped <= k) {
+      throw new InputError(state.inputPath, `${state.description.nMapped} cells are too few for knn = ${k}: lower knn`);
+    }
+    const runPromise = state.pipeline.run(params, { cancel: token, ...(onProgress ? { onProgress } : {}) });
+    this.#inflight = runPromise;
+    try {
+      const result = await runPromise;
+      if (this.#state !== state) throw new Error('the data set was closed during the run');
+      state.runs += 1;
+      const summary = summarise(result, state.runs);
+      state.last = { result, summary };
+      return summary;
+    } finally {
+      if (this.#current === source) this.#current = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    this.#current?.cancel();
+  }
+
+  async coords(): Promise<Float32Array> {
+    return this.#needMap().result.coords.slice();
+  }
+
+  async colour(by: ColourBy): Promise<ColourData> {
+    const state = this.#need();
+    const rows = state.prep.keptCells;
+    if ('obs' in by) {
+      const col = state.dataset.obs.find((c) => c.name === by.obs);
+      if (!col) throw new InputError('colour', `no metadata column named '${by.obs}'`);
+      if (col.kind === 'categorical') {
+        const codes = new Int32Array(rows.length);
+        for (let r = 0; r < rows.length; r++) codes[r] = col.codes[rows[r]!]!;
+        return { kind: 'categorical', name: col.name, codes, categories: [...col.categories] };
+      }
+      const values = new Float32Array(rows.length);
+      for (let r = 0; r < rows.length; r++) values[r] = col.values[rows[r]!]!;
+      return numeric(col.name, values);
+    }
+    const j = state.dataset.featureNames.indexOf(by.gene);
+    if (j < 0) throw new InputError('colour', `no gene or feature named '${by.gene}'`);
+    return numeric(by.gene, column(state.dataset.X, j, rows));
+  }
+
+  async searchGenes(query: string, limit = 50): Promise<readonly string[]> {
+    const state = this.#need();
+    const q = query.trim().toLowerCase();
+    const max = Math.max(1, Math.min(500, Math.floor(limit)));
+    const starts: string[] = [];
+    const contains: string[] = [];
+    for (const name of state.dataset.featureNames) {
+      const l = name.toLowerCase();
+      if (l.startsWith(q)) starts.push(name);
+      else if (l.includes(q)) contains.push(name);
+      if (starts.length >= max) break;
+    }
+    return [...starts, ...contains].slice(0, max);
+  }
+
+  async cellInfo(row: number): Promise<CellInfo> {
+    const state = this.#need();
+    const rows = state.prep.keptCells;
+    if (!Number.isInteger(row) || row < 0 || row >= rows.length) throw new InputError('row', `expected 0..${rows.length - 1}, got ${row}`);
+    const i = rows[row]!;
+    const fields = state.dataset.obs.map((c) => ({
+      name: c.name,
+      value: c.kind === 'numeric' ? (Number.isNaN(c.values[i]!) ? '' : String(c.values[i])) : c.codes[i]! >= 0 ? c.categories[c.codes[i]!]! : '',
+    }));
+    return { row, id: state.dataset.cellIds[i]!, fields };
+  }
+
+  async exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> {
+    const state = this.#need();
+    const { result, summary } = this.#needMap();
+    const out = exportPath('csv', path, state.inputPath);
+    const n = summary.nPoints;
+    const pick = rows ? checkRows(rows, n) : null;
+    const coordinates = pick ? new Float32Array(pick.length * 2) : result.coords;
+    const rowIndex = pick ? new Int32Array(pick.length) : state.prep.keptCells;
+    if (pick) {
+      for (let r = 0; r < pick.length; r++) {
+        coordinates[2 * r] = result.coords[2 * pick[r]!]!;
+        coordinates[2 * r + 1] = result.coords[2 * pick[r]! + 1]!;
+        rowIndex[r] = state.prep.keptCells[pick[r]!]!;
+      }
+    }
+    const report = await writeEmbeddingCsv(out, { cellIds: state.dataset.cellIds, coordinates, obs: state.dataset.obs, rowIndex }, { protectedPaths: [state.inputPath] });
+    const sidecar = sidecarPathFor(out);
+    await writeSidecar(sidecar, sidecarInputForRun(state, result, [out]));
+    return { path: report.path, bytes: report.bytes, extra: [sidecar], rows: report.rows };
+  }
+
+  async exportSvg(path: string, svg: string): Promise<ExportReport> {
+    const state = this.#need();
+    const out = exportPath('svg', path, state.inputPath);
+    if (typeof svg !== 'string' || !svg.trimStart().startsWith('<svg')) throw new InputError(out, 'the content is not an SVG document');
+    const report = await writeFileAtomic(out, svg, { protectedPaths: [state.inputPath] });
+    return { path: report.path, bytes: report.bytes, extra: [], rows: 0 };
+  }
+
+  async exportIds(path: string, rows: Int32Array): Promise<ExportReport> {
+    const state = this.#need();
+    const out = exportPath('ids', path, state.inputPath);
+    const pick = checkRows(rows, state.description.nMapped);
+    const lines: string[] = ['cell_id'];
+    for (const r of pick) lines.push(csvField(state.dataset.cellIds[state.prep.keptCells[r]!]!));
+    const report = await writeFileAtomic(out, lines.join('\n') + '\n', { protectedPaths: [state.inputPath] });
+    return { path: report.path, bytes: report.bytes, extra: [], rows: pick.length };
+  }
+
+  #need(): OpenState {
+    if (!this.#state) throw new InputError('data set', 'no data set is open: open a file first');
+    return this.#state;
+  }
+
+  #needMap(): { result: EmbedResult; summary: RunSummary } {
+    const state = this.#need();
+    if (!state.last) throw new InputError(basename(state.inputPath), 'no map yet: run the embedding first');
+    return state.last;
+  }
+}
+
+function summarise(result: EmbedResult, runId: number): RunSummary {
+  const curve = result.heat.entropyCurve.map((p) => ({ t: p.t, entropy: p.entropy }));
+  let kneeIndex = -1;
+  for (let i = 0; i < curve.length; i++) if (Math.abs(curve[i]!.t - result.heat.t) <= 1e-9 * Math.max(1, result.heat.t)) kneeIndex = i;
+  return {
+    runId,
+    params: result.params,
+    t: result.heat.t,
+    tAuto: result.heat.tAuto,
+    entropyCurve: curve,
+    kneeIndex,
+    stagesRun: [...result.stagesRun],
+    timingsMs: { ...result.timingsMs },
+    landmarks: result.landmarks,
+    stress: result.stress,
+    backend: result.backend.name,
+    nPoints: result.coords.length / 2,
+  };
+}
+
+function numeric(name: string, values: Float32Array): ColourData {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (min > max) min = max = 0;
+  return { kind: 'numeric', name, values, min, max };
+}
+
+/** Column j of X for the given rows, as float32. */
+function column(X: Matrix, j: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    if (X.kind === 'dense') out[r] = X.data[i * X.nCols + j]!;
+    else {
+      for (let p = X.indptr[i]!; p < X.indptr[i + 1]!; p++) {
+        if (X.indices[p] === j) {
+          out[r] = X.data[p]!;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function absolutePath(what: string, path: string): string {
+  if (typeof path !== 'string' || path.trim() === '') throw new InputError(what, 'expected a file path');
+  if (path.includes('\0')) throw new InputError(what, 'the path contains a NUL character');
+  if (!isAbsolute(path)) throw new InputError(path, 'expected an absolute path');
+  return resolve(path);
+}
+
+function exportPath(kind: ExportKind, path: string, input: string): string {
+  const out = absolutePath(`export ${kind}`, path);
+  const ext = extname(out).toLowerCase();
+  if (!EXTENSIONS[kind].includes(ext)) throw new InputError(out, `a ${kind} export must end in ${EXTENSIONS[kind].join(' or ')}`);
+  if (out === input) throw new InputError(out, 'the export would overwrite the input file');
+  return out;
+}
+
+function checkRows(rows: Int32Array, n: number): Int32Array {
+  if (!(rows instanceof Int32Array)) throw new InputError('rows', 'expected an Int32Array of map rows');
+  for (const r of rows) if (r < 0 || r >= n) throw new InputError('rows', `row ${r} is outside 0..${n - 1}`);
+  return rows;
+}
+
+/** The sidecar of a map exported from the app (same schema as `isotherm embed`'s). */
+export function sidecarInputForRun(
+  state: { dataset: Dataset; prep: PreprocessOutput; inputPath: string; readOnlyMs: { read: number; preprocess: number } },
+  result: EmbedResult,
+  outputs: readonly string[],
+): SidecarInput {
+  const p = result.params;
+  const parameters: Record<string, JsonValue> = {
+    preset: p.preset,
+    knn: p.knn,
+    decay: p.decay,
+    laplacian: p.laplacian,
+    landmarks: result.landmarks,
+    t: result.heat.t,
+    sigma: p.sigma,
+    dissimilarity: p.dissimilarity,
+    heatMethod: p.heatMethod,
+    order: result.heat.chebyshevOrder ?? (p.order === 'auto' ? 'auto' : p.order),
+    stressWeights: p.stressWeights,
+    mdsIterations: p.mdsIterations,
+    seed: p.seed,
+    pca: 'auto',
+    obs: [],
+  };
+  return {
+    inputPath: state.inputPath,
+    dataset: { format: state.dataset.source.format, nCells: state.dataset.nCells, nFeatures: state.dataset.nFeatures, notes: state.dataset.source.notes },
+    outputs,
+    parameters,
+    chosen: {
+      t: result.heat.t,
+      tAuto: result.heat.tAuto,
+      entropyCurve: result.heat.entropyCurve.map((q) => ({ t: q.t, entropy: q.entropy })),
+      heatErrorBound: result.heat.errorBound,
+      squarings: result.heat.squarings ?? null,
+      saturatedPairs: result.saturatedPairs,
+      stress: result.stress,
+    },
+    backend: result.backend.name,
+    timingsMs: { read: state.readOnlyMs.read, preprocess: state.readOnlyMs.preprocess, ...result.timingsMs } as Record<string, number>,
+    preprocessing: state.prep.steps,
+    notes: ['exported from the Isotherm app'],
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Neighbourhood-level quality of a 2-D map: k-NN classification accuracy of a label (k-fold) and
+ * trustworthiness (Venna & Kaski): how many of a point's map neighbours are true neighbours.
+ */
+import { knnExact } from '../graph/kdtree.js';
+
+/** Accuracy of a k-NN majority vote predicting `labels` from the embedding, with `folds`-fold CV. */
+export function knnAccuracy(emb: Float32Array, dim: number, labels: Int32Array, k = 10, folds = 5): number {
+  const n = labels.length;
+  // Neighbours among all points; for a held-out fold, keep only neighbours outside the fold.
+  const kk = Math.min(n - 1, Math.ceil((k * folds) / (folds - 1)) + 10);
+  const nn = knnExact(emb, n, dim, kk);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const fold = i % folds;
+    const votes = new Map<number, number>();
+    let used = 0;
+    for (let p = 0; p < kk && used < k; p++) {
+      const j = nn.indices[i * kk + p]!;
+      if (j % folds === fold) continue;
+      votes.set(labels[j]!, (votes.get(labels[j]!) ?? 0) + 1);
+      used++;
+    }
+    let best = -1;
+    let bestCount = -1;
+    for (const [lab, c] of votes) if (c > bestCount || (c === bestCount && lab < best)) [best, bestCount] = [lab, c];
+    if (best === labels[i]) correct++;
+  }
+  return correct / n;
+}
+
+/** Trustworthiness T(k) ∈ [0, 1] of an embedding of `high` (n × dimHigh) as `low` (n × dimLow). */
+export function trustworthiness(high: Float32Array, dimHigh: number, low: Float32Array, dimLow: number, k = 10): number {
+  const n = high.length / dimHigh;
+  const lowNn = knnExact(low, n, dimLow, k);
+  let penalty = 0;
+  const dist = new Float64Array(n);
+  const order = new Int32Array(n);
+  const rankOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let a = 0; a < dimHigh; a++) {
+        const d = high[i * dimHigh + a]! - high[j * dimHigh + a]!;
+        s += d * d;
+      }
+      dist[j] = j === i ? -1 : s;
+      order[j] = j;
+    }
+    order.sort((a, b) => dist[a]! - dist[b]!);
+    for (let r = 0; r < n; r++) rankOf[order[r]!] = r; // rank 0 is i itself
+    for (let p = 0; p < k; p++) {
+      const r = rankOf[lowNn.indices[i * k + p]!]!;
+      if (r > k) penalty += r - k;
+    }
+  }
+  return 1 - (2 / (n * k * (2 * n - 3 * k - 1))) * penalty;
+}

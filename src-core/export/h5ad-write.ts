@@ -1,0 +1,155 @@
+/**
+ * Write the map back into AnnData: a COPY of the input .h5ad with the coordinates added as
+ * obsm/X_isotherm (n × 2 float32), which scanpy/anndata then read as adata.obsm['X_isotherm'].
+ *
+ * The input is never opened for writing: it is copied byte for byte to a temporary file beside the
+ * destination, the copy is edited with h5wasm, closed, and renamed onto the destination.
+ *
+ * Layouts:
+ * - current AnnData (≥ 0.7): obsm is a group; the new dataset gets encoding-type='array',
+ *   encoding-version='0.2.0' (and obsm is created as a 'dict' group if the file has none).
+ * - legacy AnnData (< 0.7, e.g. scanpy's pbmc68k_reduced): obsm is ONE compound dataset whose fields are
+ *   the embeddings. Adding a field means rewriting that dataset under the same name, and h5wasm 0.10 cannot
+ *   delete or rename HDF5 objects, so this is refused with an InputError that says how to convert the file.
+ * - An existing obsm/<key> is overwritten in place when it is n × 2 float32 (re-running Isotherm on its own
+ *   output); any other shape is refused for the same reason (it cannot be deleted).
+ */
+import { copyFile, constants } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Group as H5Group, File as H5File } from 'h5wasm';
+import { InputError } from '../errors.js';
+import { withAtomicFile, type AtomicWriteOptions } from './atomic-write.js';
+
+export interface H5adWriteOptions extends AtomicWriteOptions {
+  /** obsm key. Default 'X_isotherm'. */
+  readonly key?: string;
+  /** File row (cell) of each coordinate row, when only some cells were embedded; the others get NaN. */
+  readonly rowIndex?: Int32Array;
+}
+
+export interface H5adWriteReport {
+  readonly path: string;
+  readonly key: string;
+  readonly nCells: number;
+  /** Cells without coordinates (filled with NaN). */
+  readonly missingCells: number;
+  /** True when an existing obsm/<key> of the right shape was overwritten. */
+  readonly replaced: boolean;
+}
+
+export const DEFAULT_OBSM_KEY = 'X_isotherm';
+
+type H5Lib = (typeof import('h5wasm/node'))['default'];
+
+export async function writeH5adWithEmbedding(
+  inputPath: string,
+  outputPath: string,
+  coordinates: Float32Array | Float64Array,
+  options: H5adWriteOptions = {},
+): Promise<H5adWriteReport> {
+  const key = options.key ?? DEFAULT_OBSM_KEY;
+  if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw new InputError(key, 'obsm key may only contain letters, digits, "_", "." and "-"');
+  if (coordinates.length % 2 !== 0) throw new Error(`coordinates must be n × 2, got ${coordinates.length} values`);
+  const { default: h5wasm } = await import('h5wasm/node');
+  await h5wasm.ready;
+  const protectedPaths = [inputPath, ...(options.protectedPaths ?? [])];
+  return withAtomicFile(
+    outputPath,
+    async (tempPath) => {
+      // COPYFILE_EXCL: the temp name is fresh; never clobber something that appeared there.
+      await copyFile(inputPath, tempPath, constants.COPYFILE_EXCL);
+      let file: H5File;
+      try {
+        file = new h5wasm.File(tempPath, 'a');
+      } catch (e) {
+        throw new InputError(inputPath, `cannot open as HDF5 (${(e as Error).message})`);
+      }
+      try {
+        const nCells = cellCount(h5wasm, file, inputPath);
+        const values = placeRows(coordinates, nCells, options.rowIndex, inputPath);
+        const obsm = obsmGroup(h5wasm, file, inputPath);
+        const replaced = writeArray(h5wasm, obsm, key, values, nCells, inputPath);
+        return { path: resolve(outputPath), key, nCells, missingCells: countMissing(values), replaced };
+      } finally {
+        file.close();
+      }
+    },
+    { protectedPaths },
+  );
+}
+
+/** Number of cells: the length of the obs index (current layout) or of X. */
+function cellCount(lib: H5Lib, file: H5File, inputPath: string): number {
+  const obs = file.get('obs');
+  if (obs instanceof lib.Group) {
+    const indexName = obs.attrs['_index']?.value;
+    const index = typeof indexName === 'string' ? file.get(`obs/${indexName}`) : null;
+    if (index instanceof lib.Dataset && index.shape && index.shape.length >= 1) return index.shape[0]!;
+  }
+  if (obs instanceof lib.Dataset && obs.shape && obs.shape.length === 1) return obs.shape[0]!;
+  const x = file.get('X');
+  if (x instanceof lib.Dataset && x.shape && x.shape.length === 2) return x.shape[0]!;
+  if (x instanceof lib.Group) {
+    const shape = x.attrs['shape']?.value ?? x.attrs['h5sparse_shape']?.value;
+    if (shape && typeof shape === 'object' && 'length' in shape && shape.length === 2) return Number(shape[0]);
+  }
+  throw new InputError(inputPath, 'not an AnnData file: found neither obs nor X to count the cells');
+}
+
+function obsmGroup(lib: H5Lib, file: H5File, inputPath: string): H5Group {
+  const obsm = file.get('obsm');
+  if (obsm === null) {
+    const g = file.create_group('obsm');
+    g.create_attribute('encoding-type', 'dict');
+    g.create_attribute('encoding-version', '0.1.0');
+    return g;
+  }
+  if (obsm instanceof lib.Group) return obsm;
+  throw new InputError(
+    inputPath,
+    'obsm is a legacy AnnData (< 0.7) compound dataset, which cannot be extended in place here (h5wasm cannot delete or rename HDF5 objects); ' +
+      'convert the file to the current layout first (in Python: anndata.read_h5ad(path).write_h5ad(new_path)) or export the map as CSV / Arrow / Parquet',
+  );
+}
+
+/** Create obsm/<key> (or overwrite it when it already has the right shape). Returns whether it replaced one. */
+function writeArray(lib: H5Lib, obsm: H5Group, key: string, values: Float32Array, nCells: number, inputPath: string): boolean {
+  const existing = obsm.get(key);
+  if (existing !== null) {
+    const ds = existing instanceof lib.Dataset ? existing : null;
+    const shape = ds?.shape ?? null;
+    if (ds && shape && shape.length === 2 && shape[0] === nCells && shape[1] === 2 && ds.dtype === '<f') {
+      ds.write_slice([[0, nCells], [0, 2]], values);
+      return true;
+    }
+    throw new InputError(inputPath, `obsm/${key} already exists with another shape or type and cannot be replaced; choose another key`);
+  }
+  const ds = obsm.create_dataset({ name: key, data: values, shape: [nCells, 2], dtype: '<f' });
+  ds.create_attribute('encoding-type', 'array');
+  ds.create_attribute('encoding-version', '0.2.0');
+  return false;
+}
+
+/** n_file × 2 float32 with the embedded rows in place and NaN for cells that were not embedded. */
+function placeRows(coordinates: Float32Array | Float64Array, nCells: number, rowIndex: Int32Array | undefined, inputPath: string): Float32Array {
+  const n = coordinates.length / 2;
+  if (!rowIndex) {
+    if (n !== nCells) throw new InputError(inputPath, `the map has ${n} cells but the file has ${nCells}`);
+    return coordinates instanceof Float32Array ? coordinates : Float32Array.from(coordinates);
+  }
+  if (rowIndex.length !== n) throw new Error(`rowIndex has ${rowIndex.length} entries for ${n} coordinate rows`);
+  const out = new Float32Array(nCells * 2).fill(NaN);
+  for (let r = 0; r < n; r++) {
+    const i = rowIndex[r]!;
+    if (i < 0 || i >= nCells) throw new Error(`rowIndex[${r}] = ${i} is outside the file's ${nCells} cells`);
+    out[2 * i] = coordinates[2 * r]!;
+    out[2 * i + 1] = coordinates[2 * r + 1]!;
+  }
+  return out;
+}
+
+function countMissing(values: Float32Array): number {
+  let missing = 0;
+  for (let i = 0; i < values.length; i += 2) if (Number.isNaN(values[i]!)) missing++;
+  return missing;
+}

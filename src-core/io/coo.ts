@@ -1,0 +1,102 @@
+/**
+ * Coordinate (row, col, value) entries collected in growable typed arrays, then turned into CSR
+ * with a counting sort: O(nnz + nRows), never a dense array. Columns are sorted within each row;
+ * repeated (row, col) pairs are summed (scipy's COO→CSR convention) and counted.
+ */
+import type { CsrMatrix } from './dataset.js';
+
+export class CooBuilder {
+  private rows: Int32Array;
+  private cols: Int32Array;
+  private vals: Float32Array;
+  private n = 0;
+  /** Capacity never grows past `maxEntries` (callers check the count before pushing). */
+  constructor(initialCapacity: number, private readonly maxEntries: number = 2 ** 31 - 1) {
+    const cap = Math.max(16, Math.min(initialCapacity, maxEntries));
+    this.rows = new Int32Array(cap);
+    this.cols = new Int32Array(cap);
+    this.vals = new Float32Array(cap);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  push(row: number, col: number, value: number): void {
+    if (this.n === this.rows.length) this.grow();
+    this.rows[this.n] = row;
+    this.cols[this.n] = col;
+    this.vals[this.n] = value;
+    this.n++;
+  }
+
+  /** Appends a block of entries with one row index per entry. */
+  pushMany(rows: ArrayLike<number>, cols: ArrayLike<number>, vals: ArrayLike<number>, count: number): void {
+    while (this.n + count > this.rows.length) this.grow();
+    for (let k = 0; k < count; k++) {
+      this.rows[this.n + k] = rows[k]!;
+      this.cols[this.n + k] = cols[k]!;
+      this.vals[this.n + k] = vals[k]!;
+    }
+    this.n += count;
+  }
+
+  private grow(): void {
+    const cap = Math.min(this.maxEntries, Math.max(16, this.rows.length * 2));
+    if (cap <= this.rows.length) throw new Error(`COO builder full at ${this.rows.length} entries`);
+    const r = new Int32Array(cap); r.set(this.rows.subarray(0, this.n)); this.rows = r;
+    const c = new Int32Array(cap); c.set(this.cols.subarray(0, this.n)); this.cols = c;
+    const v = new Float32Array(cap); v.set(this.vals.subarray(0, this.n)); this.vals = v;
+  }
+
+  /** Builds the CSR matrix and releases the builder's arrays. */
+  toCsr(nRows: number, nCols: number): { matrix: CsrMatrix; duplicatesSummed: number } {
+    const nnz = this.n;
+    const counts = new Int32Array(nRows + 1);
+    for (let k = 0; k < nnz; k++) counts[this.rows[k]! + 1]!++;
+    for (let i = 0; i < nRows; i++) counts[i + 1]! += counts[i]!;
+    const indptr = counts; // now prefix sums
+    const next = indptr.slice(0, nRows);
+    const indices = new Int32Array(nnz);
+    const data = new Float32Array(nnz);
+    for (let k = 0; k < nnz; k++) {
+      const p = next[this.rows[k]!]!++;
+      indices[p] = this.cols[k]!;
+      data[p] = this.vals[k]!;
+    }
+    this.rows = new Int32Array(0); this.cols = new Int32Array(0); this.vals = new Float32Array(0); this.n = 0;
+    const merged = sortAndMergeRows(nRows, indptr, indices, data);
+    return { matrix: { kind: 'csr', nRows, nCols, indptr: merged.indptr, indices: merged.indices, data: merged.data }, duplicatesSummed: merged.duplicates };
+  }
+}
+
+/** Sorts column indices within each row (stable for sorted rows: no work) and sums repeats. */
+export function sortAndMergeRows(nRows: number, indptr: Int32Array, indices: Int32Array, data: Float32Array): { indptr: Int32Array; indices: Int32Array; data: Float32Array; duplicates: number } {
+  let needsMerge = false;
+  for (let i = 0; i < nRows; i++) {
+    const a = indptr[i]!, b = indptr[i + 1]!;
+    let sorted = true;
+    for (let p = a + 1; p < b; p++) {
+      if (indices[p]! < indices[p - 1]!) { sorted = false; break; }
+      if (indices[p] === indices[p - 1]) needsMerge = true;
+    }
+    if (!sorted) {
+      const order = Array.from({ length: b - a }, (_, t) => a + t).sort((x, y) => indices[x]! - indices[y]! || x - y);
+      const ci = order.map((p) => indices[p]!), cv = order.map((p) => data[p]!);
+      for (let t = 0; t < ci.length; t++) { indices[a + t] = ci[t]!; data[a + t] = cv[t]!; }
+      for (let p = a + 1; p < b; p++) if (indices[p] === indices[p - 1]) { needsMerge = true; break; }
+    }
+  }
+  if (!needsMerge) return { indptr, indices, data, duplicates: 0 };
+  let w = 0, dup = 0;
+  const out = new Int32Array(nRows + 1);
+  for (let i = 0; i < nRows; i++) {
+    const a = indptr[i]!, b = indptr[i + 1]!;
+    for (let p = a; p < b; p++) {
+      if (p > a && indices[p] === indices[w - 1] && w > out[i]!) { data[w - 1]! += data[p]!; dup++; }
+      else { indices[w] = indices[p]!; data[w] = data[p]!; w++; }
+    }
+    out[i + 1] = w;
+  }
+  return { indptr: out, indices: indices.slice(0, w), data: data.slice(0, w), duplicates: dup };
+}

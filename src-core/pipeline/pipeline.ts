@@ -1,0 +1,277 @@
+/**
+ * The staged, cached embedding pipeline:
+ *   knn(k) → graph(decay) → landmarks(m) → heat(laplacian, t, method) → dissimilarity(σ, preset)
+ *   → mds(weights, seed) → extend(all cells)
+ * Each stage's result is cached under the parameters it depends on (its own and everything upstream),
+ * so changing t reruns heat and what follows, never the graph; changing the MDS seed reuses the
+ * distances. Every stage reports progress and honours a cancellation token; a cancelled run leaves
+ * the caches of completed stages intact.
+ */
+import { activeBackend, initBackend, type BackendInfo } from '../compute/backend.js';
+import { classicalMds } from '../embed/classical-mds.js';
+import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } from '../embed/dissimilarity.js';
+import { extendToCells } from '../embed/extend.js';
+import { sgdStress } from '../embed/sgd-mds.js';
+import { smacof } from '../embed/smacof.js';
+import { alphaDecayAffinity } from '../graph/affinity.js';
+import { knnExact, type KnnResult } from '../graph/kdtree.js';
+import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/landmarks.js';
+import { laplacian } from '../graph/laplacian.js';
+import { kneeOfEntropy, SATURATION, type EntropyPoint } from '../heat/auto-time.js';
+import { chebyshevHeatBlock, chebyshevPlan } from '../heat/chebyshev.js';
+import { heatBySquaring, meanRowEntropy, squaringPlan } from '../heat/squaring.js';
+import type { Csr64 } from '../linalg/csr.js';
+import { landmarkCount, resolveParams, type EmbedParams } from './params.js';
+import { throwIfCancelled, type CancelToken, type ProgressEvent, type StageName } from './progress.js';
+
+export interface HeatInfo {
+  readonly method: 'squaring' | 'chebyshev';
+  readonly t: number;
+  readonly tAuto: boolean;
+  readonly entropyCurve: readonly EntropyPoint[];
+  /** Squaring: number of squarings and series terms. Chebyshev: the order. */
+  readonly squarings?: number;
+  readonly seriesTerms?: number;
+  readonly chebyshevOrder?: number;
+  /** Bound on the absolute (Chebyshev) or relative (series) truncation error. */
+  readonly errorBound: number;
+  readonly lambdaMaxBound: number;
+}
+
+export interface EmbedResult {
+  /** Row-major n × 2 coordinates. */
+  readonly coords: Float32Array;
+  readonly params: EmbedParams;
+  readonly landmarks: number;
+  readonly heat: HeatInfo;
+  readonly saturatedPairs: number;
+  readonly totalPairs: number;
+  readonly stress: number | null;
+  readonly timingsMs: Readonly<Partial<Record<StageName, number>>>;
+  /** Stages actually computed in this run (the others came from the cache). */
+  readonly stagesRun: readonly StageName[];
+  readonly backend: BackendInfo;
+}
+
+export interface RunOptions {
+  readonly onProgress?: (e: ProgressEvent) => void;
+  readonly cancel?: CancelToken;
+}
+
+interface HeatOut {
+  readonly kernel: Float32Array | Float64Array;
+  readonly info: HeatInfo;
+  readonly floor: number;
+}
+interface MdsOut {
+  readonly coords: Float64Array;
+  readonly stress: number | null;
+}
+
+/** The operator the heat kernel is built from, with the mass normalisation of coarse landmarks. */
+interface Operator {
+  readonly matrix: Csr64;
+  /** k = S·H̃·S with S = M^{-1/2} (all ones without landmarks or for the normalised Laplacian). */
+  readonly scale: Float64Array;
+  readonly lambdaMaxBound: number;
+}
+
+export class EmbeddingPipeline {
+  readonly n: number;
+  readonly dim: number;
+  readonly #points: Float32Array;
+  readonly #cache = new Map<StageName, { key: string; value: unknown }>();
+
+  constructor(points: Float32Array, n: number, dim: number) {
+    if (points.length !== n * dim) throw new Error(`points: expected ${n * dim} values, got ${points.length}`);
+    this.#points = points;
+    this.n = n;
+    this.dim = dim;
+  }
+
+  /** Drops every cached stage (e.g. after the input data changed). */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  async run(overrides: Partial<EmbedParams> = {}, options: RunOptions = {}): Promise<EmbedResult> {
+    const p = resolveParams(overrides);
+    const backend = activeBackend() ?? (await initBackend(p.backend));
+    const { onProgress, cancel } = options;
+    const timings: Partial<Record<StageName, number>> = {};
+    const ran: StageName[] = [];
+    const n = this.n;
+    if (p.knn < 2 || !Number.isInteger(p.knn)) throw new Error(`knn must be an integer ≥ 2, got ${p.knn}`);
+    if (n <= p.knn) throw new Error(`${n} cells are too few for knn = ${p.knn}: need at least ${p.knn + 1}`);
+
+    const stage = async <T>(name: StageName, key: string, compute: () => Promise<T> | T): Promise<T> => {
+      throwIfCancelled(cancel, name);
+      const hit = this.#cache.get(name);
+      if (hit && hit.key === key) {
+        onProgress?.({ stage: name, fraction: 1, cached: true });
+        return hit.value as T;
+      }
+      onProgress?.({ stage: name, fraction: 0 });
+      const t0 = performance.now();
+      const value = await compute();
+      timings[name] = performance.now() - t0;
+      ran.push(name);
+      this.#cache.set(name, { key, value });
+      onProgress?.({ stage: name, fraction: 1 });
+      return value;
+    };
+
+    const kSearch = Math.min(n - 1, 2 * p.knn);
+    const knnKey = `k=${kSearch}`;
+    const knn = await stage('knn', knnKey, () =>
+      knnExact(this.#points, n, this.dim, kSearch, (f) => {
+        onProgress?.({ stage: 'knn', fraction: f });
+      }),
+    );
+    const graphKey = `${knnKey}|bw=${p.knn}|decay=${p.decay}`;
+    const w = await stage('graph', graphKey, () => alphaDecayAffinity(knn, { k: p.knn, decay: p.decay }));
+    const m = landmarkCount(n, p.landmarks);
+    const lmKey = `${graphKey}|m=${m}`;
+    const lm = await stage('landmarks', lmKey, () => (m >= n ? identityLandmarks(w) : selectLandmarks(this.#points, this.dim, w, knn as KnnResult, m, 0)));
+
+    const heatKey = `${lmKey}|L=${p.laplacian}|t=${p.t}|method=${p.heatMethod}|order=${p.order}`;
+    const heat = await stage('heat', heatKey, () => this.#heat(lm, p, onProgress, cancel));
+
+    const disKey = `${heatKey}|sigma=${p.sigma}|dis=${p.dissimilarity}`;
+    const dis = await stage<DissimilarityResult>('dissimilarity', disKey, () =>
+      p.dissimilarity === 'potential' ? potentialDistances(heat.kernel, lm.m) : heatGeodesicDistances(heat.kernel, lm.m, heat.info.t, p.sigma, heat.floor),
+    );
+
+    const mdsKey = `${disKey}|w=${p.stressWeights}|it=${p.mdsIterations}|seed=${p.seed}`;
+    const mds = await stage<MdsOut>('mds', mdsKey, async () => {
+      const init = await classicalMds(dis.distances, lm.m, 2, p.seed);
+      if (p.mdsIterations <= 0) return { coords: init, stress: null };
+      if (p.stressWeights === 'heat') {
+        const weights = heatWeights(heat.kernel, lm.m);
+        return { coords: sgdStress(dis.distances, weights, lm.m, init, p.mdsIterations, p.seed, () => throwIfCancelled(cancel, 'mds')), stress: null };
+      }
+      const r = smacof(dis.distances, lm.m, init, 2, p.mdsIterations, 1e-5, () => throwIfCancelled(cancel, 'mds'));
+      return { coords: r.coords, stress: r.stress };
+    });
+
+    const coords = await stage('extend', `${mdsKey}|extend`, () => {
+      if (lm.m === n) return Float32Array.from(mds.coords);
+      return extendToCells(w, lm, mds.coords, 2);
+    });
+
+    return {
+      coords,
+      params: p,
+      landmarks: lm.m,
+      heat: heat.info,
+      saturatedPairs: dis.saturatedPairs,
+      totalPairs: dis.totalPairs,
+      stress: mds.stress,
+      timingsMs: timings,
+      stagesRun: ran,
+      backend,
+    };
+  }
+
+  async #heat(lm: Landmarks, p: EmbedParams, onProgress: RunOptions['onProgress'], cancel: CancelToken | undefined): Promise<HeatOut> {
+    const op = heatOperator(lm, p.laplacian);
+    const m = lm.m;
+    const maxEntropy = Math.log(m);
+    const curve: EntropyPoint[] = [];
+    let t: number;
+    let chosen: Float32Array | null = null;
+    let plan = squaringPlan(op.matrix, typeof p.t === 'number' ? p.t : 1 / (4 * op.lambdaMaxBound));
+    const scaled = (k: Float32Array): Float32Array => {
+      const out = new Float32Array(m * m);
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = k[i * m + j]! * op.scale[i]! * op.scale[j]!;
+      return out;
+    };
+    if (p.t === 'auto') {
+      // Scan t = δ·2^s until the entropy saturates; keep the kernels, pick the knee.
+      const kernels: Float32Array[] = [];
+      const maxSquarings = 40;
+      let h: Float32Array | null = null;
+      plan = { ...plan, squarings: 0 };
+      for (let s = 0; s <= maxSquarings; s++) {
+        const step = await heatBySquaring(op.matrix, { ...plan, squarings: s === 0 ? 0 : 1 }, undefined, () => throwIfCancelled(cancel, 'heat'), h ?? undefined);
+        h = step.kernel;
+        const k = scaled(h);
+        const tS = plan.delta * 2 ** s;
+        curve.push({ t: tS, entropy: meanRowEntropy(k, m) });
+        kernels.push(k);
+        onProgress?.({ stage: 'heat', fraction: Math.min(0.95, curve[curve.length - 1]!.entropy / maxEntropy), message: `t = ${tS.toPrecision(3)}` });
+        if (curve[curve.length - 1]!.entropy >= SATURATION * maxEntropy) break;
+      }
+      const knee = kneeOfEntropy(curve, maxEntropy);
+      t = knee.t;
+      chosen = kernels[knee.index]!;
+      plan = { ...plan, squarings: knee.index };
+    } else {
+      t = p.t;
+      if (p.heatMethod === 'squaring') {
+        const last = await heatBySquaring(op.matrix, plan, undefined, () => throwIfCancelled(cancel, 'heat'));
+        chosen = scaled(last.kernel);
+        curve.push({ t, entropy: meanRowEntropy(chosen, m) });
+      }
+    }
+    const base = { t, tAuto: p.t === 'auto', entropyCurve: curve, lambdaMaxBound: op.lambdaMaxBound };
+    if (p.heatMethod === 'chebyshev') {
+      const cheb = chebyshevPlan(t, op.lambdaMaxBound, p.order);
+      const eye = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) eye[i * m + i] = 1;
+      const h = chebyshevHeatBlock(op.matrix, cheb, eye, m);
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) h[i * m + j] = h[i * m + j]! * op.scale[i]! * op.scale[j]!;
+      let maxScale = 0;
+      for (let i = 0; i < m; i++) maxScale = Math.max(maxScale, op.scale[i]!);
+      return {
+        kernel: h,
+        // Entries below the truncation bound are not resolved: floor them there, not at 1e-16.
+        floor: Math.max(cheb.errorBound * maxScale * maxScale, 1e-300),
+        info: { ...base, method: 'chebyshev', chebyshevOrder: cheb.order, errorBound: cheb.errorBound },
+      };
+    }
+    return {
+      kernel: chosen!,
+      floor: 1e-44,
+      info: { ...base, method: 'squaring', squarings: plan.squarings, seriesTerms: plan.seriesTerms, errorBound: plan.seriesTail },
+    };
+  }
+}
+
+/**
+ * Laplacian of the landmark graph. For the combinatorial Laplacian of a coarse graph each landmark
+ * stands for M_a cells, so heat flows by M^{-1} L_c: we use the symmetric form L̃ = M^{-1/2} L_c M^{-1/2}
+ * and map back with k = M^{-1/2} exp(−tL̃) M^{-1/2} (masses relative to their mean).
+ */
+function heatOperator(lm: Landmarks, kind: EmbedParams['laplacian']): Operator {
+  const lap = laplacian(lm.weights, kind);
+  const m = lm.m;
+  const scale = new Float64Array(m).fill(1);
+  if (kind === 'combinatorial') {
+    let mean = 0;
+    for (let a = 0; a < m; a++) mean += lm.mass[a]!;
+    mean /= m;
+    for (let a = 0; a < m; a++) scale[a] = 1 / Math.sqrt(lm.mass[a]! / mean);
+  }
+  const mat = lap.matrix;
+  const values = new Float64Array(mat.values.length);
+  let bound = 0;
+  for (let i = 0; i < m; i++) {
+    let row = 0;
+    for (let q = mat.indptr[i]!; q < mat.indptr[i + 1]!; q++) {
+      values[q] = mat.values[q]! * scale[i]! * scale[mat.indices[q]!]!;
+      row += Math.abs(values[q]!);
+    }
+    bound = Math.max(bound, row);
+  }
+  return { matrix: { ...mat, values }, scale, lambdaMaxBound: kind === 'normalized' ? Math.min(2, bound) : bound };
+}
+
+/** SNE-like stress weights: the heat kernel itself, normalised to max 1, with a small floor. */
+function heatWeights(kernel: Float32Array | Float64Array, m: number): Float64Array {
+  const w = new Float64Array(m * m);
+  let max = 0;
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) max = Math.max(max, kernel[i * m + j]!);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) w[i * m + j] = i === j ? 0 : Math.max(kernel[i * m + j]! / max, 1e-3);
+  return w;
+}

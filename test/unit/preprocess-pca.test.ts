@@ -1,0 +1,205 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { CsrMatrix, DenseMatrix } from '../../src-core/io/dataset.js';
+import { createRng } from '../../src-core/linalg/random.js';
+import { eigenSymmetric } from '../../src-core/linalg/eigen-sym.js';
+import { pca } from '../../src-core/preprocess/pca.js';
+import { orthonormalize } from '../../src-core/preprocess/qr.js';
+
+/** n × p non-negative matrix: a rank-4 signal plus small noise, clipped at 0 so ~1/3 of it is zero. */
+function lowRankPlusNoise(n: number, p: number, seed: number): DenseMatrix {
+  const rng = createRng(seed);
+  const rank = 4;
+  const strengths = [8, 5, 3, 2];
+  const u = Float64Array.from({ length: n * rank }, () => rng.normal());
+  const v = Float64Array.from({ length: p * rank }, () => rng.normal());
+  const data = new Float32Array(n * p);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < p; j++) {
+      let s = 1;
+      for (let r = 0; r < rank; r++) s += (strengths[r]! * u[i * rank + r]! * v[j * rank + r]!) / 3;
+      s += 0.05 * rng.normal();
+      data[i * p + j] = Math.max(0, s);
+    }
+  }
+  return { kind: 'dense', nRows: n, nCols: p, data };
+}
+
+function toCsr(m: DenseMatrix): CsrMatrix {
+  const indptr = new Int32Array(m.nRows + 1);
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < m.nRows; i++) {
+    for (let j = 0; j < m.nCols; j++) {
+      const x = m.data[i * m.nCols + j]!;
+      if (x !== 0) {
+        indices.push(j);
+        values.push(x);
+      }
+    }
+    indptr[i + 1] = indices.length;
+  }
+  return { kind: 'csr', nRows: m.nRows, nCols: m.nCols, indptr, indices: Int32Array.from(indices), data: Float32Array.from(values) };
+}
+
+/** Exact PCA oracle: eigen-decomposition of the sample covariance in float64. */
+function exactPca(m: DenseMatrix): { values: Float64Array; vectors: Float64Array } {
+  const { nRows: n, nCols: p } = m;
+  const mean = new Float64Array(p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j]! += m.data[i * p + j]! / n;
+  const cov = new Float64Array(p * p);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < p; a++) {
+      const da = m.data[i * p + a]! - mean[a]!;
+      for (let b = 0; b < p; b++) cov[a * p + b]! += (da * (m.data[i * p + b]! - mean[b]!)) / (n - 1);
+    }
+  }
+  return eigenSymmetric(cov, p);
+}
+
+/** Cosines of the principal angles between span(rows of a) and span(first k vectors of b), ascending. */
+function principalCosines(a: Float64Array, b: Float64Array, k: number, p: number): Float64Array {
+  const m = new Float64Array(k * k); // m[r][c] = a_r · b_c
+  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += a[r * p + j]! * b[c * p + j]!;
+    m[r * k + c] = s;
+  }
+  const mtm = new Float64Array(k * k);
+  for (let r = 0; r < k; r++) for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let q = 0; q < k; q++) s += m[q * k + r]! * m[q * k + c]!;
+    mtm[r * k + c] = s;
+  }
+  return eigenSymmetric(mtm, k).values.map((v) => Math.sqrt(Math.max(v, 0))).reverse();
+}
+
+const X = lowRankPlusNoise(60, 20, 7);
+
+for (const [label, input] of [['dense', X], ['csr', toCsr(X)]] as const) {
+  for (const k of [4, 19]) {
+    test(`pca (${label}, k=${k}) matches the exact covariance eigen-decomposition`, () => {
+      if (label === 'csr') assert.ok((input as CsrMatrix).indices.length < 0.8 * 60 * 20, 'fixture should be sparse');
+      const exact = exactPca(X);
+      const res = pca(input, { nComponents: k, seed: 3 });
+      assert.equal(res.nComponents, k);
+      assert.equal(res.scores.nRows, 60);
+      assert.equal(res.scores.nCols, k);
+      // Explained variance within a relative 1e-4 of the oracle for each component.
+      for (let c = 0; c < k; c++) {
+        const rel = Math.abs(res.explainedVariance[c]! - exact.values[c]!) / exact.values[c]!;
+        assert.ok(rel < 1e-4, `component ${c}: ${res.explainedVariance[c]} vs ${exact.values[c]} (rel ${rel})`);
+      }
+      let total = 0;
+      for (let j = 0; j < 20; j++) total += exact.values[j]!;
+      assert.ok(Math.abs(res.totalVariance - total) / total < 1e-9);
+      assert.ok(Math.abs(res.explainedVarianceRatio[0]! - exact.values[0]! / total) < 1e-5);
+      // Subspaces agree: every principal angle has cosine ≥ 1 - 1e-4.
+      const cos = principalCosines(res.components, exact.vectors, k, 20);
+      assert.ok(cos[0]! >= 1 - 1e-4, `smallest principal cosine ${cos[0]}`);
+      // Components are orthonormal.
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+        let s = 0;
+        for (let j = 0; j < 20; j++) s += res.components[a * 20 + j]! * res.components[b * 20 + j]!;
+        assert.ok(Math.abs(s - (a === b ? 1 : 0)) < 1e-9);
+      }
+    });
+  }
+}
+
+test('pca scores are the centred data projected on the components, with the u-based sign convention', () => {
+  const res = pca(toCsr(X), { nComponents: 4, seed: 11 });
+  const { nRows: n, nCols: p } = X;
+  for (let c = 0; c < 4; c++) {
+    let best = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += (X.data[i * p + j]! - res.mean[j]!) * res.components[c * p + j]!;
+      assert.ok(Math.abs(s - res.scores.data[i * 4 + c]!) < 1e-4 * (1 + Math.abs(s)));
+      if (Math.abs(res.scores.data[i * 4 + c]!) > Math.abs(best)) best = res.scores.data[i * 4 + c]!;
+    }
+    assert.ok(best > 0, `largest-|score| of component ${c} must be positive`);
+  }
+  // The well-separated leading components also agree one by one with the oracle (up to sign).
+  const exact = exactPca(X);
+  for (let c = 0; c < 4; c++) {
+    let dot = 0;
+    for (let j = 0; j < p; j++) dot += res.components[c * p + j]! * exact.vectors[c * p + j]!;
+    assert.ok(Math.abs(Math.abs(dot) - 1) < 1e-6, `component ${c} |cos| = ${Math.abs(dot)}`);
+  }
+});
+
+test('pca is deterministic for a seed and dense/CSR give the same answer', () => {
+  const a = pca(toCsr(X), { nComponents: 6, seed: 42 });
+  const b = pca(toCsr(X), { nComponents: 6, seed: 42 });
+  assert.deepEqual(a.scores.data, b.scores.data);
+  assert.deepEqual(a.components, b.components);
+  const d = pca(X, { nComponents: 4, seed: 42 });
+  const s = pca(toCsr(X), { nComponents: 4, seed: 42 });
+  for (let i = 0; i < d.scores.data.length; i++) assert.ok(Math.abs(d.scores.data[i]! - s.scores.data[i]!) < 1e-3);
+});
+
+test('pca caps components at min(n, p) - 1 and reports it', () => {
+  const small = lowRankPlusNoise(8, 30, 1);
+  const res = pca(small, { nComponents: 50 });
+  assert.equal(res.nComponents, 7);
+  assert.equal(res.capped, true);
+  assert.equal(res.scores.nCols, 7);
+  assert.throws(() => pca({ kind: 'dense', nRows: 1, nCols: 5, data: new Float32Array(5) }), /at least 2 cells/);
+});
+
+test('Householder QR gives an orthonormal basis of the same span, even when rank-deficient', () => {
+  const m = 12;
+  const l = 4;
+  const a = new Float64Array(m * l);
+  for (let i = 0; i < m; i++) {
+    a[i * l] = i + 1;
+    a[i * l + 1] = 2 * (i + 1); // parallel to column 0
+    a[i * l + 2] = Math.sin(i);
+    a[i * l + 3] = 0; // zero column
+  }
+  const q = orthonormalize(a, m, l);
+  for (let x = 0; x < l; x++) for (let y = 0; y < l; y++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += q[i * l + x]! * q[i * l + y]!;
+    assert.ok(Math.abs(s - (x === y ? 1 : 0)) < 1e-12);
+  }
+  // Column 2 of a lies in span(Q): its residual after projection is ~0.
+  const proj = new Float64Array(m);
+  for (let x = 0; x < l; x++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += q[i * l + x]! * a[i * l + 2]!;
+    for (let i = 0; i < m; i++) proj[i]! += s * q[i * l + x]!;
+  }
+  for (let i = 0; i < m; i++) assert.ok(Math.abs(proj[i]! - a[i * l + 2]!) < 1e-12);
+});
+
+const hsmmUrl = new URL('../../../test/fixtures/data/hsmm/hsmm.h5ad', import.meta.url);
+test('pca on HSMM (271 × 2000 CSR) agrees with the fixture\'s exact PCA, signs included', { skip: !existsSync(hsmmUrl) && 'HSMM fixture not present' }, async () => {
+  const { default: h5wasm } = await import('h5wasm/node');
+  await h5wasm.ready;
+  const f = new h5wasm.File(fileURLToPath(hsmmUrl), 'r');
+  const get = (p: string): ArrayLike<number | bigint> => (f.get(p) as InstanceType<typeof h5wasm.Dataset>).value as ArrayLike<number | bigint>;
+  const indptr = Int32Array.from(Array.from(get('X/indptr'), Number));
+  const x: CsrMatrix = { kind: 'csr', nRows: 271, nCols: 2000, indptr, indices: Int32Array.from(Array.from(get('X/indices'), Number)), data: Float32Array.from(get('X/data') as Float32Array) };
+  const exact = Float32Array.from(get('obsm/X_pca_exact') as Float32Array);
+  f.close();
+  const res = pca(x, { nComponents: 50, seed: 0 });
+  for (let c = 0; c < 10; c++) {
+    let ss = 0;
+    let maxAbs = 0;
+    let maxDiff = 0;
+    for (let i = 0; i < 271; i++) {
+      const e = exact[i * 50 + c]!;
+      ss += e * e;
+      maxAbs = Math.max(maxAbs, Math.abs(e));
+      maxDiff = Math.max(maxDiff, Math.abs(e - res.scores.data[i * 50 + c]!));
+    }
+    const exactVar = ss / 270;
+    assert.ok(Math.abs(res.explainedVariance[c]! - exactVar) / exactVar < 1e-3, `PC${c + 1} variance ${res.explainedVariance[c]} vs ${exactVar}`);
+    // The leading, well-separated PCs match score by score (same sign convention as the oracle).
+    if (c < 3) assert.ok(maxDiff < 1e-4 * maxAbs, `PC${c + 1} max score difference ${maxDiff}`);
+  }
+});
