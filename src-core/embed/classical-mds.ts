@@ -1,7 +1,7 @@
 /**
  * Classical (Torgerson) MDS: the top eigenvectors of B = −½ J D² J, scaled by √λ. Used as the
  * deterministic initialisation of stress minimisation. Eigenvectors by block power (subspace)
- * iteration with Rayleigh–Ritz, shifted so the top of the spectrum dominates.
+ * iteration with Rayleigh–Ritz: float32 products on the tensor engine, then float64 polishing.
  */
 import { matMul } from '../compute/backend.js';
 import { eigenSymmetric } from '../linalg/eigen-sym.js';
@@ -28,27 +28,26 @@ export function doubleCentredSquares(dist: Float64Array, m: number): Float64Arra
 
 /** Top-`dims` eigenpairs of a dense symmetric matrix by subspace iteration. Vectors row-major m × dims. */
 export async function topEigen(a: Float64Array, m: number, dims: number, seed = 0, iterations = 300): Promise<{ values: Float64Array; vectors: Float64Array }> {
-  const block = Math.min(m, dims + 4);
+  const block = Math.min(m, dims + 8);
   const rng = createRng(seed);
   let v = new Float64Array(m * block);
   for (let i = 0; i < v.length; i++) v[i] = rng.normal();
-  // Shift by a Gershgorin lower bound so the operator is PSD and the largest algebraic values dominate.
-  let shift = 0;
-  for (let i = 0; i < m; i++) {
-    let off = 0;
-    for (let j = 0; j < m; j++) if (j !== i) off += Math.abs(a[i * m + j]!);
-    shift = Math.max(shift, off - a[i * m + i]!);
-  }
+  // No shift: the block converges to the eigenvalues largest in magnitude, and the Ritz values are then
+  // sorted algebraically. B of a near-Euclidean dissimilarity has its positive part dominant, so the top
+  // `dims` algebraic eigenvalues are among the `block` largest in magnitude.
+  const shift = 0;
   // The O(m²) products run on the tensor engine (float32 is ample for an initialisation).
   const a32 = Float32Array.from(a);
   for (let i = 0; i < m; i++) a32[i * m + i]! += shift;
-  let y = new Float64Array(m * block);
+  let y: Float64Array = new Float64Array(m * block);
   let prev = new Float64Array(block);
+  let polishing = false;
+  let polished = 0;
   let values = new Float64Array(dims);
   let vectors = new Float64Array(m * dims);
   for (let it = 0; it < iterations; it++) {
     orthonormalise(v, m, block);
-    y = Float64Array.from(await matMul(a32, Float32Array.from(v), m, m, block));
+    y = polishing ? multiply64(a, shift, v, m, block) : Float64Array.from(await matMul(a32, Float32Array.from(v), m, m, block));
     // Rayleigh–Ritz: small matrix VᵀY.
     const small = new Float64Array(block * block);
     for (let p = 0; p < block; p++)
@@ -71,12 +70,28 @@ export async function topEigen(a: Float64Array, m: number, dims: number, seed = 
     for (let k = 0; k < dims; k++) if (Math.abs(eig.values[k]! - prev[k]!) > 1e-7 * Math.abs(eig.values[k]!)) converged = false;
     prev = Float64Array.from(eig.values);
     v = rotated;
-    if (converged && it > 3) break;
+    // Converge on the fast float32 engine, then polish with a few exact float64 products.
+    if (polishing && ++polished >= 3) break;
+    if (converged && it > 3) polishing = true;
   }
   orthonormalise(v, m, block);
   vectors = new Float64Array(m * dims);
   for (let i = 0; i < m; i++) for (let k = 0; k < dims; k++) vectors[i * dims + k] = v[i * block + k]!;
   return { values, vectors };
+}
+
+/** (A + shift·I)·V in float64, V row-major m × block. */
+function multiply64(a: Float64Array, shift: number, v: Float64Array, m: number, block: number): Float64Array {
+  const y = new Float64Array(m * block);
+  for (let i = 0; i < m; i++) {
+    const yi = i * block;
+    for (let j = 0; j < m; j++) {
+      const aij = a[i * m + j]! + (i === j ? shift : 0);
+      const vj = j * block;
+      for (let c = 0; c < block; c++) y[yi + c]! += aij * v[vj + c]!;
+    }
+  }
+  return y;
 }
 
 function orthonormalise(v: Float64Array, m: number, block: number): void {

@@ -3,21 +3,31 @@
  * trustworthiness (Venna & Kaski): how many of a point's map neighbours are true neighbours.
  */
 import { knnExact } from '../graph/kdtree.js';
+import { createRng } from '../linalg/random.js';
 
 /** Accuracy of a k-NN majority vote predicting `labels` from the embedding, with `folds`-fold CV. */
-export function knnAccuracy(emb: Float32Array, dim: number, labels: Int32Array, k = 10, folds = 5): number {
+export function knnAccuracy(emb: Float32Array, dim: number, labels: Int32Array, k = 10, folds = 5, seed = 0): number {
   const n = labels.length;
+  // Folds from a seeded shuffle, so that no ordering of the rows can line up with the labels.
+  const foldOf = new Int32Array(n);
+  const rng = createRng(seed);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+  }
+  for (let r = 0; r < n; r++) foldOf[perm[r]!] = r % folds;
   // Neighbours among all points; for a held-out fold, keep only neighbours outside the fold.
   const kk = Math.min(n - 1, Math.ceil((k * folds) / (folds - 1)) + 10);
   const nn = knnExact(emb, n, dim, kk);
   let correct = 0;
   for (let i = 0; i < n; i++) {
-    const fold = i % folds;
+    const fold = foldOf[i]!;
     const votes = new Map<number, number>();
     let used = 0;
     for (let p = 0; p < kk && used < k; p++) {
       const j = nn.indices[i * kk + p]!;
-      if (j % folds === fold) continue;
+      if (foldOf[j] === fold) continue;
       votes.set(labels[j]!, (votes.get(labels[j]!) ?? 0) + 1);
       used++;
     }

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   Dictionary, Float32, Int32, Table, Utf8, makeData, makeVector, tableFromArrays, tableToIPC, vectorFromArray,
 } from 'apache-arrow';
@@ -11,17 +10,9 @@ import { readParquet } from '../../src-core/io/parquet.js';
 import { readTenxFolder } from '../../src-core/io/tenx-mtx.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CsrMatrix, Dataset, DenseMatrix } from '../../src-core/io/dataset.js';
+import { fixtureData } from '../helpers/paths.js';
 
-function fixtureDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return path.join(dir, 'test', 'fixtures', 'data');
-}
-const D = path.join(fixtureDir(), 'mouse10k');
+const D = fixtureData('mouse10k');
 const bytesOf = (name: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(D, name)));
 
 let mtxCache: Dataset | undefined;

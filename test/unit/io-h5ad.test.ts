@@ -4,21 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { fileURLToPath } from 'node:url';
 import { readH5ad } from '../../src-core/io/h5ad.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../src-core/io/dataset.js';
+import { fixtureData } from '../helpers/paths.js';
 
-function fixtureDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return path.join(dir, 'test', 'fixtures', 'data');
-}
-const D = fixtureDir();
+const D = fixtureData();
 
 function cat(ds: Dataset, name: string): CategoricalColumn {
   const c = ds.obs.find((x) => x.name === name);

@@ -8,23 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import h5wasm from 'h5wasm/node';
 import { Float32, Table, Utf8, tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { openDataset } from '../../src-core/io/open.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CsrMatrix } from '../../src-core/io/dataset.js';
+import { fixtureData } from '../helpers/paths.js';
 
-function fixtureDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return path.join(dir, 'test', 'fixtures', 'data');
-}
-const D = fixtureDir();
+const D = fixtureData();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isotherm-io-bad-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 

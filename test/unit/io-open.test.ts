@@ -4,22 +4,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { openDataset } from '../../src-core/io/open.js';
 import { sniffBytes } from '../../src-core/io/sniff.js';
 import { makeUnique } from '../../src-core/io/names.js';
 import { InputError } from '../../src-core/errors.js';
+import { fixtureData } from '../helpers/paths.js';
 
-function fixtureDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return path.join(dir, 'test', 'fixtures', 'data');
-}
-const D = fixtureDir();
+const D = fixtureData();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isotherm-io-open-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,24 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readTenxFolder } from '../../src-core/io/tenx-mtx.js';
 import { readTenxH5 } from '../../src-core/io/tenx-h5.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CsrMatrix, Dataset } from '../../src-core/io/dataset.js';
 import { featureIdsOf } from '../../src-core/io/features.js';
+import { fixtureData } from '../helpers/paths.js';
 
-function fixtureDir(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test file');
-    dir = up;
-  }
-  return path.join(dir, 'test', 'fixtures', 'data');
-}
-const D = fixtureDir();
+const D = fixtureData();
 
 function csr(ds: Dataset): CsrMatrix {
   assert.equal(ds.X.kind, 'csr');

@@ -1,0 +1,93 @@
+/**
+ * IsothermApi over the WebSocket of `isotherm serve` (same origin, the token is in the page's path).
+ * The Electron preload exposes the same interface as window.isotherm; connectApi() picks whichever exists.
+ */
+import type {
+  CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, ProgressEvent, RunSummary,
+} from '../../src-core/api.js';
+import { decodeMessage, encodeMessage, type ServerMessage, type WireValue } from '../../cli/serve-wire.js';
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export class WsIsothermApi implements IsothermApi {
+  readonly #ws: WebSocket;
+  readonly #ready: Promise<void>;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  constructor(url: string) {
+    this.#ws = new WebSocket(url);
+    this.#ws.binaryType = 'arraybuffer';
+    this.#ready = new Promise((ok, fail) => {
+      this.#ws.addEventListener('open', () => ok(), { once: true });
+      this.#ws.addEventListener('error', () => fail(new Error('cannot connect to the Isotherm server (is `isotherm serve` still running?)')), { once: true });
+    });
+    this.#ws.addEventListener('message', (ev: MessageEvent) => this.#receive(ev.data));
+    this.#ws.addEventListener('close', () => {
+      for (const p of this.#pending.values()) p.reject(new Error('the connection to the Isotherm server was closed'));
+      this.#pending.clear();
+    });
+  }
+
+  #receive(data: unknown): void {
+    if (!(data instanceof ArrayBuffer)) return;
+    const m = decodeMessage(new Uint8Array(data)) as ServerMessage;
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') {
+      p.onProgress?.(m.event);
+      return;
+    }
+    this.#pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else {
+      const e = new Error(m.error.message);
+      e.name = m.error.name;
+      p.reject(e);
+    }
+  }
+
+  async #call<T>(method: string, args: readonly WireValue[], onProgress?: (e: ProgressEvent) => void): Promise<T> {
+    await this.#ready;
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      this.#ws.send(encodeMessage({ type: 'call', id, method, args }));
+    });
+  }
+
+  listFiles(dir?: string): Promise<FileListing> { return this.#call('listFiles', [dir ?? null]); }
+  open(path: string): Promise<DatasetDescription> { return this.#call('open', [path]); }
+  describe(): Promise<DatasetDescription | null> { return this.#call('describe', []); }
+  run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary> {
+    return this.#call('run', [params as unknown as WireValue], onProgress);
+  }
+  cancel(): Promise<void> { return this.#call('cancel', []); }
+  coords(): Promise<Float32Array> { return this.#call('coords', []); }
+  colour(by: ColourBy): Promise<ColourData> { return this.#call('colour', [by as unknown as WireValue]); }
+  searchGenes(query: string, limit?: number): Promise<readonly string[]> { return this.#call('searchGenes', [query, limit ?? null]); }
+  cellInfo(row: number): Promise<CellInfo> { return this.#call('cellInfo', [row]); }
+  exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportCsv', [path, rows ?? null]); }
+  exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
+  exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }
+}
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload (contextBridge). */
+    isotherm?: IsothermApi;
+  }
+}
+
+export function connectApi(): IsothermApi {
+  if (window.isotherm) return window.isotherm;
+  const url = new URL('ws', window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  url.hash = '';
+  return new WsIsothermApi(url.href);
+}

@@ -1,0 +1,224 @@
+/**
+ * Draws n points with WebGL2 (one draw call; positions and colours in GPU buffers), so a million points
+ * pan and zoom smoothly. Two position buffers (old and new layout) and a mix uniform animate a re-run.
+ * Falls back to a Canvas 2D pixel writer where WebGL2 is unavailable.
+ */
+
+/** data → clip-space mapping: clip = (x·sx + tx, y·sy + ty). */
+export interface ClipMapping {
+  readonly sx: number;
+  readonly tx: number;
+  readonly sy: number;
+  readonly ty: number;
+}
+
+export interface DrawState {
+  readonly from: ClipMapping;
+  readonly to: ClipMapping;
+  /** 0 = old layout, 1 = new layout. */
+  readonly mix: number;
+  /** CSS pixels. */
+  readonly pointSize: number;
+  readonly opacity: number;
+}
+
+export interface PointRenderer {
+  readonly mode: 'webgl2' | 'canvas2d';
+  setPositions(from: Float32Array, to: Float32Array): void;
+  setColours(rgba: Uint8Array): void;
+  resize(cssWidth: number, cssHeight: number, dpr: number): void;
+  draw(state: DrawState): void;
+}
+
+const VERT = `#version 300 es
+in vec2 a_from;
+in vec2 a_to;
+in vec4 a_colour;
+uniform vec4 u_from;
+uniform vec4 u_to;
+uniform float u_mix;
+uniform float u_size;
+uniform float u_opacity;
+out vec4 v_colour;
+void main() {
+  vec2 p0 = vec2(a_from.x * u_from.x + u_from.y, a_from.y * u_from.z + u_from.w);
+  vec2 p1 = vec2(a_to.x * u_to.x + u_to.y, a_to.y * u_to.z + u_to.w);
+  gl_Position = vec4(mix(p0, p1, u_mix), 0.0, 1.0);
+  gl_PointSize = u_size;
+  v_colour = vec4(a_colour.rgb, a_colour.a * u_opacity);
+}`;
+
+const FRAG = `#version 300 es
+precision mediump float;
+in vec4 v_colour;
+out vec4 outColour;
+void main() {
+  vec2 c = gl_PointCoord * 2.0 - 1.0;
+  float r = dot(c, c);
+  if (r > 1.0 || v_colour.a <= 0.0) discard;
+  float a = v_colour.a * (1.0 - smoothstep(0.7, 1.0, r));
+  outColour = vec4(v_colour.rgb * a, a);
+}`;
+
+function shader(gl: WebGL2RenderingContext, type: number, src: string): WebGLShader {
+  const s = gl.createShader(type)!;
+  gl.shaderSource(s, src);
+  gl.compileShader(s);
+  if (!gl.getShaderParameter(s, gl.COMPILE_STATUS)) throw new Error(`shader: ${gl.getShaderInfoLog(s) ?? 'compile failed'}`);
+  return s;
+}
+
+class GlPoints implements PointRenderer {
+  readonly mode = 'webgl2' as const;
+  readonly #gl: WebGL2RenderingContext;
+  readonly #prog: WebGLProgram;
+  readonly #bufFrom: WebGLBuffer;
+  readonly #bufTo: WebGLBuffer;
+  readonly #bufColour: WebGLBuffer;
+  readonly #vao: WebGLVertexArrayObject;
+  readonly #u: Record<'from' | 'to' | 'mix' | 'size' | 'opacity', WebGLUniformLocation | null>;
+  #n = 0;
+  #dpr = 1;
+
+  constructor(gl: WebGL2RenderingContext) {
+    this.#gl = gl;
+    const prog = gl.createProgram()!;
+    gl.attachShader(prog, shader(gl, gl.VERTEX_SHADER, VERT));
+    gl.attachShader(prog, shader(gl, gl.FRAGMENT_SHADER, FRAG));
+    gl.linkProgram(prog);
+    if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`program: ${gl.getProgramInfoLog(prog) ?? 'link failed'}`);
+    this.#prog = prog;
+    this.#vao = gl.createVertexArray()!;
+    gl.bindVertexArray(this.#vao);
+    const attr = (name: string, size: number, type: number, normalized: boolean): WebGLBuffer => {
+      const buf = gl.createBuffer()!;
+      const loc = gl.getAttribLocation(prog, name);
+      gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+      gl.enableVertexAttribArray(loc);
+      gl.vertexAttribPointer(loc, size, type, normalized, 0, 0);
+      return buf;
+    };
+    this.#bufFrom = attr('a_from', 2, gl.FLOAT, false);
+    this.#bufTo = attr('a_to', 2, gl.FLOAT, false);
+    this.#bufColour = attr('a_colour', 4, gl.UNSIGNED_BYTE, true);
+    gl.bindVertexArray(null);
+    this.#u = {
+      from: gl.getUniformLocation(prog, 'u_from'),
+      to: gl.getUniformLocation(prog, 'u_to'),
+      mix: gl.getUniformLocation(prog, 'u_mix'),
+      size: gl.getUniformLocation(prog, 'u_size'),
+      opacity: gl.getUniformLocation(prog, 'u_opacity'),
+    };
+  }
+
+  setPositions(from: Float32Array, to: Float32Array): void {
+    const gl = this.#gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufFrom);
+    gl.bufferData(gl.ARRAY_BUFFER, from, gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufTo);
+    gl.bufferData(gl.ARRAY_BUFFER, to, gl.STATIC_DRAW);
+    this.#n = to.length / 2;
+  }
+
+  setColours(rgba: Uint8Array): void {
+    const gl = this.#gl;
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufColour);
+    gl.bufferData(gl.ARRAY_BUFFER, rgba, gl.DYNAMIC_DRAW);
+  }
+
+  resize(w: number, h: number, dpr: number): void {
+    const c = this.#gl.canvas as HTMLCanvasElement;
+    c.width = Math.max(1, Math.round(w * dpr));
+    c.height = Math.max(1, Math.round(h * dpr));
+    this.#dpr = dpr;
+  }
+
+  draw(s: DrawState): void {
+    const gl = this.#gl;
+    gl.viewport(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight);
+    gl.clearColor(0, 0, 0, 0);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+    if (this.#n === 0) return;
+    gl.useProgram(this.#prog);
+    gl.enable(gl.BLEND);
+    gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
+    gl.uniform4f(this.#u.from, s.from.sx, s.from.tx, s.from.sy, s.from.ty);
+    gl.uniform4f(this.#u.to, s.to.sx, s.to.tx, s.to.sy, s.to.ty);
+    gl.uniform1f(this.#u.mix, s.mix);
+    gl.uniform1f(this.#u.size, s.pointSize * this.#dpr);
+    gl.uniform1f(this.#u.opacity, s.opacity);
+    gl.bindVertexArray(this.#vao);
+    gl.drawArrays(gl.POINTS, 0, this.#n);
+    gl.bindVertexArray(null);
+  }
+}
+
+/** Software fallback: writes pixels directly (square points), enough to see and test the map. */
+class CanvasPoints implements PointRenderer {
+  readonly mode = 'canvas2d' as const;
+  readonly #ctx: CanvasRenderingContext2D;
+  #from: Float32Array = new Float32Array(0);
+  #to: Float32Array = new Float32Array(0);
+  #rgba: Uint8Array = new Uint8Array(0);
+  #dpr = 1;
+
+  constructor(ctx: CanvasRenderingContext2D) {
+    this.#ctx = ctx;
+  }
+  setPositions(from: Float32Array, to: Float32Array): void {
+    this.#from = from;
+    this.#to = to;
+  }
+  setColours(rgba: Uint8Array): void {
+    this.#rgba = rgba;
+  }
+  resize(w: number, h: number, dpr: number): void {
+    this.#ctx.canvas.width = Math.max(1, Math.round(w * dpr));
+    this.#ctx.canvas.height = Math.max(1, Math.round(h * dpr));
+    this.#dpr = dpr;
+  }
+  draw(s: DrawState): void {
+    const { width, height } = this.#ctx.canvas;
+    const img = this.#ctx.createImageData(width, height);
+    const px = img.data;
+    const size = Math.max(1, Math.round(s.pointSize * this.#dpr));
+    const half = size >> 1;
+    const n = Math.min(this.#to.length / 2, this.#rgba.length / 4);
+    for (let i = 0; i < n; i++) {
+      const a = (this.#rgba[4 * i + 3]! / 255) * s.opacity;
+      if (a <= 0) continue;
+      const x0 = this.#from[2 * i]! * s.from.sx + s.from.tx;
+      const y0 = this.#from[2 * i + 1]! * s.from.sy + s.from.ty;
+      const x1 = this.#to[2 * i]! * s.to.sx + s.to.tx;
+      const y1 = this.#to[2 * i + 1]! * s.to.sy + s.to.ty;
+      const cx = Math.round(((x0 + (x1 - x0) * s.mix + 1) / 2) * width) - half;
+      const cy = Math.round(((1 - (y0 + (y1 - y0) * s.mix)) / 2) * height) - half;
+      for (let dy = 0; dy < size; dy++) {
+        const y = cy + dy;
+        if (y < 0 || y >= height) continue;
+        for (let dx = 0; dx < size; dx++) {
+          const x = cx + dx;
+          if (x < 0 || x >= width) continue;
+          const o = 4 * (y * width + x);
+          for (let c = 0; c < 3; c++) px[o + c] = px[o + c]! * (1 - a) + this.#rgba[4 * i + c]! * a;
+          px[o + 3] = Math.min(255, px[o + 3]! + a * 255 * (1 - px[o + 3]! / 255));
+        }
+      }
+    }
+    this.#ctx.putImageData(img, 0, 0);
+  }
+}
+
+export function createPointRenderer(canvas: HTMLCanvasElement): PointRenderer {
+  const gl = canvas.getContext('webgl2', { antialias: false, premultipliedAlpha: true, preserveDrawingBuffer: true });
+  if (gl) {
+    try {
+      return new GlPoints(gl);
+    } catch (e) {
+      console.warn('WebGL2 points failed, using the Canvas 2D fallback', e);
+    }
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('this browser supports neither WebGL2 nor Canvas 2D');
+  return new CanvasPoints(ctx);
+}

@@ -1,0 +1,241 @@
+/**
+ * The scatter map: D3 scales, axes and zoom on an SVG overlay; points in WebGL2 underneath
+ * (gl-points.ts). Animates between layouts, finds the hovered point through a grid index, and turns
+ * lasso / rectangle drags into selections.
+ */
+import { axisBottom, axisLeft } from 'd3-axis';
+import { easeCubicInOut } from 'd3-ease';
+import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { pointer, select, type Selection } from 'd3-selection';
+import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
+import { createPointRenderer, type ClipMapping, type PointRenderer } from './gl-points.js';
+import { GridIndex } from './grid-index.js';
+import { rectangle, selectInPolygon, type Polygon } from './selection.js';
+
+export type Tool = 'pan' | 'lasso' | 'rect';
+
+export interface MapCallbacks {
+  onHover(row: number, clientX: number, clientY: number): void;
+  onSelect(rows: Int32Array): void;
+}
+
+const MARGIN = { left: 44, bottom: 28, top: 8, right: 8 };
+const ANIMATION_MS = 700;
+
+type Scale = ScaleLinear<number, number>;
+
+export class MapView {
+  readonly renderer: PointRenderer;
+  readonly #canvas: HTMLCanvasElement;
+  readonly #svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  readonly #cb: MapCallbacks;
+  readonly #zoom: ZoomBehavior<SVGSVGElement, unknown>;
+  #w = 1;
+  #h = 1;
+  #coords: Float32Array | null = null;
+  #from: Float32Array | null = null;
+  #base: { x: Scale; y: Scale } = { x: scaleLinear(), y: scaleLinear() };
+  #fromMapping: ClipMapping | null = null;
+  #transform: ZoomTransform = zoomIdentity;
+  #mix = 1;
+  #animStart = 0;
+  #index: GridIndex | null = null;
+  #tool: Tool = 'pan';
+  #drag: [number, number][] | null = null;
+  #frame = 0;
+  visible: (i: number) => boolean = () => true;
+  pointSize = 4;
+  opacity = 0.85;
+
+  constructor(canvas: HTMLCanvasElement, svg: SVGSVGElement, callbacks: MapCallbacks) {
+    this.#canvas = canvas;
+    this.#svg = select(svg);
+    this.#cb = callbacks;
+    this.renderer = createPointRenderer(canvas);
+    this.#svg.append('g').attr('class', 'axis x');
+    this.#svg.append('g').attr('class', 'axis y');
+    this.#svg.append('path').attr('class', 'lasso');
+    this.#zoom = zoom<SVGSVGElement, unknown>()
+      .scaleExtent([0.5, 2000])
+      .filter((ev: Event) => (this.#tool === 'pan' ? !(ev as MouseEvent).button : ev.type === 'wheel'))
+      .on('zoom', (ev: D3ZoomEvent<SVGSVGElement, unknown>) => {
+        this.#transform = ev.transform;
+        this.requestDraw();
+      });
+    this.#svg.call(this.#zoom);
+    svg.addEventListener('pointermove', (ev) => this.#pointerMove(ev));
+    svg.addEventListener('pointerleave', () => this.#cb.onHover(-1, 0, 0));
+    svg.addEventListener('pointerdown', (ev) => this.#pointerDown(ev));
+    svg.addEventListener('pointerup', (ev) => this.#pointerUp(ev));
+  }
+
+  get tool(): Tool { return this.#tool; }
+  set tool(t: Tool) {
+    this.#tool = t;
+    this.#svg.style('cursor', t === 'pan' ? 'grab' : 'crosshair');
+  }
+
+  resize(width: number, height: number): void {
+    this.#w = Math.max(1, width);
+    this.#h = Math.max(1, height);
+    this.renderer.resize(this.#w, this.#h, window.devicePixelRatio || 1);
+    this.#svg.attr('width', this.#w).attr('height', this.#h);
+    if (this.#coords) this.#base = this.#fitScales(this.#coords);
+    this.requestDraw();
+  }
+
+  /** New layout: animate from the previous one when it has the same points. */
+  setCoords(coords: Float32Array, animate: boolean): void {
+    const prev = this.#coords;
+    const canAnimate = animate && prev !== null && prev.length === coords.length;
+    const fromMapping = canAnimate ? this.#mapping(this.#zoomed()) : null;
+    this.#coords = coords;
+    this.#base = this.#fitScales(coords);
+    this.#index = new GridIndex(coords);
+    this.#transform = zoomIdentity;
+    this.#svg.call(this.#zoom.transform, zoomIdentity);
+    if (canAnimate && fromMapping) {
+      this.#from = prev;
+      this.#fromMapping = fromMapping;
+      this.#mix = 0;
+      this.#animStart = performance.now();
+    } else {
+      this.#from = coords;
+      this.#fromMapping = null;
+      this.#mix = 1;
+    }
+    this.renderer.setPositions(this.#from ?? coords, coords);
+    this.requestDraw();
+  }
+
+  setColours(rgba: Uint8Array): void {
+    this.renderer.setColours(rgba);
+    this.requestDraw();
+  }
+
+  get animating(): boolean { return this.#mix < 1; }
+
+  /** Current (zoomed) scales: data → CSS pixels inside the SVG. */
+  scales(): { x: Scale; y: Scale } { return this.#zoomed(); }
+
+  requestDraw(): void {
+    if (this.#frame) return;
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.draw();
+    });
+  }
+
+  draw(): void {
+    const zs = this.#zoomed();
+    if (this.#mix < 1) {
+      const f = Math.min(1, (performance.now() - this.#animStart) / ANIMATION_MS);
+      this.#mix = easeCubicInOut(f);
+      if (f >= 1) this.#finishAnimation();
+      else this.requestDraw();
+    }
+    const to = this.#mapping(zs);
+    this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity });
+    this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
+    this.#svg.select<SVGGElement>('g.axis.y').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(zs.y).ticks(Math.max(2, this.#h / 70)));
+  }
+
+  #finishAnimation(): void {
+    this.#mix = 1;
+    this.#fromMapping = null;
+    if (this.#coords) {
+      this.#from = this.#coords;
+      this.renderer.setPositions(this.#coords, this.#coords);
+    }
+  }
+
+  #zoomed(): { x: Scale; y: Scale } {
+    return { x: this.#transform.rescaleX(this.#base.x), y: this.#transform.rescaleY(this.#base.y) };
+  }
+
+  /** Scales with equal units on both axes, the layout centred in the plot area. */
+  #fitScales(coords: Float32Array): { x: Scale; y: Scale } {
+    let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (let i = 0; i < coords.length; i += 2) {
+      const x = coords[i]!, y = coords[i + 1]!;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    if (!(x1 >= x0)) { x0 = y0 = -1; x1 = y1 = 1; }
+    const pw = this.#w - MARGIN.left - MARGIN.right, ph = this.#h - MARGIN.top - MARGIN.bottom;
+    const span = Math.max((x1 - x0) / pw, (y1 - y0) / ph, 1e-12) * 1.08;
+    const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+    const mx = MARGIN.left + pw / 2, my = MARGIN.top + ph / 2;
+    return {
+      x: scaleLinear().domain([cx - (pw / 2) * span, cx + (pw / 2) * span]).range([mx - pw / 2, mx + pw / 2]),
+      y: scaleLinear().domain([cy - (ph / 2) * span, cy + (ph / 2) * span]).range([my + ph / 2, my - ph / 2]),
+    };
+  }
+
+  #mapping(s: { x: Scale; y: Scale }): ClipMapping {
+    // pixel = a·d + b (linear scales), clip = 2·pixel/w − 1 (x), 1 − 2·pixel/h (y).
+    const ax = s.x(1) - s.x(0), bx = s.x(0);
+    const ay = s.y(1) - s.y(0), by = s.y(0);
+    return { sx: (2 * ax) / this.#w, tx: (2 * bx) / this.#w - 1, sy: (-2 * ay) / this.#h, ty: 1 - (2 * by) / this.#h };
+  }
+
+  #pointerMove(ev: PointerEvent): void {
+    const [px, py] = pointer(ev, this.#svg.node());
+    if (this.#drag) {
+      if (this.#tool === 'lasso') this.#drag.push([px, py]);
+      else this.#drag = [this.#drag[0]!, [px, py]];
+      const poly: Polygon = this.#tool === 'rect' && this.#drag.length === 2 ? rectangle(this.#drag[0]!, this.#drag[1]!) : this.#drag;
+      this.#svg.select('path.lasso').attr('d', `M${poly.map((p) => p.join(',')).join('L')}Z`);
+      return;
+    }
+    if (!this.#index || this.#mix < 1) return;
+    const s = this.#zoomed();
+    const radius = Math.abs(s.x.invert(8) - s.x.invert(0));
+    const row = this.#index.nearest(s.x.invert(px), s.y.invert(py), radius, this.visible);
+    this.#cb.onHover(row, ev.clientX, ev.clientY);
+  }
+
+  #pointerDown(ev: PointerEvent): void {
+    if (this.#tool === 'pan' || ev.button !== 0) return;
+    const [px, py] = pointer(ev, this.#svg.node());
+    this.#drag = [[px, py]];
+    (ev.target as Element).setPointerCapture?.(ev.pointerId);
+  }
+
+  #pointerUp(ev: PointerEvent): void {
+    if (!this.#drag) return;
+    const [px, py] = pointer(ev, this.#svg.node());
+    const pts = this.#drag;
+    this.#drag = null;
+    this.#svg.select('path.lasso').attr('d', null);
+    if (!this.#coords) return;
+    const poly: Polygon = this.#tool === 'rect' ? rectangle(pts[0]!, [px, py]) : [...pts, [px, py]];
+    const s = this.#zoomed();
+    this.#cb.onSelect(selectInPolygon(this.#coords, (x, y) => [s.x(x), s.y(y)], poly, this.visible));
+  }
+
+  /** The map as SVG elements (points inside the view, axes), for export. */
+  svgBody(colourOf: (i: number) => string | null): string {
+    const s = this.#zoomed();
+    const coords = this.#coords;
+    const parts: string[] = [];
+    const r = (this.pointSize / 2).toFixed(2);
+    if (coords) {
+      const n = coords.length / 2;
+      for (let i = 0; i < n; i++) {
+        const c = colourOf(i);
+        if (c === null) continue;
+        const x = s.x(coords[2 * i]!), y = s.y(coords[2 * i + 1]!);
+        if (x < 0 || y < 0 || x > this.#w || y > this.#h) continue;
+        parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="${c}"/>`);
+      }
+    }
+    const axes = ['g.axis.x', 'g.axis.y'].map((q) => (this.#svg.select<SVGGElement>(q).node()?.outerHTML ?? '')).join('');
+    return `<g class="points" fill-opacity="${this.opacity}">${parts.join('')}</g>${axes}`;
+  }
+
+  get size(): { width: number; height: number } { return { width: this.#w, height: this.#h }; }
+  get canvas(): HTMLCanvasElement { return this.#canvas; }
+}

@@ -1,0 +1,175 @@
+/**
+ * Shared pieces of the end-to-end tests: Debian's Chromium driven by playwright-core against a real
+ * `isotherm serve` process, a small generated data set, and canvas pixel statistics.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
+import type { MiniCanvas, MiniDocument } from './dom-types.js';
+
+declare const document: MiniDocument;
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+export const OUTPUT = join(REPO, 'test-output', 'e2e');
+export const CHROMIUM = process.env.ISOTHERM_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A reason to skip the browser tests, or false when Chromium is there. */
+export function browserSkip(): string | false {
+  return existsSync(CHROMIUM) ? false : `Chromium not found at ${CHROMIUM}: skipping the browser e2e tests (install it with .ci/e2e-deps.sh)`;
+}
+
+export interface Served {
+  readonly url: string;
+  readonly process: ChildProcess;
+  readonly stderr: string[];
+  stop(): Promise<void>;
+}
+
+export async function startServe(args: readonly string[] = [], cwd = REPO): Promise<Served> {
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'isotherm.js'), 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => stderr.push(String(d)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`isotherm serve printed no URL in 20 s: ${out} ${stderr.join('')}`)), 20000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d);
+      const m = /http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]+\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`isotherm serve exited with ${code}: ${stderr.join('')}`)));
+  });
+  return {
+    url,
+    process: child,
+    stderr,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface Browser {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly errors: string[];
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'isotherm-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1200, height: 800 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return {
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A Swiss roll in 10-D as CSV: cell_id, a categorical "segment" (along the roll), features g0..g9. */
+export function writeRollCsv(path: string, n: number): void {
+  const d = swissRoll(n, { dim: 10, seed: 7, noise: 0.3 });
+  const lines = ['cell_id,segment,' + Array.from({ length: 10 }, (_, j) => `g${j}`).join(',')];
+  for (let i = 0; i < n; i++) {
+    const s = d.unrolled[2 * i]!;
+    const seg = s < 35 ? 'inner' : s < 70 ? 'middle' : 'outer';
+    const row = Array.from(d.points.subarray(i * 10, i * 10 + 10), (v) => v.toFixed(4));
+    lines.push(`cell${i},${seg},${row.join(',')}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface PixelStats {
+  readonly width: number;
+  readonly height: number;
+  /** Fraction of pixels with any ink (alpha > 0). */
+  readonly inked: number;
+  /** Distinct colours among inked pixels (quantised to 4 bits per channel). */
+  readonly colours: number;
+  /** Distinct hues among saturated inked pixels (12 bins). */
+  readonly hues: number;
+}
+
+/** Statistics of what the WebGL canvas currently shows (it keeps its drawing buffer). */
+export async function canvasStats(page: Page): Promise<PixelStats> {
+  return page.evaluate(() => {
+    const src = document.querySelector('[data-testid=map-canvas]') as MiniCanvas;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    let inked = 0;
+    const colours = new Set<number>();
+    const hues = new Set<number>();
+    for (let i = 0; i < px.length; i += 4) {
+      const a = px[i + 3]!;
+      if (a === 0) continue;
+      inked++;
+      const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
+      colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
+      const max = Math.max(r, g, b), min = Math.min(r, g, b);
+      if (a > 128 && max - min > 60) {
+        let h: number;
+        if (max === r) h = ((g - b) / (max - min) + 6) % 6;
+        else if (max === g) h = (b - r) / (max - min) + 2;
+        else h = (r - g) / (max - min) + 4;
+        hues.add(Math.floor(h * 2));
+      }
+    }
+    return { width: c.width, height: c.height, inked: inked / (c.width * c.height), colours: colours.size, hues: hues.size };
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(OUTPUT, { recursive: true });
+  const path = join(OUTPUT, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Waits until the map shows a run newer than `after` and its animation has finished. */
+export async function waitForRun(page: Page, after: number, timeout = 60000): Promise<number> {
+  await page.waitForFunction(
+    (prev) => {
+      const m = document.querySelector('[data-testid=map]');
+      const err = document.querySelector('[data-testid=error]');
+      if (err) throw new Error(`the app shows an error: ${err.textContent}`);
+      return m !== null && Number(m.getAttribute('data-run-id')) > prev && document.querySelector('[data-testid=progress]')?.getAttribute('data-running') === 'false';
+    },
+    after,
+    { timeout, polling: 100 },
+  );
+  await page.waitForTimeout(800); // the layout animation (700 ms)
+  return Number(await page.getAttribute('[data-testid=map]', 'data-run-id'));
+}

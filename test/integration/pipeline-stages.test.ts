@@ -1,0 +1,81 @@
+/** Staged caching, progress events and cancellation of the embedding pipeline. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend } from '../../src-core/compute/backend.js';
+import { CancelledError } from '../../src-core/errors.js';
+import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate/distance-fidelity.js';
+import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
+import { CancelSource, type ProgressEvent } from '../../src-core/pipeline/progress.js';
+import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
+
+await initBackend('auto');
+const roll = swissRoll(800, { noise: 0.5, seed: 5 });
+
+test('changing t reruns only heat and downstream; changing the seed reuses the distances', async () => {
+  const pipe = new EmbeddingPipeline(roll.points, roll.n, 3);
+  const first = await pipe.run({ t: 2 });
+  assert.deepEqual(first.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  const second = await pipe.run({ t: 4 });
+  assert.deepEqual(second.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend']);
+  assert.notDeepEqual(Array.from(second.coords), Array.from(first.coords), 'the map changed with t');
+  const third = await pipe.run({ t: 4, sigma: 0.5 });
+  assert.deepEqual(third.stagesRun, ['dissimilarity', 'mds', 'extend']);
+  const fourth = await pipe.run({ t: 4, sigma: 0.5, seed: 9 });
+  assert.deepEqual(fourth.stagesRun, ['mds', 'extend']);
+  const again = await pipe.run({ t: 4, sigma: 0.5, seed: 9 });
+  assert.deepEqual(again.stagesRun, []);
+  assert.deepEqual(Array.from(again.coords), Array.from(fourth.coords));
+  const preset = await pipe.run({ t: 4, preset: 'phate' });
+  assert.ok(!preset.stagesRun.includes('knn') && !preset.stagesRun.includes('graph'), 'a preset change keeps the graph');
+});
+
+test('a fresh pipeline reproduces the same map for the same parameters (deterministic)', async () => {
+  const a = await new EmbeddingPipeline(roll.points, roll.n, 3).run({ t: 3 });
+  const b = await new EmbeddingPipeline(roll.points, roll.n, 3).run({ t: 3 });
+  assert.deepEqual(Array.from(a.coords), Array.from(b.coords));
+});
+
+test('progress events cover every stage in order, with fractions in [0, 1]', async () => {
+  const events: ProgressEvent[] = [];
+  await new EmbeddingPipeline(roll.points, roll.n, 3).run({}, { onProgress: (e) => events.push(e) });
+  const order = [...new Set(events.map((e) => e.stage))];
+  assert.deepEqual(order, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  for (const e of events) assert.ok(e.fraction >= 0 && e.fraction <= 1);
+  assert.ok(events.filter((e) => e.stage === 'heat').length > 3, 'the heat scan reports as it goes');
+});
+
+test('cancelling during the heat stage throws CancelledError and keeps the upstream cache', async () => {
+  const pipe = new EmbeddingPipeline(roll.points, roll.n, 3);
+  const source = new CancelSource();
+  await assert.rejects(
+    pipe.run({}, { cancel: source, onProgress: (e) => e.stage === 'heat' && e.fraction > 0 && source.cancel() }),
+    (e: unknown) => e instanceof CancelledError && /heat/.test((e as Error).message),
+  );
+  const after = await pipe.run({});
+  assert.deepEqual(after.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend'], 'graph stages came from the cache');
+});
+
+test('the three presets produce different, finite maps; chebyshev method agrees with squaring at fixed t', async () => {
+  const pipe = new EmbeddingPipeline(roll.points, roll.n, 3);
+  const maps = [];
+  for (const preset of ['geodesic', 'phate', 'sne'] as const) {
+    const r = await pipe.run({ preset, t: 3 });
+    for (const v of r.coords) assert.ok(Number.isFinite(v));
+    maps.push(Array.from(r.coords));
+  }
+  assert.notDeepEqual(maps[0], maps[1]);
+  assert.notDeepEqual(maps[0], maps[2]);
+  // At a t where every kernel entry is far above Chebyshev's error floor, the two methods must agree
+  // (maps compared through their pairwise distances: MDS axes may flip).
+  const sq = await pipe.run({ t: 3, heatMethod: 'squaring', mdsIterations: 0 });
+  const ch = await pipe.run({ t: 3, heatMethod: 'chebyshev', mdsIterations: 0 });
+  assert.ok(ch.heat.chebyshevOrder !== undefined && ch.heat.errorBound < 1e-9);
+  assert.equal(ch.saturatedPairs, 0);
+  const f = distanceFidelity(roll.n, euclideanPairDistance(sq.coords, 2), euclideanPairDistance(ch.coords, 2));
+  assert.ok(f.pearson > 0.9999, `map distances correlate ${f.pearson}`);
+});
+
+test('too few cells for knn is a clear error', async () => {
+  const tiny = new EmbeddingPipeline(new Float32Array(10 * 3), 10, 3);
+  await assert.rejects(tiny.run({ knn: 10 }), /10 cells are too few for knn = 10/);
+});
