@@ -4,7 +4,8 @@
  *
  * Peak RSS is the kernel's high-water mark (VmHWM in /proc/self/status; process.resourceUsage().maxRSS
  * where /proc is missing). For the pipeline, the high-water mark is reset after the read (writing 5 to
- * /proc/self/clear_refs) so the read peak and the preprocessing peak are measured separately.
+ * /proc/self/clear_refs) so the read peak and the preprocessing peak are measured separately; the parent
+ * starts the child with --expose-gc so the reader's garbage is collected at that boundary.
  */
 import fs from 'node:fs';
 import { openDataset } from '../src-core/io/open.js';
@@ -29,7 +30,7 @@ export interface ChildResult {
   readonly format?: string;
   readonly readSeconds?: number;
   readonly readPeakRssMB?: number;
-  /** RSS right after the read (the Dataset plus whatever the reader left for the GC). */
+  /** RSS right after the read and a forced GC: the live Dataset. */
   readonly afterReadRssMB?: number;
   readonly normalizeSeconds?: number;
   readonly pcaSeconds?: number;
@@ -84,6 +85,10 @@ async function run(task: ChildTask): Promise<ChildResult> {
       const ds = await openDataset(task.path);
       const readSeconds = (performance.now() - t0) / 1000;
       const readPeakRssMB = peakMB();
+      // The reader's garbage (file bytes, COO builder arrays) is collected before the phase boundary,
+      // so "after read" is the live Dataset and the preprocessing peak is not inflated by dead buffers.
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
       const afterReadRssMB = rssMB();
       const canReset = resetPeak();
       const t1 = performance.now();

@@ -14,7 +14,7 @@
  * Every child is watched: one whose RSS goes past --rss-limit-mb (default 12,000) is killed.
  * Generated files are deleted at the end. Output: markdown tables on stdout.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,10 +80,14 @@ function procRssMB(pid: number): number | null {
   }
 }
 
+/** The child running now, killed with the parent on SIGINT / SIGTERM. */
+let current: ChildProcess | null = null;
+
 function runChild(task: ChildTask, rssLimitMB: number): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', CHILD, JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    current = child;
     let out = '';
     let err = '';
     let sampled = 0;
@@ -103,9 +107,11 @@ function runChild(task: ChildTask, rssLimitMB: number): Promise<ChildRun> {
     child.on('error', (e) => { clearInterval(timer); reject(e); });
     child.on('close', (code, signal) => {
       clearInterval(timer);
+      current = null;
       const wallSeconds = (performance.now() - t0) / 1000;
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
       if (code === 0 && line) {
+        process.stderr.write(`    ${line} (parent saw up to ${sampled.toFixed(0)} MB, ${wallSeconds.toFixed(1)} s)\n`);
         resolve({ result: JSON.parse(line.slice('RESULT '.length)) as ChildResult, sampledPeakMB: sampled, wallSeconds });
         return;
       }
@@ -221,7 +227,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'isotherm-bench-io-'));
   const cleanup = (): void => fs.rmSync(tmp, { recursive: true, force: true });
-  process.on('SIGINT', () => { cleanup(); process.exit(130); });
+  const stop = (code: number) => (): void => { current?.kill('SIGKILL'); cleanup(); process.exit(code); };
+  process.on('SIGINT', stop(130));
+  process.on('SIGTERM', stop(143));
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`## I/O benchmark\n\nNode ${process.version}, ${os.cpus().length} cores (${cpu}), ${fmt(os.totalmem() / 2 ** 30, 0)} GiB RAM, ${os.platform()} ${os.arch()}; ${new Date().toISOString()}`);
   try {

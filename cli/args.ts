@@ -12,11 +12,15 @@ export interface EmbedArgs {
   readonly params: Partial<EmbedParams>;
   readonly pca: 'auto' | 'off' | 'obsm' | number;
   readonly obsColumns: readonly string[];
+  /** .h5ad: read layers/NAME, or raw/X; 10x: which genome. */
+  readonly layer?: string;
+  readonly useRaw: boolean;
+  readonly genome?: string;
   readonly quiet: boolean;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--output', '--preset', '--knn', '--decay', '--t', '--sigma', '--order', '--landmarks', '--pca', '--obs', '--backend', '--seed', '--heat-method', '--mds-iterations']);
-const BOOL_FLAGS = new Set(['--quiet', '-q']);
+const VALUE_FLAGS = new Set(['-o', '--output', '--preset', '--knn', '--decay', '--t', '--sigma', '--order', '--landmarks', '--pca', '--obs', '--backend', '--seed', '--heat-method', '--mds-iterations', '--layer', '--genome']);
+const BOOL_FLAGS = new Set(['--quiet', '-q', '--raw']);
 
 function number(flag: string, raw: string, opts: { integer?: boolean; min?: number; max?: number }): number {
   const v = Number(raw);
@@ -70,5 +74,17 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
   const pca = pcaRaw === undefined || pcaRaw === 'auto' ? 'auto' : pcaRaw === 'off' || pcaRaw === 'obsm' ? pcaRaw : number('--pca', pcaRaw, { integer: true, min: 2, max: 500 });
   const obsRaw = get('--obs');
   const obsColumns = obsRaw === undefined ? [] : obsRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  return { input: positional[0]!, output, params, pca, obsColumns, quiet: flags.has('--quiet') || flags.has('-q') };
+  const layer = get('--layer');
+  const genome = get('--genome');
+  return {
+    input: positional[0]!,
+    output,
+    params,
+    pca,
+    obsColumns,
+    ...(layer !== undefined ? { layer } : {}),
+    ...(genome !== undefined ? { genome } : {}),
+    useRaw: flags.has('--raw'),
+    quiet: flags.has('--quiet') || flags.has('-q'),
+  };
 }

@@ -19,7 +19,12 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
     throw new InputError('--backend', e.message);
   });
   const t0 = performance.now();
-  const dataset = await openDataset(args.input, { obsColumns: args.obsColumns });
+  const dataset = await openDataset(args.input, {
+    obsColumns: args.obsColumns,
+    useRaw: args.useRaw,
+    ...(args.layer !== undefined ? { layer: args.layer } : {}),
+    ...(args.genome !== undefined ? { genome: args.genome } : {}),
+  });
   const readMs = performance.now() - t0;
   const pre: PreprocessOptions =
     args.pca === 'obsm' ? { usePca: 'obsm' } : args.pca === 'off' ? { pca: 'off' } : args.pca === 'auto' ? {} : { pca: args.pca };

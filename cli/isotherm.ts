@@ -14,6 +14,7 @@ commands:
       --knn K (10)  --decay A (40)  --t auto|T (auto)  --sigma S (1)
       --landmarks auto|off|M (auto = min(n, 1000))  --heat-method squaring|chebyshev  --order auto|K
       --pca auto|off|obsm|N  --obs COL,...  --backend auto|tensorflow|webgpu|wasm|cpu  --seed N  --quiet
+      --layer NAME | --raw (.h5ad)   --genome NAME (10x)
   serve [INPUT] [--port P] the app in a browser: prints http://127.0.0.1:P/<token>/ (loopback only)
   help                     this text
   version                  the version
@@ -22,7 +23,11 @@ INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/
 
 const PLANNED = new Set(['interpolate', 'evaluate', 'bench']);
 
-export async function main(argv: readonly string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+type Print = (line: string) => void;
+const stdout: Print = (s) => void process.stdout.write(s + '\n');
+const stderr: Print = (s) => void process.stderr.write(s + '\n');
+
+export async function main(argv: readonly string[], out: Print = stdout, err: Print = stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

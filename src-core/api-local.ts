@@ -201,8 +201,8 @@ export class LocalIsothermApi implements IsothermApi {
 
   async exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> {
     const state = this.#need();
-    const { result, summary } = this.#needMap();
     const out = exportPath('csv', path, state.inputPath);
+    const { result, summary } = this.#needMap();
     const n = summary.nPoints;
     const pick = rows ? checkRows(rows, n) : null;
     const coordinates = pick ? new Float32Array(pick.length * 2) : result.coords;

@@ -1,6 +1,8 @@
 /** Point colours (RGBA8 per point) from a metadata column or a gene, with hidden categories and selection. */
 import { interpolateViridis, schemeTableau10, interpolateRainbow } from 'd3-scale-chromatic';
-import { rgb } from 'd3-color';
+import { rgb, type RGBColor } from 'd3-color';
+
+type RGB = RGBColor;
 import type { ColourData } from '../../src-core/api.js';
 
 export const DEFAULT_COLOUR = '#3d6fb6';
@@ -25,31 +27,30 @@ export function visibility(data: ColourData | null, hidden: ReadonlySet<number>)
 
 export function pointColours(n: number, data: ColourData | null, hidden: ReadonlySet<number>, selected: Uint8Array | null): Uint8Array {
   const out = new Uint8Array(n * 4);
-  const put = (i: number, c: string, alpha: number): void => {
-    const q = rgb(c);
-    out[4 * i] = q.r;
-    out[4 * i + 1] = q.g;
-    out[4 * i + 2] = q.b;
+  const put = (i: number, c: RGB, alpha: number): void => {
+    out[4 * i] = c.r;
+    out[4 * i + 1] = c.g;
+    out[4 * i + 2] = c.b;
     out[4 * i + 3] = Math.round(alpha * 255);
   };
   const dim = (i: number): number => (selected && !selected[i] ? 0.12 : 1);
+  const missing = rgb(MISSING_COLOUR);
   if (!data) {
-    for (let i = 0; i < n; i++) put(i, DEFAULT_COLOUR, dim(i));
+    const c = rgb(DEFAULT_COLOUR);
+    for (let i = 0; i < n; i++) put(i, c, dim(i));
   } else if (data.kind === 'categorical') {
-    const palette = categoryColours(data.categories.length);
+    // Parse each category's colour once, not once per point.
+    const palette = categoryColours(data.categories.length).map((c) => rgb(c));
     for (let i = 0; i < n; i++) {
       const c = data.codes[i]!;
-      put(i, c < 0 ? MISSING_COLOUR : palette[c]!, hidden.has(c) ? 0 : dim(i));
+      put(i, c < 0 ? missing : palette[c]!, hidden.has(c) ? 0 : dim(i));
     }
   } else {
-    // 256-entry lookup table: a million rgb() parses would be slow.
     const lut = Array.from({ length: 256 }, (_, k) => rgb(interpolateViridis(k / 255)));
     const span = data.max > data.min ? data.max - data.min : 1;
     for (let i = 0; i < n; i++) {
       const v = data.values[i]!;
-      if (Number.isNaN(v)) { put(i, MISSING_COLOUR, dim(i)); continue; }
-      const q = lut[Math.max(0, Math.min(255, Math.round(((v - data.min) / span) * 255)))]!;
-      out[4 * i] = q.r; out[4 * i + 1] = q.g; out[4 * i + 2] = q.b; out[4 * i + 3] = Math.round(dim(i) * 255);
+      put(i, Number.isNaN(v) ? missing : lut[Math.max(0, Math.min(255, Math.round(((v - data.min) / span) * 255)))]!, dim(i));
     }
   }
   return out;

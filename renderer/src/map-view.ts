@@ -134,6 +134,7 @@ export class MapView {
       if (f >= 1) this.#finishAnimation();
       else this.requestDraw();
     }
+    this.#canvas.dataset.animating = this.#mix < 1 ? 'true' : 'false';
     const to = this.#mapping(zs);
     this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity });
     this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
@@ -199,6 +200,7 @@ export class MapView {
 
   #pointerDown(ev: PointerEvent): void {
     if (this.#tool === 'pan' || ev.button !== 0) return;
+    ev.preventDefault();
     const [px, py] = pointer(ev, this.#svg.node());
     this.#drag = [[px, py]];
     (ev.target as Element).setPointerCapture?.(ev.pointerId);

@@ -88,3 +88,25 @@ export async function matMul(a: Float32Array, b: Float32Array, r: number, k: num
   tc.dispose();
   return out;
 }
+
+/** A matrix kept on the engine for repeated products A · B (iterative solvers): uploaded once. */
+export interface ResidentMatrix {
+  multiply(b: Float32Array, cols: number): Promise<Float32Array>;
+  dispose(): void;
+}
+
+export async function residentMatrix(a: Float32Array, rows: number, inner: number): Promise<ResidentMatrix> {
+  if (!active) await initBackend('auto');
+  const ta = tf.tensor2d(a, [rows, inner]);
+  return {
+    async multiply(b: Float32Array, cols: number): Promise<Float32Array> {
+      const tb = tf.tensor2d(b, [inner, cols]);
+      const tc = tf.matMul(ta, tb);
+      const out = (await tc.data()) as Float32Array;
+      tb.dispose();
+      tc.dispose();
+      return out;
+    },
+    dispose: () => ta.dispose(),
+  };
+}

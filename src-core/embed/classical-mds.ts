@@ -3,7 +3,7 @@
  * deterministic initialisation of stress minimisation. Eigenvectors by block power (subspace)
  * iteration with Rayleigh–Ritz: float32 products on the tensor engine, then float64 polishing.
  */
-import { matMul } from '../compute/backend.js';
+import { residentMatrix } from '../compute/backend.js';
 import { eigenSymmetric } from '../linalg/eigen-sym.js';
 import { createRng } from '../linalg/random.js';
 
@@ -39,6 +39,7 @@ export async function topEigen(a: Float64Array, m: number, dims: number, seed = 
   // The O(m²) products run on the tensor engine (float32 is ample for an initialisation).
   const a32 = Float32Array.from(a);
   for (let i = 0; i < m; i++) a32[i * m + i]! += shift;
+  const resident = await residentMatrix(a32, m, m);
   let y: Float64Array = new Float64Array(m * block);
   let prev = new Float64Array(block);
   let polishing = false;
@@ -47,7 +48,7 @@ export async function topEigen(a: Float64Array, m: number, dims: number, seed = 
   let vectors = new Float64Array(m * dims);
   for (let it = 0; it < iterations; it++) {
     orthonormalise(v, m, block);
-    y = polishing ? multiply64(a, shift, v, m, block) : Float64Array.from(await matMul(a32, Float32Array.from(v), m, m, block));
+    y = polishing ? multiply64(a, shift, v, m, block) : Float64Array.from(await resident.multiply(Float32Array.from(v), block));
     // Rayleigh–Ritz: small matrix VᵀY.
     const small = new Float64Array(block * block);
     for (let p = 0; p < block; p++)
@@ -74,6 +75,7 @@ export async function topEigen(a: Float64Array, m: number, dims: number, seed = 
     if (polishing && ++polished >= 3) break;
     if (converged && it > 3) polishing = true;
   }
+  resident.dispose();
   orthonormalise(v, m, block);
   vectors = new Float64Array(m * dims);
   for (let i = 0; i < m; i++) for (let k = 0; k < dims; k++) vectors[i * dims + k] = v[i * block + k]!;

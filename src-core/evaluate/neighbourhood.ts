@@ -2,7 +2,7 @@
  * Neighbourhood-level quality of a 2-D map: k-NN classification accuracy of a label (k-fold) and
  * trustworthiness (Venna & Kaski): how many of a point's map neighbours are true neighbours.
  */
-import { knnExact } from '../graph/kdtree.js';
+import { knnKdTree as knnExact } from '../graph/kdtree.js';
 import { createRng } from '../linalg/random.js';
 
 /** Accuracy of a k-NN majority vote predicting `labels` from the embedding, with `folds`-fold CV. */

@@ -5,6 +5,7 @@
  * subspace of a high-dimensional space (cells in PCA space, a Swiss roll rotated into 50-D).
  */
 import { eigenSymmetric } from '../linalg/eigen-sym.js';
+import { TopK } from './top-k.js';
 
 const LEAF_SIZE = 12;
 
@@ -129,106 +130,74 @@ function quickselect(perm: Int32Array, pts: Float32Array, d: number, dim: number
   }
 }
 
-/** Exact k nearest neighbours of every point (self excluded). */
-export function knnExact(points: Float32Array, n: number, d: number, k: number, onProgress?: (fraction: number) => void): KnnResult {
-  if (k >= n) throw new Error(`k = ${k} needs at least ${k + 1} points, got ${n}`);
+/** Distance evaluations per query on a sample of points: how well the tree prunes on this data. */
+export function kdTreeCostEstimate(tree: KdTree, sample: Int32Array, k: number): number {
+  const heap = new TopK(k);
+  let evals = 0;
+  for (const q of sample) evals += queryOne(tree, q, heap);
+  return evals / Math.max(1, sample.length);
+}
+
+export interface KdTree {
+  readonly pts: Float32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly nodes: Tree;
+}
+
+export function buildKdTree(points: Float32Array, n: number, d: number): KdTree {
   const pts = d <= 256 ? principalRotation(points, n, d) : points;
-  const tree = buildTree(pts, n, d);
+  return { pts, n, d, nodes: buildTree(pts, n, d) };
+}
+
+/** Fills `heap` with the k nearest neighbours of point q (self excluded); returns distance evaluations. */
+function queryOne(kd: KdTree, q: number, heap: TopK): number {
+  const { pts, d, nodes: tree } = kd;
+  heap.clear();
+  const qb = q * d;
+  let evals = 0;
+  const stackNode: number[] = [0];
+  const stackBound: number[] = [0];
+  while (stackNode.length > 0) {
+    const node = stackNode.pop()!;
+    const bound = stackBound.pop()!;
+    if (bound >= heap.worst()) continue;
+    const dim = tree.dim[node]!;
+    if (dim < 0) {
+      for (let p = tree.lo[node]!; p < tree.hi[node]!; p++) {
+        const j = tree.perm[p]!;
+        if (j === q) continue;
+        const jb = j * d;
+        let s = 0;
+        for (let c = 0; c < d; c++) {
+          const diff = pts[qb + c]! - pts[jb + c]!;
+          s += diff * diff;
+        }
+        evals++;
+        heap.push(s, j);
+      }
+      continue;
+    }
+    const diff = pts[qb + dim]! - tree.split[node]!;
+    stackNode.push(diff < 0 ? tree.right[node]! : tree.left[node]!);
+    stackBound.push(Math.max(bound, diff * diff));
+    stackNode.push(diff < 0 ? tree.left[node]! : tree.right[node]!);
+    stackBound.push(bound);
+  }
+  return evals;
+}
+
+/** Exact k nearest neighbours of every point by k-d tree (self excluded). */
+export function knnKdTree(points: Float32Array, n: number, d: number, k: number, onProgress?: (fraction: number) => void, built?: KdTree): KnnResult {
+  if (k >= n) throw new Error(`k = ${k} needs at least ${k + 1} points, got ${n}`);
+  const tree = built ?? buildKdTree(points, n, d);
   const indices = new Int32Array(n * k);
   const distances = new Float32Array(n * k);
-  // Bounded max-heap of squared distances, reused per query.
-  const hd = new Float64Array(k);
-  const hi = new Int32Array(k);
-  let size = 0;
-  const push = (dist: number, idx: number): void => {
-    if (size < k) {
-      let c = size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (hd[p]! >= dist) break;
-        hd[c] = hd[p]!;
-        hi[c] = hi[p]!;
-        c = p;
-      }
-      hd[c] = dist;
-      hi[c] = idx;
-      return;
-    }
-    if (dist >= hd[0]!) return;
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= k) break;
-      const r = l + 1;
-      const m = r < k && hd[r]! > hd[l]! ? r : l;
-      if (hd[m]! <= dist) break;
-      hd[c] = hd[m]!;
-      hi[c] = hi[m]!;
-      c = m;
-    }
-    hd[c] = dist;
-    hi[c] = idx;
-  };
-  const stackNode = new Int32Array(128);
-  const stackBound = new Float64Array(128);
+  const heap = new TopK(k);
   const step = Math.max(1, Math.floor(n / 50));
   for (let q = 0; q < n; q++) {
-    size = 0;
-    const qb = q * d;
-    let sp = 0;
-    stackNode[sp] = 0;
-    stackBound[sp++] = 0;
-    while (sp > 0) {
-      const node = stackNode[--sp]!;
-      const bound = stackBound[sp]!;
-      if (size === k && bound >= hd[0]!) continue;
-      const dim = tree.dim[node]!;
-      if (dim < 0) {
-        for (let p = tree.lo[node]!; p < tree.hi[node]!; p++) {
-          const j = tree.perm[p]!;
-          if (j === q) continue;
-          const jb = j * d;
-          let s = 0;
-          for (let c = 0; c < d; c++) {
-            const diff = pts[qb + c]! - pts[jb + c]!;
-            s += diff * diff;
-          }
-          push(s, j);
-        }
-        continue;
-      }
-      const diff = pts[qb + dim]! - tree.split[node]!;
-      const near = diff < 0 ? tree.left[node]! : tree.right[node]!;
-      const far = diff < 0 ? tree.right[node]! : tree.left[node]!;
-      stackNode[sp] = far;
-      stackBound[sp++] = Math.max(bound, diff * diff);
-      stackNode[sp] = near;
-      stackBound[sp++] = bound;
-    }
-    // Heap → sorted ascending.
-    for (let c = size - 1; c >= 0; c--) {
-      const dist = hd[0]!;
-      const idx = hi[0]!;
-      // pop max
-      const lastD = hd[c]!;
-      const lastI = hi[c]!;
-      size = c;
-      let p = 0;
-      for (;;) {
-        const l = 2 * p + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        const m = r < size && hd[r]! > hd[l]! ? r : l;
-        if (hd[m]! <= lastD) break;
-        hd[p] = hd[m]!;
-        hi[p] = hi[m]!;
-        p = m;
-      }
-      hd[p] = lastD;
-      hi[p] = lastI;
-      indices[q * k + c] = idx;
-      distances[q * k + c] = Math.sqrt(dist);
-    }
+    queryOne(tree, q, heap);
+    heap.drainSorted(indices, distances, q * k);
     if (onProgress && q % step === 0) onProgress(q / n);
   }
   return { n, k, indices, distances };

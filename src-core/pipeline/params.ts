@@ -51,7 +51,7 @@ export const DEFAULTS: EmbedParams = {
   heatMethod: 'squaring',
   order: 'auto',
   stressWeights: 'none',
-  mdsIterations: 100,
+  mdsIterations: 30,
   seed: 0,
   backend: 'auto',
 };

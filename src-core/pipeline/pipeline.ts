@@ -14,7 +14,8 @@ import { extendToCells } from '../embed/extend.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
 import { alphaDecayAffinity } from '../graph/affinity.js';
-import { knnExact, type KnnResult } from '../graph/kdtree.js';
+import type { KnnResult } from '../graph/kdtree.js';
+import { knnExact } from '../graph/knn.js';
 import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/landmarks.js';
 import { laplacian } from '../graph/laplacian.js';
 import { kneeOfEntropy, SATURATION, type EntropyPoint } from '../heat/auto-time.js';
@@ -181,7 +182,9 @@ export class EmbeddingPipeline {
     let t: number;
     let chosen: Float32Array | null = null;
     let plan = squaringPlan(op.matrix, typeof p.t === 'number' ? p.t : 1 / (4 * op.lambdaMaxBound));
+    const unitMass = op.scale.every((v) => v === 1);
     const scaled = (k: Float32Array): Float32Array => {
+      if (unitMass) return k;
       const out = new Float32Array(m * m);
       for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = k[i * m + j]! * op.scale[i]! * op.scale[j]!;
       return out;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -61,7 +61,10 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
   it('moving the t slider changes the map and reruns only the downstream stages', async () => {
     const before = await attr('data-digest');
     await page.locator('[data-testid=slider-t]').fill('4');
+    // The points move from the old layout to the new one.
+    await page.waitForSelector('[data-testid=map-canvas][data-animating=true]', { timeout: 30000 });
     runId = await waitForRun(page, runId);
+    assert.equal(await page.getAttribute('[data-testid=map-canvas]', 'data-animating'), 'false');
     assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend');
     for (const s of ['knn', 'graph', 'landmarks']) assert.equal(await stageState(s), 'cached', `${s} should come from the cache`);
     for (const s of ['heat', 'mds', 'extend']) assert.equal(await stageState(s), 'done');
@@ -116,13 +119,13 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
 
   it('shows a tooltip with the cell id on hover', async () => {
     const box = (await page.locator('[data-testid=map-overlay]').boundingBox())!;
+    const spots = await inkedPixels(page, 10);
+    assert.ok(spots.length > 0, 'no drawn point found on the canvas');
     let found = false;
-    for (let k = 0; k < 60 && !found; k++) {
-      const x = box.x + box.width * (0.2 + 0.6 * ((k * 37) % 60) / 60);
-      const y = box.y + box.height * (0.2 + 0.6 * ((k * 17) % 60) / 60);
-      await page.mouse.move(x, y);
-      found = await page.locator('[data-testid=tooltip]').isVisible().catch(() => false);
-      if (!found) await page.waitForTimeout(30);
+    for (const [x, y] of spots) {
+      await page.mouse.move(box.x + x, box.y + y);
+      found = await page.locator('[data-testid=tooltip]').waitFor({ timeout: 1000 }).then(() => true, () => false);
+      if (found) break;
     }
     assert.ok(found, 'no tooltip found while hovering over the map');
     assert.match((await page.textContent('[data-testid=tooltip]')) ?? '', /cell\d+.*segment: (inner|middle|outer)/s);
@@ -154,6 +157,8 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     assert.equal(new Set(lines.slice(1)).size, count);
 
     await page.click('[data-testid=tool-rect]');
+    const box2 = (await page.locator('[data-testid=map-overlay]').boundingBox())!;
+    assert.deepEqual(box2, box, 'the map did not move');
     await page.mouse.move(box.x + 40, box.y + 10);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width - 10, box.y + box.height - 30, { steps: 5 });

@@ -9,6 +9,7 @@ export interface MiniElement {
 export interface MiniCanvas extends MiniElement {
   width: number;
   height: number;
+  readonly clientWidth: number;
   getContext(kind: '2d'): MiniContext2D | null;
 }
 export interface MiniContext2D {

@@ -173,3 +173,23 @@ export async function waitForRun(page: Page, after: number, timeout = 60000): Pr
   await page.waitForTimeout(800); // the layout animation (700 ms)
   return Number(await page.getAttribute('[data-testid=map]', 'data-run-id'));
 }
+
+/** Canvas positions (CSS pixels, relative to the canvas) of up to `k` fully inked pixels: where points are drawn. */
+export async function inkedPixels(page: Page, k: number): Promise<[number, number][]> {
+  return page.evaluate((count) => {
+    const src = document.querySelector('[data-testid=map-canvas]') as MiniCanvas;
+    const c = document.createElement('canvas');
+    c.width = src.width;
+    c.height = src.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(src, 0, 0);
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    const found: [number, number][] = [];
+    const step = Math.max(1, Math.floor((c.width * c.height) / (count * 50)));
+    for (let p = 0; p < c.width * c.height && found.length < count; p += step) {
+      if (px[4 * p + 3]! > 200) found.push([p % c.width, Math.floor(p / c.width)]);
+    }
+    const dpr = src.clientWidth > 0 ? c.width / src.clientWidth : 1;
+    return found.map(([x, y]) => [x / dpr, y / dpr] as [number, number]);
+  }, k);
+}

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { knnExact, principalRotation } from '../../src-core/graph/kdtree.js';
+import { knnKdTree, principalRotation } from '../../src-core/graph/kdtree.js';
+import { knnBlocked } from '../../src-core/graph/knn-blocked.js';
+import { knnExact } from '../../src-core/graph/knn.js';
+import { initBackend } from '../../src-core/compute/backend.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { laplacian } from '../../src-core/graph/laplacian.js';
 import { csrFromTriplets } from '../../src-core/linalg/csr.js';
@@ -27,7 +30,8 @@ function bruteForce(points: Float32Array, n: number, d: number, k: number): { id
   return { idx, dist };
 }
 
-test('k-d tree kNN equals brute force (50-D Gaussian clusters and a roll rotated into 50-D)', () => {
+test('k-d tree and blocked kNN both equal brute force (50-D Gaussian clusters and a roll rotated into 50-D)', async () => {
+  await initBackend('auto');
   const rng = createRng(3);
   const n = 600;
   const d = 50;
@@ -36,15 +40,24 @@ test('k-d tree kNN equals brute force (50-D Gaussian clusters and a roll rotated
   const roll = swissRoll(n, { seed: 4, dim: 50 }).points;
   for (const pts of [gauss, roll]) {
     const k = 12;
-    const got = knnExact(pts, n, d, k);
     const want = bruteForce(pts, n, d, k);
+    for (const got of [knnKdTree(pts, n, d, k), await knnBlocked(pts, n, d, k)]) {
     for (let i = 0; i < n * k; i++) assert.ok(Math.abs(got.distances[i]! - want.dist[i]!) < 1e-3 * (1 + want.dist[i]!), `distance ${i}`);
-    // Indices agree except where two neighbours are tied in distance.
-    let mismatched = 0;
+      // Indices agree except where two neighbours are tied in distance.
+      let mismatched = 0;
     for (let i = 0; i < n * k; i++) if (got.indices[i] !== want.idx[i]) mismatched++;
     assert.ok(mismatched <= n * k * 0.001, `${mismatched} index mismatches`);
     for (let i = 0; i < n; i++) for (let p = 0; p < k; p++) assert.notEqual(got.indices[i * k + p], i, 'self excluded');
+    }
   }
+});
+
+test('the dispatcher uses the tree on low-dimensional data and brute force on high-dimensional noise', async () => {
+  const roll = swissRoll(4000, { seed: 4, dim: 50 });
+  assert.equal((await knnExact(roll.points, 4000, 50, 10)).method, 'kdtree');
+  const rng = createRng(8);
+  const noise = Float32Array.from({ length: 4000 * 50 }, () => rng.normal());
+  assert.equal((await knnExact(noise, 4000, 50, 10)).method, 'blocked');
 });
 
 test('the principal rotation preserves pairwise distances', () => {
@@ -63,7 +76,7 @@ test('the principal rotation preserves pairwise distances', () => {
 
 test('kNN handles duplicated points without self loops or NaN', () => {
   const pts = new Float32Array([0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 3]);
-  const r = knnExact(pts, 6, 2, 3);
+  const r = knnKdTree(pts, 6, 2, 3);
   for (let i = 0; i < 6; i++) for (let p = 0; p < 3; p++) assert.notEqual(r.indices[i * 3 + p], i);
   assert.equal(r.distances[0], 0);
   const w = alphaDecayAffinity(r, { k: 2, decay: 40 });
@@ -73,7 +86,7 @@ test('kNN handles duplicated points without self loops or NaN', () => {
 test('alpha-decay affinity is symmetric, in (0, 1], with ε_i at the k-th neighbour giving e^{-1}', () => {
   const n = 300;
   const { points } = swissRoll(n, { seed: 2 });
-  const knn = knnExact(points, n, 3, 20);
+  const knn = knnKdTree(points, n, 3, 20);
   const w = alphaDecayAffinity(knn, { k: 10, decay: 40 });
   const get = (i: number, j: number): number => {
     for (let p = w.indptr[i]!; p < w.indptr[i + 1]!; p++) if (w.indices[p] === j) return w.values[p]!;

@@ -4,7 +4,7 @@ import { scaledBesselI } from '../../src-core/heat/bessel.js';
 import { chebyshevHeatBlock, chebyshevPlan } from '../../src-core/heat/chebyshev.js';
 import { expmSymmetric } from '../../src-core/heat/expm-exact.js';
 import { uniformisedExp, squaringPlan, heatBySquaring } from '../../src-core/heat/squaring.js';
-import { knnExact } from '../../src-core/graph/kdtree.js';
+import { knnKdTree as knnExact } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { laplacian, lambdaMax } from '../../src-core/graph/laplacian.js';
 import { csrToDense } from '../../src-core/linalg/csr.js';
