@@ -15,13 +15,19 @@ commands:
       --landmarks auto|off|M (auto = min(n, 1000))  --heat-method squaring|chebyshev  --order auto|K
       --pca auto|off|obsm|N  --obs COL,...  --backend auto|tensorflow|webgpu|wasm|cpu  --seed N  --quiet
       --layer NAME | --raw (.h5ad)   --genome NAME (10x)
+  interpolate INPUT --time COL --from A --to B --at F -o OUT.csv
+                           cells a fraction F of the way from time point A to B (OT on the map); OUT.csv + OUT.json
+      --n N  --space map|pcs  --ot exact|sinkhorn|auto  --epsilon E  --obsm-key KEY  (+ the map options of embed)
+  evaluate INPUT --time COL [-o OUT.json]
+                           withhold each interior time point, predict it, score W1/W2/MMD against baselines
+      --seeds N|LIST (5)  --withhold A,B  --all-pairs  --no-paper  --place-k K  --obsm-key KEY  (+ map options)
   serve [INPUT] [--port P] the app in a browser: prints http://127.0.0.1:P/<token>/ (loopback only)
   help                     this text
   version                  the version
 
 INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/.arrows, .parquet`;
 
-const PLANNED = new Set(['interpolate', 'evaluate', 'bench']);
+const PLANNED = new Set(['bench']);
 
 type Print = (line: string) => void;
 const stdout: Print = (s) => void process.stdout.write(s + '\n');
@@ -34,6 +40,16 @@ export async function main(argv: readonly string[], out: Print = stdout, err: Pr
       case 'embed':
         await runEmbed(parseEmbedArgs(rest), err);
         return 0;
+      case 'interpolate': {
+        const { runInterpolate } = await import('./interpolate.js');
+        await runInterpolate(rest, out, err);
+        return 0;
+      }
+      case 'evaluate': {
+        const { runEvaluate } = await import('./evaluate.js');
+        await runEvaluate(rest, out, err);
+        return 0;
+      }
       case 'serve': {
         const { runServe } = await import('./serve.js');
         await runServe(rest, out, err);

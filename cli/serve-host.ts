@@ -45,7 +45,7 @@ export class ComputeWorker {
       runSeq = ++this.#runSeq;
       // A newer run supersedes every older one.
       Atomics.store(this.#flag, 0, runSeq - 1);
-    } else if (call.method === 'open') {
+    } else if (call.method === 'open' || call.method === 'subset' || call.method === 'back') {
       Atomics.store(this.#flag, 0, this.#runSeq);
     }
     const id = this.#nextId++;

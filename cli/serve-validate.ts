@@ -13,12 +13,15 @@ export type ApiCall =
   | { readonly method: 'describe' }
   | { readonly method: 'run'; readonly params: Partial<EmbedParams> }
   | { readonly method: 'cancel' }
+  | { readonly method: 'subset'; readonly rows: Int32Array }
+  | { readonly method: 'back' }
   | { readonly method: 'coords' }
   | { readonly method: 'colour'; readonly by: ColourBy }
   | { readonly method: 'searchGenes'; readonly query: string; readonly limit: number }
   | { readonly method: 'cellInfo'; readonly row: number }
   | { readonly method: 'exportCsv'; readonly path: string; readonly rows: Int32Array | undefined }
   | { readonly method: 'exportSvg'; readonly path: string; readonly svg: string }
+  | { readonly method: 'exportPng'; readonly path: string; readonly png: Uint8Array }
   | { readonly method: 'exportIds'; readonly path: string; readonly rows: Int32Array };
 
 const MAX_PATH = 4096;
@@ -96,6 +99,8 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
   switch (method) {
     case 'listFiles': return { method, dir: a[0] === undefined || a[0] === null || a[0] === '' ? undefined : path('dir', a[0]) };
     case 'open': return { method, path: path('path', a[0]) };
+    case 'subset': return { method, rows: rows('rows', a[0]) };
+    case 'back':
     case 'describe':
     case 'cancel':
     case 'coords': return { method };
@@ -105,6 +110,11 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'cellInfo': return { method, row: num('row', a[0], 0, 2 ** 31 - 1, true) };
     case 'exportCsv': return { method, path: path('path', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
     case 'exportSvg': return { method, path: path('path', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
+    case 'exportPng': {
+      if (!(a[1] instanceof Uint8Array)) throw new InputError('png', 'expected the image bytes (Uint8Array)');
+      if (a[1].length > MAX_SVG_BYTES) throw new InputError('png', `larger than ${MAX_SVG_BYTES} bytes`);
+      return { method, path: path('path', a[0]), png: a[1] };
+    }
     case 'exportIds': return { method, path: path('path', a[0]), rows: rows('rows', a[1]) };
     default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
   }

@@ -43,12 +43,15 @@ async function execute(msg: ToWorker): Promise<unknown> {
       return api.run(c.params, (event) => port.postMessage({ type: 'progress', id: msg.id, event }), token);
     }
     case 'cancel': return api.cancel();
+    case 'subset': return api.subset(c.rows);
+    case 'back': return api.back();
     case 'coords': return api.coords();
     case 'colour': return api.colour(c.by);
     case 'searchGenes': return api.searchGenes(c.query, c.limit);
     case 'cellInfo': return api.cellInfo(c.row);
     case 'exportCsv': return api.exportCsv(c.path, c.rows);
     case 'exportSvg': return api.exportSvg(c.path, c.svg);
+    case 'exportPng': return api.exportPng(c.path, c.png);
     case 'exportIds': return api.exportIds(c.path, c.rows);
   }
 }

@@ -32,11 +32,11 @@ const sveltePlugin = {
 
 await mkdir(outdir, { recursive: true });
 const result = await build({
-  entryPoints: [resolve(here, 'src', 'main.ts')],
+  entryPoints: { app: resolve(here, 'src', 'main.ts'), bench: resolve(here, 'src', 'bench.ts') },
   bundle: true,
   format: 'esm',
   target: ['chrome120', 'firefox120', 'safari17'],
-  outfile: resolve(outdir, 'app.js'),
+  outdir,
   minify: production,
   sourcemap: true,
   conditions: ['svelte', 'browser', 'production'],
@@ -47,5 +47,5 @@ const result = await build({
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 });
 if (result.errors.length) process.exit(1);
-await copyFile(resolve(here, 'index.html'), resolve(outdir, 'index.html'));
+for (const f of ['index.html', 'bench.html']) await copyFile(resolve(here, f), resolve(outdir, f));
 await copyFile(resolve(here, 'app.css'), resolve(outdir, 'app.css'));

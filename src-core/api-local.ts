@@ -42,14 +42,18 @@ interface OpenState {
   runs: number;
 }
 
-const EXTENSIONS: Record<ExportKind, readonly string[]> = { csv: ['.csv'], svg: ['.svg'], ids: ['.txt', '.csv', '.tsv'] };
+const EXTENSIONS: Record<ExportKind, readonly string[]> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] };
 const DATA_EXTENSIONS = ['.csv', '.tsv', '.gz', '.h5ad', '.h5', '.mtx', '.arrow', '.feather', '.arrows', '.parquet'];
 
 export class LocalIsothermApi implements IsothermApi {
   readonly #startDir: string;
   #state: OpenState | null = null;
+  /** Data sets a subset was taken from, innermost last. */
+  #stack: OpenState[] = [];
   #current: CancelSource | null = null;
   #inflight: Promise<unknown> = Promise.resolve();
+  /** The open() in progress: describe() waits for it, so a page loaded during start-up sees the data set. */
+  #opening: Promise<unknown> = Promise.resolve();
 
   constructor(options: LocalApiOptions = {}) {
     this.#startDir = resolve(options.startDir ?? process.cwd());
@@ -79,6 +83,12 @@ export class LocalIsothermApi implements IsothermApi {
   }
 
   async open(path: string): Promise<DatasetDescription> {
+    const p = this.#open(path);
+    this.#opening = p;
+    return p;
+  }
+
+  async #open(path: string): Promise<DatasetDescription> {
     const input = absolutePath('path', path);
     this.#current?.cancel();
     await this.#inflight.catch(() => undefined);
@@ -100,7 +110,9 @@ export class LocalIsothermApi implements IsothermApi {
       featureNames: [...dataset.featureNames],
       obsmKeys: Object.keys(dataset.obsm),
       notes: [...dataset.source.notes],
+      depth: 0,
     };
+    this.#stack = [];
     this.#state = {
       dataset,
       prep,
@@ -114,7 +126,42 @@ export class LocalIsothermApi implements IsothermApi {
     return description;
   }
 
+  async subset(rows: Int32Array): Promise<DatasetDescription> {
+    const parent = this.#need();
+    const picked = Int32Array.from(new Set(checkRows(rows, parent.description.nMapped))).sort();
+    if (picked.length < 3) throw new InputError('selection', `${picked.length} cell(s) selected: select at least 3 cells (and more than knn) to re-embed`);
+    this.#current?.cancel();
+    await this.#inflight.catch(() => undefined);
+    const X = parent.prep.matrix;
+    const data = new Float32Array(picked.length * X.nCols);
+    const kept = new Int32Array(picked.length);
+    for (let r = 0; r < picked.length; r++) {
+      data.set(X.data.subarray(picked[r]! * X.nCols, (picked[r]! + 1) * X.nCols), r * X.nCols);
+      kept[r] = parent.prep.keptCells[picked[r]!]!;
+    }
+    const prep: PreprocessOutput = { ...parent.prep, matrix: { kind: 'dense', nRows: picked.length, nCols: X.nCols, data }, keptCells: kept };
+    const description: DatasetDescription = {
+      ...parent.description,
+      nMapped: picked.length,
+      notes: [...parent.description.notes, `re-embedded selection of ${picked.length} of ${parent.description.nMapped} cells`],
+      depth: parent.description.depth + 1,
+    };
+    this.#stack.push(parent);
+    this.#state = { ...parent, prep, pipeline: new EmbeddingPipeline(data, picked.length, X.nCols), description, last: null, runs: 0 };
+    return description;
+  }
+
+  async back(): Promise<DatasetDescription | null> {
+    const parent = this.#stack.pop();
+    if (!parent) return null;
+    this.#current?.cancel();
+    await this.#inflight.catch(() => undefined);
+    this.#state = parent;
+    return parent.description;
+  }
+
   async describe(): Promise<DatasetDescription | null> {
+    await this.#opening.catch(() => undefined);
     return this.#state?.description ?? null;
   }
 
@@ -225,6 +272,15 @@ export class LocalIsothermApi implements IsothermApi {
     const out = exportPath('svg', path, state.inputPath);
     if (typeof svg !== 'string' || !svg.trimStart().startsWith('<svg')) throw new InputError(out, 'the content is not an SVG document');
     const report = await writeFileAtomic(out, svg, { protectedPaths: [state.inputPath] });
+    return { path: report.path, bytes: report.bytes, extra: [], rows: 0 };
+  }
+
+  async exportPng(path: string, png: Uint8Array): Promise<ExportReport> {
+    const state = this.#need();
+    const out = exportPath('png', path, state.inputPath);
+    const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    if (!(png instanceof Uint8Array) || png.length < 8 || signature.some((b, i) => png[i] !== b)) throw new InputError(out, 'the content is not a PNG image');
+    const report = await writeFileAtomic(out, png, { protectedPaths: [state.inputPath] });
     return { path: report.path, bytes: report.bytes, extra: [], rows: 0 };
   }
 

@@ -32,6 +32,8 @@ export interface DatasetDescription {
   readonly featureNames: readonly string[];
   readonly obsmKeys: readonly string[];
   readonly notes: readonly string[];
+  /** 0 for a file; 1, 2, … for "re-embed selection" subsets opened on top of it (see subset/back). */
+  readonly depth: number;
 }
 
 export interface EntropyPointInfo {
@@ -89,7 +91,7 @@ export interface ExportReport {
   readonly rows: number;
 }
 
-export type ExportKind = 'csv' | 'svg' | 'ids';
+export type ExportKind = 'csv' | 'svg' | 'png' | 'ids';
 
 export interface IsothermApi {
   /** Files and folders in `dir` (default: the host's working directory), data files first. */
@@ -103,6 +105,13 @@ export interface IsothermApi {
    * another is in flight cancels that one. A failed or cancelled run rejects and keeps the previous map.
    */
   run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary>;
+  /**
+   * Re-embed a selection: the selected map rows become the open data set (a fresh pipeline; rows are
+   * renumbered 0..k-1 in their original order). The data set it came from is kept underneath, with its map.
+   */
+  subset(rows: Int32Array): Promise<DatasetDescription>;
+  /** Returns to the data set a subset was taken from (its map and cached stages intact); null at a file. */
+  back(): Promise<DatasetDescription | null>;
   /** Cancels the run in flight, if any (its promise rejects with a CancelledError). */
   cancel(): Promise<void>;
   /** The current map: nMapped × 2, row-major. */
@@ -115,6 +124,8 @@ export interface IsothermApi {
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport>;
   /** Writes an SVG document the renderer drew (map + legend). */
   exportSvg(path: string, svg: string): Promise<ExportReport>;
+  /** Writes a PNG image the renderer drew (map + legend at the chosen resolution). */
+  exportPng(path: string, png: Uint8Array): Promise<ExportReport>;
   /** One cell id per line for `rows` (e.g. a lasso selection). */
   exportIds(path: string, rows: Int32Array): Promise<ExportReport>;
 }

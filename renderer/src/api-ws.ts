@@ -67,12 +67,15 @@ export class WsIsothermApi implements IsothermApi {
     return this.#call('run', [params as unknown as WireValue], onProgress);
   }
   cancel(): Promise<void> { return this.#call('cancel', []); }
+  subset(rows: Int32Array): Promise<DatasetDescription> { return this.#call('subset', [rows]); }
+  back(): Promise<DatasetDescription | null> { return this.#call('back', []); }
   coords(): Promise<Float32Array> { return this.#call('coords', []); }
   colour(by: ColourBy): Promise<ColourData> { return this.#call('colour', [by as unknown as WireValue]); }
   searchGenes(query: string, limit?: number): Promise<readonly string[]> { return this.#call('searchGenes', [query, limit ?? null]); }
   cellInfo(row: number): Promise<CellInfo> { return this.#call('cellInfo', [row]); }
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportCsv', [path, rows ?? null]); }
   exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
+  exportPng(path: string, png: Uint8Array): Promise<ExportReport> { return this.#call('exportPng', [path, png]); }
   exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }
 }
 

@@ -21,6 +21,7 @@ export interface MapCallbacks {
 
 const MARGIN = { left: 44, bottom: 28, top: 8, right: 8 };
 const ANIMATION_MS = 700;
+export const SVG_MAX_POINTS = 200_000;
 
 type Scale = ScaleLinear<number, number>;
 
@@ -111,6 +112,11 @@ export class MapView {
   setColours(rgba: Uint8Array): void {
     this.renderer.setColours(rgba);
     this.requestDraw();
+  }
+
+  /** Sets the zoom (scale k, translation x, y in CSS pixels), as a user's zoom/pan would. */
+  zoomTo(k: number, x: number, y: number): void {
+    this.#svg.call(this.#zoom.transform, zoomIdentity.translate(x, y).scale(k));
   }
 
   get animating(): boolean { return this.#mix < 1; }
@@ -219,23 +225,41 @@ export class MapView {
   }
 
   /** The map as SVG elements (points inside the view, axes), for export. */
-  svgBody(colourOf: (i: number) => string | null): string {
+  svgBody(colourOf: (i: number) => string | null, points = true): string {
     const s = this.#zoomed();
     const coords = this.#coords;
     const parts: string[] = [];
     const r = (this.pointSize / 2).toFixed(2);
-    if (coords) {
+    let note = '';
+    if (coords && points) {
       const n = coords.length / 2;
+      const inView: number[] = [];
       for (let i = 0; i < n; i++) {
+        const x = s.x(coords[2 * i]!), y = s.y(coords[2 * i + 1]!);
+        if (x >= 0 && y >= 0 && x <= this.#w && y <= this.#h) inView.push(i);
+      }
+      // A vector file of a million circles is unusable: keep every k-th point above SVG_MAX_POINTS.
+      const stride = Math.max(1, Math.ceil(inView.length / SVG_MAX_POINTS));
+      for (let q = 0; q < inView.length; q += stride) {
+        const i = inView[q]!;
         const c = colourOf(i);
         if (c === null) continue;
-        const x = s.x(coords[2 * i]!), y = s.y(coords[2 * i + 1]!);
-        if (x < 0 || y < 0 || x > this.#w || y > this.#h) continue;
-        parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="${c}"/>`);
+        parts.push(`<circle cx="${s.x(coords[2 * i]!).toFixed(1)}" cy="${s.y(coords[2 * i + 1]!).toFixed(1)}" r="${r}" fill="${c}"/>`);
       }
+      if (stride > 1) note = `<!-- ${inView.length} points in view; every ${stride}th drawn (SVG limit ${SVG_MAX_POINTS}) -->`;
     }
     const axes = ['g.axis.x', 'g.axis.y'].map((q) => (this.#svg.select<SVGGElement>(q).node()?.outerHTML ?? '')).join('');
-    return `<g class="points" fill-opacity="${this.opacity}">${parts.join('')}</g>${axes}`;
+    return `${note}<g class="points" fill-opacity="${this.opacity}">${parts.join('')}</g>${axes}`;
+  }
+
+  /** Draws the points at `scale` × the CSS size into `ctx` (for PNG export), then restores the screen size. */
+  drawScaled(ctx: CanvasRenderingContext2D, scale: number): void {
+    this.renderer.resize(this.#w, this.#h, scale);
+    const to = this.#mapping(this.#zoomed());
+    this.renderer.draw({ from: to, to, mix: 1, pointSize: this.pointSize, opacity: this.opacity });
+    ctx.drawImage(this.#canvas, 0, 0, this.#w * scale, this.#h * scale);
+    this.renderer.resize(this.#w, this.#h, window.devicePixelRatio || 1);
+    this.draw();
   }
 
   get size(): { width: number; height: number } { return { width: this.#w, height: this.#h }; }

@@ -37,12 +37,16 @@ function legend(data: ColourData | null, hidden: ReadonlySet<number>, x: number)
   return parts.join('');
 }
 
-export function svgDocument(width: number, height: number, body: string, data: ColourData | null, hidden: ReadonlySet<number>, title: string): string {
-  const legendWidth = data ? 170 : 0;
+export function legendWidth(data: ColourData | null): number {
+  return data ? 170 : 0;
+}
+
+export function svgDocument(width: number, height: number, body: string, data: ColourData | null, hidden: ReadonlySet<number>, title: string, background = true): string {
+  const lw = legendWidth(data);
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width + legendWidth}" height="${height}" viewBox="0 0 ${width + legendWidth} ${height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width + lw}" height="${height}" viewBox="0 0 ${width + lw} ${height}">`,
     `<title>${esc(title)}</title>`,
-    `<rect width="100%" height="100%" fill="white"/>`,
+    background ? `<rect width="100%" height="100%" fill="white"/>` : '',
     body,
     legend(data, hidden, width + 10),
     '</svg>',

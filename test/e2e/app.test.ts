@@ -4,12 +4,12 @@
  * Screenshots go to test-output/e2e/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
+import { OUTPUT, browserSkip, canvasStats, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -41,6 +41,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
   after(async () => {
     await browser?.close();
     await served?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists the server folder, opens a CSV file and draws the map', async () => {
@@ -156,6 +157,22 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     assert.ok(lines.slice(1).every((l) => /^cell\d+$/.test(l)));
     assert.equal(new Set(lines.slice(1)).size, count);
 
+    // Re-embed the selection, then go back: the full map returns from the cache, unchanged.
+    const fullDigest = await attr('data-digest');
+    await page.click('[data-testid=reembed]');
+    runId = await waitForRun(page, 0);
+    assert.match((await page.textContent('[data-testid=run-info]')) ?? '', new RegExp(`^${count} cells`));
+    assert.match((await attr('data-digest')) ?? '', new RegExp(`^${count}:`));
+    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend');
+    assert.ok((await canvasStats(page)).hues >= 1);
+    await screenshot(page, '06b-reembedded');
+    await page.click('[data-testid=back]');
+    runId = await waitForRun(page, 0);
+    assert.equal(await attr('data-digest'), fullDigest);
+    assert.equal(await attr('data-stages-run'), '', 'every stage of the full data set came from the cache');
+    assert.equal(await page.locator('[data-testid=back]').count(), 0);
+    await page.click('[data-testid=tool-lasso]');
+
     await page.click('[data-testid=tool-rect]');
     const box2 = (await page.locator('[data-testid=map-overlay]').boundingBox())!;
     assert.deepEqual(box2, box, 'the map did not move');
@@ -201,6 +218,26 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     assert.ok(circles > N * 0.9 && circles <= N, `SVG has ${circles} points`);
     for (const label of ['segment', 'inner', 'middle', 'outer']) assert.ok(text.includes(`>${label}</text>`), `legend label ${label}`);
     assert.match(text, /class="tick"/, 'axes are included');
+
+    const png = join(dir, 'map.png');
+    await page.fill('[data-testid=export-png-path]', png);
+    await page.selectOption('[data-testid=export-png-scale]', '2');
+    await page.click('[data-testid=export-png]');
+    await page.waitForSelector('[data-testid=notice] >> text=Wrote PNG');
+    const bytes = readFileSync(png);
+    assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
+    const box = (await page.locator('[data-testid=map-overlay]').boundingBox())!;
+    assert.ok(Math.abs(bytes.readUInt32BE(16) - (box.width + 170) * 2) <= 2, 'PNG width = 2 × (map + legend)');
+    assert.ok(Math.abs(bytes.readUInt32BE(20) - box.height * 2) <= 2, 'PNG height = 2 × map');
+    assert.ok(bytes.length > 20000, `PNG of ${bytes.length} bytes looks empty`);
+    await page.fill('[data-testid=export-csv-path]', join(dir, 'bundle.csv'));
+    await page.fill('[data-testid=export-svg-path]', join(dir, 'bundle.svg'));
+    await page.fill('[data-testid=export-png-path]', join(dir, 'bundle.png'));
+    await page.click('[data-testid=export-bundle]');
+    await page.waitForSelector('[data-testid=notice] >> text=Wrote bundle');
+    for (const f of ['bundle.csv', 'bundle.json', 'bundle.svg', 'bundle.png']) assert.ok(existsSync(join(dir, f)), `${f} written`);
+    copyFileSync(png, join(OUTPUT, '08-export.png'));
+    copyFileSync(svg, join(OUTPUT, '08-export.svg'));
   });
 
   it('shows a readable error for a malformed file and keeps the previous map', async () => {
@@ -221,5 +258,25 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.click('[data-testid=open-button]');
     await page.waitForFunction(() => /missing\.h5ad: no such file/.test(document.querySelector('[data-testid=error]')?.textContent ?? ''));
     assert.ok(existsSync(join(dir, 'map.csv')));
+  });
+
+  it('cancels a run from the progress bar and keeps the previous map', async () => {
+    const big = join(dir, 'roll1500.csv');
+    writeRollCsv(big, 1500);
+    await page.fill('[data-testid=open-path]', big);
+    await page.click('[data-testid=open-button]');
+    runId = await waitForRun(page, 0);
+    const digest = await attr('data-digest');
+    assert.match(digest ?? '', /^1500:/);
+    await page.locator('[data-testid=slider-t]').fill('6');
+    await page.waitForSelector('[data-testid=stage-heat][data-state=running]', { timeout: 30000 });
+    await page.click('[data-testid=cancel]');
+    await page.waitForSelector('[data-testid=notice] >> text=Run cancelled', { timeout: 30000 });
+    assert.match((await page.textContent('[data-testid=notice]')) ?? '', /the previous map is kept/);
+    assert.equal(await stageState('heat'), 'failed');
+    assert.equal(await attr('data-digest'), digest);
+    assert.equal(Number(await attr('data-run-id')), runId);
+    assert.ok((await canvasStats(page)).inked > 0.003);
+    await screenshot(page, '09-cancelled');
   });
 });

@@ -3,6 +3,7 @@
  * validation, and cancellation (a cancelled run keeps the previous map). Needs no Chromium.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,12 +63,17 @@ describe('isotherm serve: access control', () => {
   let served: Served;
   let base: string;
   let origin: string;
+  let empty: string;
   before(async () => {
-    served = await startServe([], tempDir('isotherm-serve-'));
+    empty = tempDir('isotherm-serve-');
+    served = await startServe([], empty);
     base = served.url;
     origin = new URL(base).origin;
   });
-  after(async () => served?.stop());
+  after(async () => {
+    await served?.stop();
+    if (empty) rmSync(empty, { recursive: true, force: true });
+  });
 
   it('serves the app only under the session token, with a strict CSP', async () => {
     const ok = await get(base);
@@ -114,14 +120,12 @@ describe('isotherm serve: protocol', () => {
   after(async () => {
     client?.ws.close();
     await served?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('opens INPUT given on the command line and lists its folder', async () => {
-    let d = (await client.call('describe')) as { nCells: number; obs: { name: string }[] } | null;
-    for (let k = 0; d === null && k < 50; k++) {
-      await new Promise((r) => setTimeout(r, 100));
-      d = (await client.call('describe')) as typeof d;
-    }
+    // describe() waits for the start-up open() of INPUT.
+    const d = (await client.call('describe')) as { nCells: number; obs: { name: string }[] } | null;
     assert.equal(d?.nCells, 300);
     assert.deepEqual(d?.obs.map((c) => c.name), ['segment']);
     const files = (await client.call('listFiles')) as { dir: string; entries: { name: string }[] };

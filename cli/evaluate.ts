@@ -1,0 +1,76 @@
+/**
+ * `isotherm evaluate INPUT --time COL [-o OUT.json] [...]`: withhold each interior time point, predict it
+ * from its neighbours, score against the truth (docs/interpolation.md). Prints the table on stdout and
+ * writes the full result as JSON (default: INPUT's name + .interpolation.json in the current folder).
+ */
+import { basename, resolve } from 'node:path';
+import { InputError } from '../src-core/errors.js';
+import { writeFileAtomic } from '../src-core/export/index.js';
+import { evaluateInterpolation, formatEvaluationTable } from '../src-core/interpolate/evaluate.js';
+import { findLevel, loadTimeCourse, mapOptions, parseOt, splitArgs } from './interpolate.js';
+
+type Print = (line: string) => void;
+
+const VALUE_FLAGS = new Set(['--time', '-o', '--output', '--seeds', '--withhold', '--ot', '--epsilon', '--obsm-key', '--place-k']);
+const BOOL_FLAGS = new Set(['--all-pairs', '--no-paper']);
+
+function parseSeeds(raw: string | undefined): number[] {
+  if (raw === undefined) return [0, 1, 2, 3, 4];
+  const list = raw.includes(',') ? raw.split(',').map((s) => s.trim()) : null;
+  if (list) {
+    const seeds = list.map(Number);
+    if (seeds.some((s, i) => list[i] === '' || !Number.isInteger(s) || s < 0 || s > 2 ** 31 - 1)) throw new InputError('--seeds', `expected a count or a comma-separated list of integer seeds, got '${raw}'`);
+    return seeds;
+  }
+  const count = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(count) || count < 1 || count > 1000) throw new InputError('--seeds', `expected a count (1–1000) or a comma-separated list of seeds, got '${raw}'`);
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+export async function runEvaluate(argv: readonly string[], out: Print, log: Print): Promise<void> {
+  const { input, values, flags, rest } = splitArgs('evaluate', argv, VALUE_FLAGS, BOOL_FLAGS);
+  const args = mapOptions(input, rest);
+  const timeColumn = values.get('--time');
+  if (!timeColumn) throw new InputError('--time', 'missing the time column (usage: isotherm evaluate INPUT --time COL [-o OUT.json])');
+  const output = resolve(values.get('-o') ?? `${basename(input).replace(/\.[^.]*$/, '')}.interpolation.json`);
+  if (output === resolve(input)) throw new InputError(values.get('-o') ?? output, 'the output would overwrite the input file');
+  const seeds = parseSeeds(values.get('--seeds'));
+  const ot = parseOt(values);
+  const placeRaw = values.get('--place-k');
+  const placeK = placeRaw === undefined ? undefined : Number(placeRaw);
+  if (placeK !== undefined && !(Number.isInteger(placeK) && placeK >= 1 && placeK <= 200)) throw new InputError('--place-k', `expected an integer in 1–200, got '${placeRaw}'`);
+
+  const data = await loadTimeCourse(args, timeColumn, values.get('--obsm-key'), log);
+  if (data.course.levels.length < 3) throw new InputError('--time', `column '${timeColumn}' has ${data.course.levels.length} time points; withholding one needs at least 3`);
+  const withholdRaw = values.get('--withhold');
+  const withhold = withholdRaw?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (withhold) {
+    for (const label of withhold) {
+      const level = findLevel(data.course, label, '--withhold');
+      const i = data.course.levels.indexOf(level);
+      if (i === 0 || i === data.course.levels.length - 1) throw new InputError('--withhold', `'${label}' is the first or last time point: it has no neighbours on both sides`);
+    }
+  }
+  const k = args.params.knn ?? 10;
+  for (const level of data.course.levels) {
+    if (data.n - level.cells.length <= k) throw new InputError(input, `withholding ${level.label} leaves ${data.n - level.cells.length} cells, fewer than knn + 1 = ${k + 1}`);
+  }
+  const result = await evaluateInterpolation(data.pcs, data.n, data.dim, data.course, {
+    seeds,
+    ...(withhold ? { withhold: withhold.map((l) => findLevel(data.course, l, '--withhold').label) } : {}),
+    embed: args.params,
+    ...(placeK !== undefined ? { placeK } : {}),
+    ...(args.params.decay !== undefined ? { placeDecay: args.params.decay } : {}),
+    otMethod: ot.method,
+    relativeEpsilon: ot.relativeEpsilon,
+    allPairs: flags.has('--all-pairs'),
+    skipPaper: flags.has('--no-paper'),
+    onProgress: (m) => {
+      if (!args.quiet) log(`isotherm: ${m}`);
+    },
+  });
+  out(formatEvaluationTable(result));
+  const json = { command: 'evaluate', input: resolve(input), pcs: data.pcaSource, argv: [...argv], ...result };
+  await writeFileAtomic(output, JSON.stringify(json, null, 2) + '\n', { protectedPaths: [resolve(input)] });
+  if (!args.quiet) log(`isotherm: wrote ${output} (${result.withheld.length} withheld time point${result.withheld.length === 1 ? '' : 's'} × ${seeds.length} seeds, ${(result.timingsMs / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,23 @@
+/** Public surface of time-course interpolation (docs/interpolation.md). */
+export type { TransportPlan } from './plan.js';
+export { uniformWeights, normalisedWeights, planMarginals } from './plan.js';
+export { exactOt } from './exact-ot.js';
+export type { ExactOtOptions, ExactOtResult } from './exact-ot.js';
+export { sinkhornLog } from './sinkhorn.js';
+export type { SinkhornOptions, SinkhornResult } from './sinkhorn.js';
+export { transport } from './transport.js';
+export type { OtMethod, TransportOptions, TransportResult } from './transport.js';
+export { squaredEuclideanCost, euclideanCost, heatGeodesicCost, scaleToMax, gatherRows } from './costs.js';
+export type { Points } from './costs.js';
+export { interpolantMeasure, sampleInterpolant, samplePlanEntries } from './displacement.js';
+export type { WeightedPoints, InterpolatedSample } from './displacement.js';
+export { wasserstein1, wasserstein2, mmdRbf, medianPairwiseDistance } from './metrics.js';
+export type { Cloud, MmdResult } from './metrics.js';
+export { placeByKnn } from './place.js';
+export type { PlaceOptions } from './place.js';
+export { pcaMap2 } from './pca-map.js';
+export type { LinearMap } from './pca-map.js';
+export { timeCourse, leadingNumber } from './time-points.js';
+export type { TimeCourse, TimeLevel } from './time-points.js';
+export { evaluateInterpolation, formatEvaluationTable, MAP_NAMES, METHOD_NAMES } from './evaluate.js';
+export type { EvaluateOptions, EvaluationResult, WithheldResult, MapScores, MethodScores, MapName, MethodName, Stat } from './evaluate.js';
