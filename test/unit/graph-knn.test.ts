@@ -121,3 +121,43 @@ test('csrFromTriplets sorts rows and sums duplicates (regression: in-place compa
   assert.deepEqual(Array.from(m.indices), [0, 1, 3, 2]);
   assert.deepEqual(Array.from(m.values), [4, 2, 4, 11]);
 });
+
+test('unsupported edges (one-sided, no shared neighbour) are pruned; mutual and nearest edges kept', () => {
+  // Two "sheets" 0-1-2 and 3-4-5; 2's second neighbour is 3 on the other sheet (a short circuit).
+  const n = 6;
+  const indices = Int32Array.from([1, 2, 0, 2, 1, 3, 4, 5, 3, 5, 4, 3]);
+  const distances = Float32Array.from([1, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 2]);
+  const knn = { n, k: 2, indices, distances };
+  const get = (w: ReturnType<typeof alphaDecayAffinity>, i: number, j: number): number => {
+    for (let p = w.indptr[i]!; p < w.indptr[i + 1]!; p++) if (w.indices[p] === j) return w.values[p]!;
+    return 0;
+  };
+  const pruned = alphaDecayAffinity(knn, { k: 2, decay: 40 });
+  const kept = alphaDecayAffinity(knn, { k: 2, decay: 40, pruneUnsupported: false });
+  assert.ok(get(kept, 2, 3) > 0.1, 'without pruning the short circuit is an edge');
+  assert.equal(get(pruned, 2, 3), 0, 'short circuit pruned');
+  assert.ok(get(pruned, 2, 1) > 0.1 && get(pruned, 0, 1) > 0.1 && get(pruned, 4, 5) > 0.1, 'sheet edges kept');
+});
+
+test('on a noisy Swiss roll (seed 109) pruning removes the cross-layer kNN edges and < 1% of the rest', async () => {
+  const roll = swissRoll(2000, { noise: 0.5, seed: 109 });
+  const knn = await knnExact(roll.points, roll.n, 3, 20);
+  const count = (w: ReturnType<typeof alphaDecayAffinity>): { all: number; cross: number } => {
+    let all = 0;
+    let cross = 0;
+    for (let i = 0; i < w.n; i++) for (let p = w.indptr[i]!; p < w.indptr[i + 1]!; p++) {
+      const j = w.indices[p]!;
+      if (j <= i || w.values[p]! < 0.05) continue;
+      all++;
+      const d3 = Math.hypot(roll.points[3 * i]! - roll.points[3 * j]!, roll.points[3 * i + 1]! - roll.points[3 * j + 1]!, roll.points[3 * i + 2]! - roll.points[3 * j + 2]!);
+      const du = Math.hypot(roll.unrolled[2 * i]! - roll.unrolled[2 * j]!, roll.unrolled[2 * i + 1]! - roll.unrolled[2 * j + 1]!);
+      if (du > 3 * d3 + 2) cross++; // the pair is far along the sheet but close in space: another layer
+    }
+    return { all, cross };
+  };
+  const before = count(alphaDecayAffinity(knn, { k: 10, decay: 40, pruneUnsupported: false }));
+  const after = count(alphaDecayAffinity(knn, { k: 10, decay: 40 }));
+  assert.ok(before.cross >= 2, `this draw has cross-layer edges (${before.cross})`);
+  assert.equal(after.cross, 0, 'all cross-layer edges pruned');
+  assert.ok(after.all > 0.99 * before.all, `kept ${after.all} of ${before.all} edges`);
+});
