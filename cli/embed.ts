@@ -4,7 +4,8 @@
 import { resolve } from 'node:path';
 import { initBackend } from '../src-core/compute/backend.js';
 import { InputError } from '../src-core/errors.js';
-import { sidecarPathFor, writeEmbeddingCsv, writeSidecar, type JsonValue } from '../src-core/export/index.js';
+import { sidecarPathFor, writeEmbeddingCsv, writeSidecar } from '../src-core/export/index.js';
+import { runSidecarInput } from '../src-core/export/run-sidecar.js';
 import { openDataset } from '../src-core/io/open.js';
 import { EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
 import { preprocess, type PreprocessOptions } from '../src-core/preprocess/index.js';
@@ -40,6 +41,8 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
   let lastStage = '';
   const result = await pipeline.run(args.params, {
     onProgress: (e: ProgressEvent) => {
+      // A GPU failure is always reported (even with --quiet): the run continues on the CPU.
+      if (e.notice) log(`isotherm: ${e.notice}`);
       if (!args.quiet && e.stage !== lastStage) {
         lastStage = e.stage;
         log(`isotherm: ${e.stage}…`);
@@ -48,43 +51,21 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
   });
   const table = { cellIds: dataset.cellIds, coordinates: result.coords, obs: dataset.obs, rowIndex: prep.keptCells };
   await writeEmbeddingCsv(output, table, { protectedPaths: [input] });
-  const p = result.params;
-  const parameters: Record<string, JsonValue> = {
-    preset: p.preset,
-    knn: p.knn,
-    decay: p.decay,
-    laplacian: p.laplacian,
-    landmarks: result.landmarks,
-    t: result.heat.t,
-    sigma: p.sigma,
-    dissimilarity: p.dissimilarity,
-    heatMethod: p.heatMethod,
-    order: result.heat.chebyshevOrder ?? (p.order === 'auto' ? 'auto' : p.order),
-    stressWeights: p.stressWeights,
-    mdsIterations: p.mdsIterations,
-    seed: p.seed,
-    pca: typeof args.pca === 'number' ? args.pca : args.pca,
-    obs: [...args.obsColumns],
-  };
-  await writeSidecar(sidecarPathFor(output), {
-    inputPath: input,
-    dataset: { format: dataset.source.format, nCells: dataset.nCells, nFeatures: dataset.nFeatures, notes: dataset.source.notes },
-    outputs: [output],
-    parameters,
-    chosen: {
-      t: result.heat.t,
-      tAuto: result.heat.tAuto,
-      entropyCurve: result.heat.entropyCurve.map((q) => ({ t: q.t, entropy: q.entropy })),
-      heatErrorBound: result.heat.errorBound,
-      squarings: result.heat.squarings ?? null,
-      saturatedPairs: result.saturatedPairs,
-      stress: result.stress,
+  await writeSidecar(
+    sidecarPathFor(output),
+    runSidecarInput({
+      inputPath: input,
+      dataset,
+      prep,
+      result,
+      outputs: [output],
+      readMs,
+      preprocessMs: prepMs,
+      pca: args.pca,
+      obs: args.obsColumns,
       backendAdapter: backendInfo.adapter,
-    },
-    backend: result.backend.name,
-    timingsMs: { read: readMs, preprocess: prepMs, ...result.timingsMs } as Record<string, number>,
-    preprocessing: prep.steps,
-    notes: [...backendInfo.fallbacks],
-  });
+      notes: backendInfo.fallbacks,
+    }),
+  );
   if (!args.quiet) log(`isotherm: wrote ${output} (${prep.keptCells.length} cells, t = ${result.heat.t.toPrecision(3)}${result.heat.tAuto ? ' auto' : ''})`);
 }

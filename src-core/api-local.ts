@@ -5,6 +5,7 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type {
   CellInfo,
   ColourBy,
@@ -15,20 +16,47 @@ import type {
   FileEntry,
   FileListing,
   IsothermApi,
+  OpenOptions,
   RunSummary,
+  InterpolateRequest,
+  Interpolation,
+  TimeColumnInfo,
+  TimeEvaluation,
+  TimeEvaluationProgress,
+  TimeEvaluationRequest,
 } from './api.js';
 import { InputError } from './errors.js';
-import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type JsonValue, type SidecarInput } from './export/index.js';
+import { runSidecarInput } from './export/run-sidecar.js';
+import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type SidecarInput } from './export/index.js';
 import type { Dataset, Matrix } from './io/dataset.js';
 import { openDataset } from './io/open.js';
 import type { EmbedParams } from './pipeline/params.js';
 import { EmbeddingPipeline, type EmbedResult } from './pipeline/pipeline.js';
 import { CancelSource, type CancelToken, type ProgressEvent } from './pipeline/progress.js';
 import { preprocess, type PreprocessOutput } from './preprocess/index.js';
+import { detectTimeColumns, evaluationTable, findTimeLevel, interpolateOnMap } from './interpolate/app.js';
+import { evaluateInThread, type EvaluationTask } from './interpolate/evaluate-thread.js';
+import { timeCourse, type TimeCourse, type TimeLevel } from './interpolate/time-points.js';
 
 export interface LocalApiOptions {
   /** Folder listFiles() shows first (default: the working directory). */
   readonly startDir?: string;
+  /** The demo data set openDemo() opens (default DEMO_PATH). */
+  readonly demoPath?: string;
+}
+
+/**
+ * The bundled demo (HSMM myoblast time course, assets/demo/README.md), resolved relative to this module:
+ * dist/src-core/api-local.js → <root>/assets/demo/hsmm.h5ad, where <root> is the repository or the packaged
+ * app's root (the app must ship assets/ next to dist/, outside any archive h5wasm cannot read; a host whose
+ * layout differs passes LocalApiOptions.demoPath).
+ */
+export const DEMO_PATH = fileURLToPath(new URL('../../assets/demo/hsmm.h5ad', import.meta.url));
+
+interface MapRun {
+  readonly pipeline: EmbeddingPipeline;
+  last: { result: EmbedResult; summary: RunSummary } | null;
+  runs: number;
 }
 
 interface OpenState {
@@ -37,9 +65,12 @@ interface OpenState {
   readonly pipeline: EmbeddingPipeline;
   readonly description: DatasetDescription;
   readonly inputPath: string;
+  readonly options: OpenOptions;
   readOnlyMs: { read: number; preprocess: number };
   last: { result: EmbedResult; summary: RunSummary } | null;
   runs: number;
+  /** The second map of runCompare (same matrix, its own pipeline), created on first use. */
+  compare: MapRun | null;
 }
 
 const EXTENSIONS: Record<ExportKind, readonly string[]> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] };
@@ -54,9 +85,15 @@ export class LocalIsothermApi implements IsothermApi {
   #inflight: Promise<unknown> = Promise.resolve();
   /** The open() in progress: describe() waits for it, so a page loaded during start-up sees the data set. */
   #opening: Promise<unknown> = Promise.resolve();
+  /** The time-course evaluation in flight (its own thread), if any. */
+  #evaluation: EvaluationTask | null = null;
+  readonly #demoPath: string;
+  /** open() was called: openDemo() then does nothing (the user's choice wins). */
+  #userOpened = false;
 
   constructor(options: LocalApiOptions = {}) {
     this.#startDir = resolve(options.startDir ?? process.cwd());
+    this.#demoPath = options.demoPath ?? DEMO_PATH;
   }
 
   async listFiles(dir?: string): Promise<FileListing> {
@@ -82,20 +119,36 @@ export class LocalIsothermApi implements IsothermApi {
     return { dir: target, parent: parent === target ? null : parent, entries };
   }
 
-  async open(path: string): Promise<DatasetDescription> {
-    const p = this.#open(path);
+  async open(path: string, options: OpenOptions = {}): Promise<DatasetDescription> {
+    this.#userOpened = true;
+    return this.#queueOpen(() => this.#open(path, options, false));
+  }
+
+  async openDemo(): Promise<DatasetDescription | null> {
+    if (this.#userOpened || this.#state) return this.describe();
+    return this.#queueOpen(() => (this.#userOpened ? this.describe() : this.#open(this.#demoPath, {}, true)));
+  }
+
+  async reprocess(options: OpenOptions): Promise<DatasetDescription> {
+    const root = this.#stack[0] ?? this.#need();
+    return this.#queueOpen(() => this.#open(root.inputPath, options, root.description.demo === true, root.dataset));
+  }
+
+  /** Opens one after another (a later open wins even when an earlier file is slower to read). */
+  #queueOpen<T>(open: () => Promise<T>): Promise<T> {
+    const p = this.#opening.catch(() => undefined).then(open);
     this.#opening = p;
     return p;
   }
 
-  async #open(path: string): Promise<DatasetDescription> {
+  async #open(path: string, options: OpenOptions, demo: boolean, loaded?: Dataset): Promise<DatasetDescription> {
     const input = absolutePath('path', path);
     this.#current?.cancel();
     await this.#inflight.catch(() => undefined);
     const t0 = performance.now();
-    const dataset = await openDataset(input);
+    const dataset = loaded ?? (await openDataset(input));
     const t1 = performance.now();
-    const prep = preprocess(dataset);
+    const prep = preprocess(dataset, options.pca === undefined ? {} : { pca: options.pca });
     const t2 = performance.now();
     const X = prep.matrix;
     if (X.nRows < 3) throw new InputError(input, `${X.nRows} cell(s) after preprocessing: a map needs more cells`);
@@ -111,6 +164,8 @@ export class LocalIsothermApi implements IsothermApi {
       obsmKeys: Object.keys(dataset.obsm),
       notes: [...dataset.source.notes],
       depth: 0,
+      pca: options.pca ?? 'auto',
+      ...(demo ? { demo: true } : {}),
     };
     this.#stack = [];
     this.#state = {
@@ -119,9 +174,11 @@ export class LocalIsothermApi implements IsothermApi {
       pipeline: new EmbeddingPipeline(X.data, X.nRows, X.nCols),
       description,
       inputPath: input,
-      readOnlyMs: { read: t1 - t0, preprocess: t2 - t1 },
+      options: { ...options },
+      readOnlyMs: { read: loaded ? 0 : t1 - t0, preprocess: t2 - t1 },
       last: null,
       runs: 0,
+      compare: null,
     };
     return description;
   }
@@ -147,7 +204,7 @@ export class LocalIsothermApi implements IsothermApi {
       depth: parent.description.depth + 1,
     };
     this.#stack.push(parent);
-    this.#state = { ...parent, prep, pipeline: new EmbeddingPipeline(data, picked.length, X.nCols), description, last: null, runs: 0 };
+    this.#state = { ...parent, prep, pipeline: new EmbeddingPipeline(data, picked.length, X.nCols), description, last: null, runs: 0, compare: null };
     return description;
   }
 
@@ -167,7 +224,21 @@ export class LocalIsothermApi implements IsothermApi {
 
   /** `external` lets a host cancel from another thread (e.g. a SharedArrayBuffer flag). */
   async run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void, external?: CancelToken): Promise<RunSummary> {
+    return this.#runOn(this.#need(), params, onProgress, external, false);
+  }
+
+  /** runCompare: the same as run() on the data set's second pipeline. */
+  async runCompare(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void, external?: CancelToken): Promise<RunSummary> {
+    return this.#runOn(this.#need(), params, onProgress, external, true);
+  }
+
+  async compareCoords(): Promise<Float32Array> {
     const state = this.#need();
+    if (!state.compare?.last) throw new InputError(basename(state.inputPath), 'no comparison map yet: run the comparison first');
+    return state.compare.last.result.coords.slice();
+  }
+
+  async #runOn(state: OpenState, params: Partial<EmbedParams>, onProgress: ((e: ProgressEvent) => void) | undefined, external: CancelToken | undefined, second: boolean): Promise<RunSummary> {
     this.#current?.cancel();
     await this.#inflight.catch(() => undefined);
     const source = new CancelSource();
@@ -177,14 +248,15 @@ export class LocalIsothermApi implements IsothermApi {
     if (state.description.nMapped <= k) {
       throw new InputError(state.inputPath, `${state.description.nMapped} cells are too few for knn = ${k}: lower knn`);
     }
-    const runPromise = state.pipeline.run(params, { cancel: token, ...(onProgress ? { onProgress } : {}) });
+    const target: MapRun = second ? (state.compare ??= { pipeline: new EmbeddingPipeline(state.prep.matrix.data, state.prep.matrix.nRows, state.prep.matrix.nCols), last: null, runs: 0 }) : state;
+    const runPromise = target.pipeline.run(params, { cancel: token, ...(onProgress ? { onProgress } : {}) });
     this.#inflight = runPromise;
     try {
       const result = await runPromise;
       if (this.#state !== state) throw new Error('the data set was closed during the run');
-      state.runs += 1;
-      const summary = summarise(result, state.runs);
-      state.last = { result, summary };
+      target.runs += 1;
+      const summary = summarise(result, target.runs);
+      target.last = { result, summary };
       return summary;
     } finally {
       if (this.#current === source) this.#current = null;
@@ -294,6 +366,92 @@ export class LocalIsothermApi implements IsothermApi {
     return { path: report.path, bytes: report.bytes, extra: [], rows: pick.length };
   }
 
+  async timeColumns(): Promise<readonly TimeColumnInfo[]> {
+    const state = this.#need();
+    return detectTimeColumns(state.dataset.obs, state.prep.keptCells);
+  }
+
+  async interpolate(request: InterpolateRequest): Promise<Interpolation> {
+    const state = this.#need();
+    const { result } = this.#needMap();
+    const { course, from, to } = this.#timePair(state, request);
+    const alpha = request.alpha;
+    if (!(alpha >= 0 && alpha <= 1)) throw new InputError('alpha', `expected a fraction in [0, 1], got ${alpha}`);
+    const count = request.n ?? Math.max(1, Math.round((1 - alpha) * from.cells.length + alpha * to.cells.length));
+    if (!(Number.isInteger(count) && count >= 1 && count <= 100_000)) throw new InputError('n', `expected 1..100000 cells, got ${count}`);
+    const X = state.prep.matrix;
+    const r = interpolateOnMap({
+      pcs: X.data, n: X.nRows, dim: X.nCols, coords: result.coords, from, to, alpha, count,
+      seed: request.seed ?? 0, space: request.space ?? 'pcs', placeK: result.params.knn, placeDecay: result.params.decay,
+    });
+    return { column: course.column, from: from.label, to: to.label, ...r };
+  }
+
+  async exportInterpolation(path: string, request: InterpolateRequest): Promise<ExportReport> {
+    const state = this.#need();
+    const out = exportPath('csv', path, state.inputPath);
+    const r = await this.interpolate(request);
+    const ids = state.dataset.cellIds;
+    const keep = state.prep.keptCells;
+    const lines = ['sample,x,y,alpha,from,to,source_cell,target_cell'];
+    for (let q = 0; q < r.source.length; q++) {
+      lines.push([q, r.coords[2 * q], r.coords[2 * q + 1], r.alpha, csvField(r.from), csvField(r.to), csvField(ids[keep[r.source[q]!]!]!), csvField(ids[keep[r.target[q]!]!]!)].join(','));
+    }
+    const report = await writeFileAtomic(out, lines.join('\n') + '\n', { protectedPaths: [state.inputPath] });
+    return { path: report.path, bytes: report.bytes, extra: [], rows: r.source.length };
+  }
+
+  async evaluateTime(request: TimeEvaluationRequest, onProgress?: (p: TimeEvaluationProgress) => void): Promise<TimeEvaluation> {
+    const state = this.#need();
+    const col = state.dataset.obs.find((c) => c.name === request.column);
+    if (!col) throw new InputError('column', `no metadata column named '${request.column}'`);
+    const course = timeCourse(col, state.prep.keptCells);
+    if (course.levels.length < 3) throw new InputError(request.column, `${course.levels.length} time points: withholding one needs at least 3`);
+    const X = state.prep.matrix;
+    const params = state.last?.result.params;
+    const k = params?.knn ?? 10;
+    for (const level of course.levels.slice(1, -1)) {
+      if (X.nRows - level.cells.length <= k) throw new InputError(request.column, `withholding ${level.label} leaves ${X.nRows - level.cells.length} cells, too few for knn = ${k}`);
+    }
+    const seeds = request.seeds ?? 1;
+    if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 20)) throw new InputError('seeds', `expected 1..20, got ${seeds}`);
+    this.#evaluation?.cancel();
+    const t0 = performance.now();
+    const embed: Partial<EmbedParams> = params ? { ...params } : {};
+    const task = evaluateInThread(
+      {
+        pcs: X.data.slice(), n: X.nRows, dim: X.nCols, course,
+        options: { seeds: Array.from({ length: seeds }, (_, i) => i), embed, skipPaper: request.paper === false, ...(params ? { placeDecay: params.decay } : {}) },
+      },
+      onProgress,
+    );
+    this.#evaluation = task;
+    try {
+      const result = await task.result;
+      if (this.#state !== state) throw new Error('the data set changed during the evaluation');
+      return evaluationTable(result, performance.now() - t0);
+    } finally {
+      if (this.#evaluation === task) this.#evaluation = null;
+    }
+  }
+
+  async cancelEvaluation(): Promise<void> {
+    this.#evaluation?.cancel();
+  }
+
+  #timePair(state: OpenState, request: InterpolateRequest): { course: TimeCourse; from: TimeLevel; to: TimeLevel } {
+    const col = state.dataset.obs.find((c) => c.name === request.column);
+    if (!col) throw new InputError('column', `no metadata column named '${request.column}'`);
+    const course = timeCourse(col, state.prep.keptCells);
+    const have = course.levels.map((l) => l.label).join(', ');
+    const from = findTimeLevel(course, request.from);
+    if (!from) throw new InputError('from', `no time point '${request.from}' in '${request.column}' (have ${have})`);
+    const to = findTimeLevel(course, request.to);
+    if (!to) throw new InputError('to', `no time point '${request.to}' in '${request.column}' (have ${have})`);
+    if (from === to) throw new InputError('to', `the same time point as from ('${request.from}')`);
+    return { course, from, to };
+  }
+
   #need(): OpenState {
     if (!this.#state) throw new InputError('data set', 'no data set is open: open a file first');
     return this.#state;
@@ -323,6 +481,8 @@ function summarise(result: EmbedResult, runId: number): RunSummary {
     stress: result.stress,
     backend: result.backend.name,
     nPoints: result.coords.length / 2,
+    ...(result.heat.chebyshevOrder !== undefined ? { chebyshevOrder: result.heat.chebyshevOrder } : {}),
+    heatErrorBound: result.heat.errorBound,
   };
 }
 
@@ -379,45 +539,19 @@ function checkRows(rows: Int32Array, n: number): Int32Array {
 
 /** The sidecar of a map exported from the app (same schema as `isotherm embed`'s). */
 export function sidecarInputForRun(
-  state: { dataset: Dataset; prep: PreprocessOutput; inputPath: string; readOnlyMs: { read: number; preprocess: number } },
+  state: { dataset: Dataset; prep: PreprocessOutput; inputPath: string; readOnlyMs: { read: number; preprocess: number }; options?: OpenOptions },
   result: EmbedResult,
   outputs: readonly string[],
 ): SidecarInput {
-  const p = result.params;
-  const parameters: Record<string, JsonValue> = {
-    preset: p.preset,
-    knn: p.knn,
-    decay: p.decay,
-    laplacian: p.laplacian,
-    landmarks: result.landmarks,
-    t: result.heat.t,
-    sigma: p.sigma,
-    dissimilarity: p.dissimilarity,
-    heatMethod: p.heatMethod,
-    order: result.heat.chebyshevOrder ?? (p.order === 'auto' ? 'auto' : p.order),
-    stressWeights: p.stressWeights,
-    mdsIterations: p.mdsIterations,
-    seed: p.seed,
-    pca: 'auto',
-    obs: [],
-  };
-  return {
+  return runSidecarInput({
     inputPath: state.inputPath,
-    dataset: { format: state.dataset.source.format, nCells: state.dataset.nCells, nFeatures: state.dataset.nFeatures, notes: state.dataset.source.notes },
+    dataset: state.dataset,
+    prep: state.prep,
+    result,
     outputs,
-    parameters,
-    chosen: {
-      t: result.heat.t,
-      tAuto: result.heat.tAuto,
-      entropyCurve: result.heat.entropyCurve.map((q) => ({ t: q.t, entropy: q.entropy })),
-      heatErrorBound: result.heat.errorBound,
-      squarings: result.heat.squarings ?? null,
-      saturatedPairs: result.saturatedPairs,
-      stress: result.stress,
-    },
-    backend: result.backend.name,
-    timingsMs: { read: state.readOnlyMs.read, preprocess: state.readOnlyMs.preprocess, ...result.timingsMs } as Record<string, number>,
-    preprocessing: state.prep.steps,
+    readMs: state.readOnlyMs.read,
+    preprocessMs: state.readOnlyMs.preprocess,
+    pca: state.options?.pca ?? 'auto',
     notes: ['exported from the Isotherm app'],
-  };
+  });
 }
