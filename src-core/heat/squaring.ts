@@ -12,6 +12,7 @@
  * entropy curve (automatic t) at no extra cost.
  */
 import { matMul } from '../compute/backend.js';
+import { csrOperatorOnGpu } from '../compute/kernels.js';
 import type { Csr64 } from '../linalg/csr.js';
 import { csrMulBlock } from '../linalg/csr.js';
 
@@ -54,16 +55,21 @@ export function squaringPlan(l: Csr64, t: number): SquaringPlan {
   return { delta, squarings: s, seriesTerms: j, seriesTail: Math.max(0, 1 - cdf) };
 }
 
-/** exp(−δL) as a dense float64 matrix by the non-negative uniformisation series. */
-export function uniformisedExp(l: Csr64, delta: number, terms: number): Float64Array {
+/** P = I − L/Λ (same pattern as L; all entries ≥ 0 for Λ ≥ max L_ii) and Λ. */
+function uniformisedChain(l: Csr64): { p: Csr64; lam: number } {
   const n = l.n;
   const lam = Math.max(maxDiagonal(l), 1e-12);
-  // P = I − L/Λ in CSR (same pattern as L).
   const pv = new Float64Array(l.values.length);
   for (let i = 0; i < n; i++) {
     for (let p = l.indptr[i]!; p < l.indptr[i + 1]!; p++) pv[p] = (l.indices[p] === i ? 1 : 0) - l.values[p]! / lam;
   }
-  const pMat: Csr64 = { n, indptr: l.indptr, indices: l.indices, values: pv };
+  return { p: { n, indptr: l.indptr, indices: l.indices, values: pv }, lam };
+}
+
+/** exp(−δL) as a dense float64 matrix by the non-negative uniformisation series. */
+export function uniformisedExp(l: Csr64, delta: number, terms: number): Float64Array {
+  const n = l.n;
+  const { p: pMat, lam } = uniformisedChain(l);
   const x = delta * lam;
   let power = new Float64Array(n * n);
   for (let i = 0; i < n; i++) power[i * n + i] = 1;
@@ -84,6 +90,39 @@ export function uniformisedExp(l: Csr64, delta: number, terms: number): Float64A
 }
 
 /**
+ * `uniformisedExp` with the sparse × dense products P·P^{j−1} on the GPU when a WebGPU device is
+ * active (Isotherm's CSR kernel, float32: every term is non-negative, so each entry keeps a relative
+ * error ≤ (nnz_row + 2)·2⁻²⁴ per product, below the float32 rounding of the kernel that follows).
+ * Without a device, or after a GPU failure (the failed product reruns on the CPU), it is the float64
+ * code above.
+ */
+export async function uniformisedExpOnEngine(l: Csr64, delta: number, terms: number): Promise<Float64Array> {
+  const n = l.n;
+  const { p: pMat, lam } = uniformisedChain(l);
+  const op = terms > 0 ? await csrOperatorOnGpu(pMat) : null;
+  if (!op) return uniformisedExp(l, delta, terms);
+  try {
+    const x = delta * lam;
+    let power: Float64Array = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) power[i * n + i] = 1;
+    let weight = Math.exp(-x);
+    const out = new Float64Array(n * n);
+    for (let i = 0; i < n * n; i++) out[i] = weight * power[i]!;
+    for (let j = 1; j <= terms; j++) {
+      power = await op.multiply(power, n);
+      weight *= x / j;
+      for (let i = 0; i < n * n; i++) {
+        const v = power[i]!;
+        if (v !== 0) out[i]! += weight * Math.max(0, v);
+      }
+    }
+    return out;
+  } finally {
+    op.dispose();
+  }
+}
+
+/**
  * Heat kernels at t_s = δ·2^s for s = sFrom..plan.squarings, calling `visit` on each (the caller keeps
  * what it needs). Returns the last one.
  */
@@ -96,7 +135,7 @@ export async function heatBySquaring(
   start?: Float32Array,
 ): Promise<HeatStep> {
   const n = l.n;
-  let h: Float32Array = start ?? Float32Array.from(uniformisedExp(l, plan.delta, plan.seriesTerms));
+  let h: Float32Array = start ?? Float32Array.from(await uniformisedExpOnEngine(l, plan.delta, plan.seriesTerms));
   let t = plan.delta;
   if (visit) await visit({ t, kernel: h }, 0);
   for (let s = 1; s <= plan.squarings; s++) {
@@ -112,16 +151,18 @@ export async function heatBySquaring(
  * Mean Shannon entropy (nats) of the rows of a heat kernel, each row normalised to a distribution.
  * Averaged over at most `maxRows` evenly spaced rows: the mean converges long before all m rows.
  */
-export function meanRowEntropy(kernel: Float32Array, n: number, maxRows = 256): number {
+export function meanRowEntropy(kernel: Float32Array, n: number, maxRows = 256, scale?: Float64Array): number {
+  // `scale`: entropy of diag(s)·K·diag(s) without forming it (the row factor cancels in p).
   const stride = Math.max(1, Math.floor(n / maxRows));
+  const s = (j: number): number => (scale ? scale[j]! : 1);
   let total = 0;
   let rows = 0;
   for (let i = 0; i < n; i += stride) {
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += Math.max(0, kernel[i * n + j]!);
+    for (let j = 0; j < n; j++) sum += Math.max(0, kernel[i * n + j]!) * s(j);
     let hEnt = 0;
     for (let j = 0; j < n; j++) {
-      const p = Math.max(0, kernel[i * n + j]!) / sum;
+      const p = (Math.max(0, kernel[i * n + j]!) * s(j)) / sum;
       if (p > 0) hEnt -= p * Math.log(p);
     }
     total += hEnt;

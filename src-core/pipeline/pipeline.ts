@@ -7,7 +7,7 @@
  * distances. Every stage reports progress and honours a cancellation token; a cancelled run leaves
  * the caches of completed stages intact.
  */
-import { activeBackend, initBackend, type BackendInfo } from '../compute/backend.js';
+import { activeBackend, initBackend, onBackendFallback, type BackendInfo } from '../compute/backend.js';
 import { classicalMds } from '../embed/classical-mds.js';
 import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } from '../embed/dissimilarity.js';
 import { extendToCells } from '../embed/extend.js';
@@ -52,6 +52,11 @@ export interface EmbedResult {
   /** Stages actually computed in this run (the others came from the cache). */
   readonly stagesRun: readonly StageName[];
   readonly backend: BackendInfo;
+  /**
+   * Where this run computed: the backend's name, or, when the GPU failed during the run, e.g.
+   * "webgpu→wasm (fallback in knn: device lost (destroyed))" (the sidecar's `backend`).
+   */
+  readonly backendRun: string;
 }
 
 export interface RunOptions {
@@ -95,12 +100,25 @@ export class EmbeddingPipeline {
     this.#cache.clear();
   }
 
+  /**
+   * The landmark × landmark dissimilarities of the last run (m × m, row-major; m = n when every cell is a
+   * landmark) and m, or null before a run. Read-only: used e.g. as a heat-geodesic OT cost between cells.
+   */
+  dissimilarities(): { readonly distances: Float64Array; readonly m: number } | null {
+    const hit = this.#cache.get('dissimilarity');
+    if (!hit) return null;
+    const d = (hit.value as DissimilarityResult).distances;
+    return { distances: d, m: Math.round(Math.sqrt(d.length)) };
+  }
+
   async run(overrides: Partial<EmbedParams> = {}, options: RunOptions = {}): Promise<EmbedResult> {
     const p = resolveParams(overrides);
     const backend = activeBackend() ?? (await initBackend(p.backend));
     const { onProgress, cancel } = options;
     const timings: Partial<Record<StageName, number>> = {};
     const ran: StageName[] = [];
+    const startedOn = backend.name;
+    const gpuFallbacks: string[] = [];
     const n = this.n;
     if (p.knn < 2 || !Number.isInteger(p.knn)) throw new Error(`knn must be an integer ≥ 2, got ${p.knn}`);
     if (n <= p.knn) throw new Error(`${n} cells are too few for knn = ${p.knn}: need at least ${p.knn + 1}`);
@@ -114,7 +132,17 @@ export class EmbeddingPipeline {
       }
       onProgress?.({ stage: name, fraction: 0 });
       const t0 = performance.now();
-      const value = await compute();
+      // A GPU failure in this stage: the engine moves to the CPU and the stage's work reruns there.
+      const off = onBackendFallback((note, f) => {
+        gpuFallbacks.push(`fallback in ${name}: ${f.reason}`);
+        onProgress?.({ stage: name, fraction: 0, message: `the GPU failed during ${name}; continuing on ${f.to}`, notice: note });
+      });
+      let value: T;
+      try {
+        value = await compute();
+      } finally {
+        off();
+      }
       timings[name] = performance.now() - t0;
       ran.push(name);
       this.#cache.set(name, { key, value });
@@ -171,6 +199,7 @@ export class EmbeddingPipeline {
       timingsMs: timings,
       stagesRun: ran,
       backend,
+      backendRun: gpuFallbacks.length === 0 ? backend.name : `${startedOn}→${backend.name} (${gpuFallbacks.join('; ')})`,
     };
   }
 
@@ -198,16 +227,15 @@ export class EmbeddingPipeline {
       for (let s = 0; s <= maxSquarings; s++) {
         const step = await heatBySquaring(op.matrix, { ...plan, squarings: s === 0 ? 0 : 1 }, undefined, () => throwIfCancelled(cancel, 'heat'), h ?? undefined);
         h = step.kernel;
-        const k = scaled(h);
         const tS = plan.delta * 2 ** s;
-        curve.push({ t: tS, entropy: meanRowEntropy(k, m) });
-        kernels.push(k);
+        curve.push({ t: tS, entropy: meanRowEntropy(h, m, 256, unitMass ? undefined : op.scale) });
+        kernels.push(h);
         onProgress?.({ stage: 'heat', fraction: Math.min(0.95, curve[curve.length - 1]!.entropy / maxEntropy), message: `t = ${tS.toPrecision(3)}` });
         if (curve[curve.length - 1]!.entropy >= SATURATION * maxEntropy) break;
       }
       const knee = kneeOfEntropy(curve, maxEntropy);
       t = knee.t;
-      chosen = kernels[knee.index]!;
+      chosen = scaled(kernels[knee.index]!);
       plan = { ...plan, squarings: knee.index };
     } else {
       t = p.t;
