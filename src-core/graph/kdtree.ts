@@ -150,17 +150,28 @@ export function buildKdTree(points: Float32Array, n: number, d: number): KdTree 
   return { pts, n, d, nodes: buildTree(pts, n, d) };
 }
 
-/** Fills `heap` with the k nearest neighbours of point q (self excluded); returns distance evaluations. */
+/** Depth-first stacks, reused across queries (a balanced tree over ≤ 2³¹ points is < 64 deep). */
+const STACK = 256;
+const stackNode = new Int32Array(STACK);
+const stackBound = new Float64Array(STACK);
+
+/**
+ * Fills `heap` with the k nearest neighbours of point q (self excluded); returns distance evaluations.
+ * Coordinates are on the principal axes, largest variance first, so a partial sum usually exceeds the
+ * current k-th distance within the first few axes: the rest of that distance is skipped.
+ */
 function queryOne(kd: KdTree, q: number, heap: TopK): number {
   const { pts, d, nodes: tree } = kd;
   heap.clear();
   const qb = q * d;
   let evals = 0;
-  const stackNode: number[] = [0];
-  const stackBound: number[] = [0];
-  while (stackNode.length > 0) {
-    const node = stackNode.pop()!;
-    const bound = stackBound.pop()!;
+  stackNode[0] = 0;
+  stackBound[0] = 0;
+  let top = 1;
+  while (top > 0) {
+    top--;
+    const node = stackNode[top]!;
+    const bound = stackBound[top]!;
     if (bound >= heap.worst()) continue;
     const dim = tree.dim[node]!;
     if (dim < 0) {
@@ -168,21 +179,27 @@ function queryOne(kd: KdTree, q: number, heap: TopK): number {
         const j = tree.perm[p]!;
         if (j === q) continue;
         const jb = j * d;
+        const worst = heap.worst();
         let s = 0;
-        for (let c = 0; c < d; c++) {
-          const diff = pts[qb + c]! - pts[jb + c]!;
-          s += diff * diff;
+        let c = 0;
+        while (c < d) {
+          const end = Math.min(d, c + 8);
+          for (; c < end; c++) {
+            const diff = pts[qb + c]! - pts[jb + c]!;
+            s += diff * diff;
+          }
+          if (s >= worst) break;
         }
         evals++;
-        heap.push(s, j);
+        if (s < worst) heap.push(s, j);
       }
       continue;
     }
     const diff = pts[qb + dim]! - tree.split[node]!;
-    stackNode.push(diff < 0 ? tree.right[node]! : tree.left[node]!);
-    stackBound.push(Math.max(bound, diff * diff));
-    stackNode.push(diff < 0 ? tree.left[node]! : tree.right[node]!);
-    stackBound.push(bound);
+    stackNode[top] = diff < 0 ? tree.right[node]! : tree.left[node]!;
+    stackBound[top++] = Math.max(bound, diff * diff);
+    stackNode[top] = diff < 0 ? tree.left[node]! : tree.right[node]!;
+    stackBound[top++] = bound;
   }
   return evals;
 }
@@ -195,10 +212,13 @@ export function knnKdTree(points: Float32Array, n: number, d: number, k: number,
   const distances = new Float32Array(n * k);
   const heap = new TopK(k);
   const step = Math.max(1, Math.floor(n / 50));
-  for (let q = 0; q < n; q++) {
+  // Queries in leaf order: consecutive queries walk the same branches and touch the same memory.
+  const order = tree.nodes.perm;
+  for (let r = 0; r < n; r++) {
+    const q = order[r]!;
     queryOne(tree, q, heap);
     heap.drainSorted(indices, distances, q * k);
-    if (onProgress && q % step === 0) onProgress(q / n);
+    if (onProgress && r % step === 0) onProgress(r / n);
   }
   return { n, k, indices, distances };
 }
