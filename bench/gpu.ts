@@ -4,16 +4,20 @@
  * child process, so its peak host RSS is its own and a backend's process-wide state (a GPU device, a
  * fallback) cannot leak into the next case. Prints a markdown table: per-stage seconds
  * (`result.timingsMs`), total, peak RSS, peak GPU memory (nvidia-smi, where present), backend and
- * adapter as the run reported them, and any fallback.
+ * adapter as the run reported them, any fallback, and each GPU row's speed-up over the wasm row of the
+ * same size for the knn and heat stages and the whole pipeline.
  *
- * On `webgpu` it also times Isotherm's fused distance + top-k kNN kernel on the same points (column
- * "GPU kNN kernel"): `graph/knn.ts` does not call it yet, so the pipeline's knn stage is the CPU's.
+ * What runs where on each backend (docs/gpu.md): on `webgpu` the knn stage is Isotherm's fused
+ * distance + top-k WGSL kernel, the heat stage's uniformisation products the WGSL CSR kernel and its
+ * squarings tfjs matMul on WebGPU; on `tensorflow` the knn stage is tf matMul + tf.topk and the
+ * squarings tf matMul on CUDA; on `wasm` everything is CPU (k-d tree or blocked kNN).
  *
- *   node dist/bench/gpu.js [--sizes 100000,1000000] [--backends wasm,webgpu,tensorflow] [--k 20]
- *                          [--timeout 900] [--no-knn-kernel]
+ *   npm run bench:gpu -- [--sizes 100000,1000000] [--backends wasm,webgpu,tensorflow] [--k 20]
+ *                        [--landmarks auto|M] [--timeout 900] [--out FILE.md]
  * A software adapter (SwiftShader) runs only because `webgpu` is named here; the table labels it.
  */
 import { execFile, spawn } from 'node:child_process';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -23,6 +27,8 @@ interface CaseOut {
   ok: boolean;
   error?: string;
   backend?: string;
+  /** `EmbedResult.backendRun`: the backend, or "webgpu→wasm (fallback in …)". */
+  backendRun?: string;
   adapter?: string;
   fallbacks?: string[];
   landmarks?: number;
@@ -30,8 +36,6 @@ interface CaseOut {
   genMs?: number;
   stages?: Record<string, number>;
   totalMs?: number;
-  knnKernelMs?: number | null;
-  knnKernelNote?: string;
   peakRssMb?: number;
 }
 
@@ -41,31 +45,26 @@ const opt = (name: string, fallback: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
 
-async function child(n: number, backend: string, k: number, knnKernel: boolean): Promise<void> {
+async function child(n: number, backend: string, k: number, landmarks: string): Promise<void> {
   const out: CaseOut = { ok: false };
   try {
     const { initBackend } = await import('../src-core/compute/backend.js');
-    const { knnOnGpu } = await import('../src-core/compute/kernels.js');
     const { EmbeddingPipeline } = await import('../src-core/pipeline/pipeline.js');
     const { swissRoll } = await import('../src-core/synthetic/swiss-roll.js');
     const info = await initBackend(backend as 'wasm');
     const t0 = performance.now();
     const data = swissRoll(n, { dim: 50, seed: 0, noise: 0.5 });
     out.genMs = performance.now() - t0;
-    if (knnKernel && info.name === 'webgpu') {
-      const t1 = performance.now();
-      const r = await knnOnGpu(data.points, n, 50, k);
-      out.knnKernelMs = r ? performance.now() - t1 : null;
-      out.knnKernelNote = r ? `${r.gpuRows}/${n} rows on the GPU` : 'not run (no healthy device)';
-    }
+    out.adapter = info.adapter;
     const pipeline = new EmbeddingPipeline(data.points, n, 50);
     const t2 = performance.now();
-    const result = await pipeline.run({ knn: k / 2 });
+    const result = await pipeline.run({ knn: k / 2, landmarks: landmarks === 'auto' ? 'auto' : Number(landmarks) });
     out.totalMs = performance.now() - t2;
     Object.assign(out, {
       ok: true,
       backend: result.backend.name,
-      adapter: result.backend.adapter,
+      backendRun: result.backendRun,
+      adapter: out.adapter,
       fallbacks: [...result.backend.fallbacks],
       landmarks: result.landmarks,
       t: result.heat.t,
@@ -104,10 +103,10 @@ async function withGpuMemory<T>(work: Promise<T>): Promise<[T, number | null]> {
   }
 }
 
-function runCase(n: number, backend: string, k: number, knnKernel: boolean, timeoutS: number): Promise<CaseOut> {
+function runCase(n: number, backend: string, k: number, landmarks: string, timeoutS: number): Promise<CaseOut> {
   const script = fileURLToPath(import.meta.url);
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ['--max-old-space-size=65536', script, '--child', String(n), backend, String(k), knnKernel ? '1' : '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--max-old-space-size=65536', script, '--child', String(n), backend, String(k), landmarks], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -124,11 +123,17 @@ function runCase(n: number, backend: string, k: number, knnKernel: boolean, time
 
 async function main(): Promise<void> {
   const sizes = opt('--sizes', '100000,1000000').split(',').map(Number);
-  const backends = opt('--backends', 'wasm,webgpu,tensorflow').split(',');
-  if (!backends.includes('wasm')) backends.unshift('wasm');
+  const backends = opt('--backends', 'wasm,webgpu,tensorflow').split(',').filter((b) => b !== 'wasm');
+  backends.unshift('wasm');
   const k = Number(opt('--k', '20'));
   const timeoutS = Number(opt('--timeout', '900'));
-  const knnKernel = !args.includes('--no-knn-kernel');
+  const landmarks = opt('--landmarks', 'auto');
+  const outFile = opt('--out', '');
+  if (outFile) writeFileSync(outFile, '');
+  const print = (line: string): void => {
+    console.log(line);
+    if (outFile) appendFileSync(outFile, `${line}\n`);
+  };
   let gpuName = 'none found';
   try {
     const { stdout } = await promisify(execFile)('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader'], { timeout: 5000 });
@@ -136,28 +141,32 @@ async function main(): Promise<void> {
   } catch {
     // no NVIDIA driver here
   }
-  console.log(`# Isotherm GPU benchmark\n`);
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; nvidia-smi: ${gpuName}; Node ${process.version}`);
-  console.log(`data: Swiss roll (noise 0.5, seed 0) rotated into 50-D; pipeline defaults (geodesic preset, auto t, auto landmarks), knn = ${k / 2} (search k = ${k})`);
-  console.log(`VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(unset)'}\n`);
-  console.log(`| n | backend | adapter | ${STAGES.join(' | ')} | pipeline total s | GPU kNN kernel s | peak RSS MB | peak GPU MiB | notes |`);
-  console.log(`|${'---|'.repeat(STAGES.length + 8)}`);
+  print(`# Isotherm GPU benchmark\n`);
+  print(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; nvidia-smi: ${gpuName}; Node ${process.version}`);
+  print(`data: Swiss roll (noise 0.5, seed 0) rotated into 50-D; pipeline defaults (geodesic preset, auto t, landmarks ${landmarks}), knn = ${k / 2} (search k = ${k})`);
+  print(`VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? '(unset)'}; per-case timeout ${timeoutS} s\n`);
+  print(`| n | backend (as run) | adapter | ${STAGES.join(' | ')} | pipeline total s | knn × wasm | heat × wasm | total × wasm | peak RSS MB | peak GPU MiB | notes |`);
+  print(`|${'---|'.repeat(STAGES.length + 10)}`);
   const s = (ms: number | undefined | null): string => (ms === undefined || ms === null ? '–' : (ms / 1000).toFixed(2));
+  const speedup = (base: number | undefined, x: number | undefined): string => (base && x ? `${(base / x).toFixed(1)}` : '–');
   for (const n of sizes) {
+    let baseline: CaseOut | null = null;
     for (const backend of backends) {
-      const [r, gpuMem] = await withGpuMemory(runCase(n, backend, k, knnKernel, timeoutS));
+      const [r, gpuMem] = await withGpuMemory(runCase(n, backend, k, landmarks, timeoutS));
+      if (backend === 'wasm' && r.ok) baseline = r;
       if (!r.ok) {
-        console.log(`| ${n} | ${backend} | – | ${STAGES.map(() => '–').join(' | ')} | – | – | ${r.peakRssMb?.toFixed(0) ?? '–'} | – | unavailable or failed: ${r.error ?? '?'} |`);
+        print(`| ${n} | ${backend} | – | ${STAGES.map(() => '–').join(' | ')} | – | – | – | – | ${r.peakRssMb?.toFixed(0) ?? '–'} | ${gpuMem ?? '–'} | unavailable or failed: ${(r.error ?? '?').replace(/\|/g, '/')} |`);
         continue;
       }
-      const notes = [`m = ${r.landmarks}, t = ${r.t?.toPrecision(3)}`, ...(r.knnKernelNote ? [`kNN kernel: ${r.knnKernelNote}`] : []), ...(r.fallbacks ?? [])].join('; ').replace(/\|/g, '/');
-      const label = r.backend === backend ? backend : `${backend} → ${r.backend}`;
-      console.log(
-        `| ${n} | ${label} | ${r.adapter} | ${STAGES.map((st) => s(r.stages?.[st])).join(' | ')} | ${s(r.totalMs)} | ${s(r.knnKernelMs)} | ${r.peakRssMb?.toFixed(0)} | ${gpuMem ?? '–'} | ${notes} |`,
+      const notes = [`m = ${r.landmarks}, t = ${r.t?.toPrecision(3)}, data ${s(r.genMs)} s`, ...(r.fallbacks ?? [])].join('; ').replace(/\|/g, '/');
+      const label = r.backendRun ?? r.backend ?? backend;
+      const b = backend === 'wasm' ? null : baseline;
+      print(
+        `| ${n} | ${label} | ${r.adapter} | ${STAGES.map((st) => s(r.stages?.[st])).join(' | ')} | ${s(r.totalMs)} | ${b ? speedup(b.stages?.knn, r.stages?.knn) : '–'} | ${b ? speedup(b.stages?.heat, r.stages?.heat) : '–'} | ${b ? speedup(b.totalMs, r.totalMs) : '–'} | ${r.peakRssMb?.toFixed(0)} | ${gpuMem ?? '–'} | ${notes} |`,
       );
     }
   }
 }
 
-if (args[0] === '--child') await child(Number(args[1]), args[2]!, Number(args[3]), args[4] === '1');
+if (args[0] === '--child') await child(Number(args[1]), args[2]!, Number(args[3]), args[4] ?? 'auto');
 else await main();

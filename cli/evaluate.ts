@@ -11,7 +11,7 @@ import { findLevel, loadTimeCourse, mapOptions, parseOt, splitArgs } from './int
 
 type Print = (line: string) => void;
 
-const VALUE_FLAGS = new Set(['--time', '-o', '--output', '--seeds', '--withhold', '--ot', '--epsilon', '--obsm-key', '--place-k']);
+const VALUE_FLAGS = new Set(['--time', '-o', '--output', '--seeds', '--withhold', '--ot', '--epsilon', '--obsm-key', '--place-k', '--sampling']);
 const BOOL_FLAGS = new Set(['--all-pairs', '--no-paper']);
 
 function parseSeeds(raw: string | undefined): number[] {
@@ -40,6 +40,9 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
   const placeK = placeRaw === undefined ? undefined : Number(placeRaw);
   if (placeK !== undefined && !(Number.isInteger(placeK) && placeK >= 1 && placeK <= 200)) throw new InputError('--place-k', `expected an integer in 1–200, got '${placeRaw}'`);
 
+  const sampling = values.get('--sampling') ?? 'systematic';
+  if (sampling !== 'systematic' && sampling !== 'multinomial') throw new InputError('--sampling', `expected systematic or multinomial, got '${sampling}'`);
+
   const data = await loadTimeCourse(args, timeColumn, values.get('--obsm-key'), log);
   if (data.course.levels.length < 3) throw new InputError('--time', `column '${timeColumn}' has ${data.course.levels.length} time points; withholding one needs at least 3`);
   const withholdRaw = values.get('--withhold');
@@ -64,6 +67,7 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
     otMethod: ot.method,
     relativeEpsilon: ot.relativeEpsilon,
     allPairs: flags.has('--all-pairs'),
+    sampling,
     skipPaper: flags.has('--no-paper'),
     onProgress: (m) => {
       if (!args.quiet) log(`isotherm: ${m}`);

@@ -144,7 +144,7 @@ export async function runInterpolate(argv: readonly string[], _out: Print, log: 
   if (!outRaw) throw new InputError('-o', 'missing output file (usage: ... -o OUT.csv)');
   const output = resolve(outRaw);
   if (output === resolve(input)) throw new InputError(outRaw, 'the output would overwrite the input file');
-  const space = values.get('--space') ?? 'map';
+  const space = values.get('--space') ?? 'pcs';
   if (space !== 'map' && space !== 'pcs') throw new InputError('--space', `expected map or pcs, got '${space}'`);
   const ot = parseOt(values);
 

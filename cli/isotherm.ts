@@ -22,6 +22,7 @@ commands:
                            withhold each interior time point, predict it, score W1/W2/MMD against baselines
       --seeds N|LIST (5)  --withhold A,B  --all-pairs  --no-paper  --place-k K  --obsm-key KEY  (+ map options)
   serve [INPUT] [--port P] the app in a browser: prints http://127.0.0.1:P/<token>/ (loopback only)
+      --no-demo            without INPUT, do not open the bundled demo (HSMM myoblasts) at start-up
   help                     this text
   version                  the version
 

@@ -41,11 +41,11 @@ export class ComputeWorker {
       return Promise.resolve(null);
     }
     let runSeq = 0;
-    if (call.method === 'run') {
+    if (call.method === 'run' || call.method === 'runCompare') {
       runSeq = ++this.#runSeq;
       // A newer run supersedes every older one.
       Atomics.store(this.#flag, 0, runSeq - 1);
-    } else if (call.method === 'open' || call.method === 'subset' || call.method === 'back') {
+    } else if (call.method === 'open' || call.method === 'reprocess' || call.method === 'subset' || call.method === 'back') {
       Atomics.store(this.#flag, 0, this.#runSeq);
     }
     const id = this.#nextId++;

@@ -3,13 +3,17 @@
  * WebSocket; the Electron host can reuse it for IPC). Unknown methods, wrong types, out-of-range numbers
  * and unknown enum values are refused with an InputError naming the argument.
  */
-import type { ColourBy, EmbedParams } from '../src-core/api.js';
+import type { ColourBy, EmbedParams, InterpolateRequest, OpenOptions, TimeEvaluationRequest } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
 import { PRESETS } from '../src-core/pipeline/params.js';
 
 export type ApiCall =
   | { readonly method: 'listFiles'; readonly dir: string | undefined }
-  | { readonly method: 'open'; readonly path: string }
+  | { readonly method: 'open'; readonly path: string; readonly options: OpenOptions }
+  | { readonly method: 'openDemo' }
+  | { readonly method: 'reprocess'; readonly options: OpenOptions }
+  | { readonly method: 'runCompare'; readonly params: Partial<EmbedParams> }
+  | { readonly method: 'compareCoords' }
   | { readonly method: 'describe' }
   | { readonly method: 'run'; readonly params: Partial<EmbedParams> }
   | { readonly method: 'cancel' }
@@ -22,7 +26,12 @@ export type ApiCall =
   | { readonly method: 'exportCsv'; readonly path: string; readonly rows: Int32Array | undefined }
   | { readonly method: 'exportSvg'; readonly path: string; readonly svg: string }
   | { readonly method: 'exportPng'; readonly path: string; readonly png: Uint8Array }
-  | { readonly method: 'exportIds'; readonly path: string; readonly rows: Int32Array };
+  | { readonly method: 'exportIds'; readonly path: string; readonly rows: Int32Array }
+  | { readonly method: 'timeColumns' }
+  | { readonly method: 'interpolate'; readonly request: InterpolateRequest }
+  | { readonly method: 'exportInterpolation'; readonly path: string; readonly request: InterpolateRequest }
+  | { readonly method: 'evaluateTime'; readonly request: TimeEvaluationRequest }
+  | { readonly method: 'cancelEvaluation' };
 
 const MAX_PATH = 4096;
 const MAX_SVG_BYTES = 64 * 1024 * 1024;
@@ -37,6 +46,18 @@ function str(name: string, v: unknown, max = MAX_PATH): string {
 function path(name: string, v: unknown): string {
   const s = str(name, v);
   if (!s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s)) throw new InputError(name, `expected an absolute path, got '${s}'`);
+  return s;
+}
+
+/** Where each export may write (the same lists LocalIsothermApi enforces before it writes). */
+const EXPORT_EXTENSIONS = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] } as const;
+
+function exportPath(kind: keyof typeof EXPORT_EXTENSIONS, v: unknown): string {
+  const s = path('path', v);
+  const dot = s.lastIndexOf('.');
+  const ext = dot > Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) ? s.slice(dot).toLowerCase() : '';
+  const allowed: readonly string[] = EXPORT_EXTENSIONS[kind];
+  if (!allowed.includes(ext)) throw new InputError(s, `a ${kind} export must end in ${allowed.join(' or ')}`);
   return s;
 }
 
@@ -84,6 +105,48 @@ export function validateParams(v: unknown): Partial<EmbedParams> {
   return p;
 }
 
+export function validateOpenOptions(v: unknown): OpenOptions {
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new InputError('options', 'expected an object');
+  const o: { pca?: OpenOptions['pca'] } = {};
+  for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (key === 'pca') o.pca = value === 'auto' || value === 'off' ? value : num('options.pca', value, 2, 500, true);
+    else throw new InputError(`options.${key}`, 'unknown option');
+  }
+  return o;
+}
+
+function fields(name: string, v: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(name, 'expected an object');
+  const o = v as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (!allowed.includes(key)) throw new InputError(`${name}.${key}`, 'unknown field');
+  return o;
+}
+
+export function validateInterpolateRequest(v: unknown): InterpolateRequest {
+  const o = fields('request', v, ['column', 'from', 'to', 'alpha', 'n', 'seed', 'space']);
+  return {
+    column: str('request.column', o.column, 1000),
+    from: str('request.from', o.from, 1000),
+    to: str('request.to', o.to, 1000),
+    alpha: num('request.alpha', o.alpha, 0, 1),
+    ...(o.n === undefined || o.n === null ? {} : { n: num('request.n', o.n, 1, 100000, true) }),
+    ...(o.seed === undefined || o.seed === null ? {} : { seed: num('request.seed', o.seed, 0, 2 ** 31 - 1, true) }),
+    ...(o.space === undefined || o.space === null ? {} : { space: oneOf('request.space', o.space, ['pcs', 'map'] as const) }),
+  };
+}
+
+export function validateTimeEvaluationRequest(v: unknown): TimeEvaluationRequest {
+  const o = fields('request', v, ['column', 'seeds', 'paper']);
+  if (o.paper !== undefined && o.paper !== null && typeof o.paper !== 'boolean') throw new InputError('request.paper', 'expected true or false');
+  return {
+    column: str('request.column', o.column, 1000),
+    ...(o.seeds === undefined || o.seeds === null ? {} : { seeds: num('request.seeds', o.seeds, 1, 20, true) }),
+    ...(typeof o.paper === 'boolean' ? { paper: o.paper } : {}),
+  };
+}
+
 function colourBy(v: unknown): ColourBy {
   if (v === null || typeof v !== 'object') throw new InputError('colour', 'expected {obs} or {gene}');
   const o = v as Record<string, unknown>;
@@ -98,7 +161,11 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
   const a = args as unknown[];
   switch (method) {
     case 'listFiles': return { method, dir: a[0] === undefined || a[0] === null || a[0] === '' ? undefined : path('dir', a[0]) };
-    case 'open': return { method, path: path('path', a[0]) };
+    case 'open': return { method, path: path('path', a[0]), options: validateOpenOptions(a[1]) };
+    case 'reprocess': return { method, options: validateOpenOptions(a[0] ?? {}) };
+    case 'runCompare': return { method, params: validateParams(a[0] ?? {}) };
+    case 'openDemo':
+    case 'compareCoords': return { method };
     case 'subset': return { method, rows: rows('rows', a[0]) };
     case 'back':
     case 'describe':
@@ -108,14 +175,19 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'colour': return { method, by: colourBy(a[0]) };
     case 'searchGenes': return { method, query: str('query', a[0], 200), limit: a[1] === undefined || a[1] === null ? 50 : num('limit', a[1], 1, 500, true) };
     case 'cellInfo': return { method, row: num('row', a[0], 0, 2 ** 31 - 1, true) };
-    case 'exportCsv': return { method, path: path('path', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
-    case 'exportSvg': return { method, path: path('path', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
+    case 'exportCsv': return { method, path: exportPath('csv', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
+    case 'exportSvg': return { method, path: exportPath('svg', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
     case 'exportPng': {
       if (!(a[1] instanceof Uint8Array)) throw new InputError('png', 'expected the image bytes (Uint8Array)');
       if (a[1].length > MAX_SVG_BYTES) throw new InputError('png', `larger than ${MAX_SVG_BYTES} bytes`);
-      return { method, path: path('path', a[0]), png: a[1] };
+      return { method, path: exportPath('png', a[0]), png: a[1] };
     }
-    case 'exportIds': return { method, path: path('path', a[0]), rows: rows('rows', a[1]) };
+    case 'exportIds': return { method, path: exportPath('ids', a[0]), rows: rows('rows', a[1]) };
+    case 'timeColumns':
+    case 'cancelEvaluation': return { method };
+    case 'interpolate': return { method, request: validateInterpolateRequest(a[0]) };
+    case 'exportInterpolation': return { method, path: exportPath('csv', a[0]), request: validateInterpolateRequest(a[1]) };
+    case 'evaluateTime': return { method, request: validateTimeEvaluationRequest(a[0]) };
     default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
   }
 }

@@ -35,7 +35,15 @@ async function execute(msg: ToWorker): Promise<unknown> {
   const c = msg.call;
   switch (c.method) {
     case 'listFiles': return api.listFiles(c.dir);
-    case 'open': return api.open(c.path);
+    case 'open': return api.open(c.path, c.options);
+    case 'openDemo': return api.openDemo();
+    case 'reprocess': return api.reprocess(c.options);
+    case 'runCompare': {
+      const seq = msg.runSeq;
+      const token = { get cancelled(): boolean { return Atomics.load(flag, 0) >= seq; } };
+      return api.runCompare(c.params, (event) => port.postMessage({ type: 'progress', id: msg.id, event }), token);
+    }
+    case 'compareCoords': return api.compareCoords();
     case 'describe': return api.describe();
     case 'run': {
       const seq = msg.runSeq;
@@ -53,6 +61,12 @@ async function execute(msg: ToWorker): Promise<unknown> {
     case 'exportSvg': return api.exportSvg(c.path, c.svg);
     case 'exportPng': return api.exportPng(c.path, c.png);
     case 'exportIds': return api.exportIds(c.path, c.rows);
+    case 'timeColumns': return api.timeColumns();
+    case 'interpolate': return api.interpolate(c.request);
+    case 'exportInterpolation': return api.exportInterpolation(c.path, c.request);
+    // Progress events of an evaluation are TimeEvaluationProgress, not pipeline ProgressEvents; the wire carries either.
+    case 'evaluateTime': return api.evaluateTime(c.request, (p) => port.postMessage({ type: 'progress', id: msg.id, event: p }));
+    case 'cancelEvaluation': return api.cancelEvaluation();
   }
 }
 

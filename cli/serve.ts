@@ -5,14 +5,13 @@
  * (cli/serve-wire.ts) on /<token>/ws. Compute runs in a worker thread (cli/serve-worker.ts).
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { InputError } from '../src-core/errors.js';
 import { errorInfo } from '../src-core/api.js';
+import { isRendererFileName, readRendererFile, RENDERER_DIR, rendererCsp } from './renderer-files.js';
 import { admit, newToken } from './serve-guard.js';
 import { ComputeWorker } from './serve-host.js';
 import { validateCall } from './serve-validate.js';
@@ -21,6 +20,8 @@ import { decodeMessage, encodeMessage, type ServerMessage } from './serve-wire.j
 export interface ServeOptions {
   readonly input?: string;
   readonly port: number;
+  /** Without INPUT, open the bundled demo data set at start-up (default true; `--no-demo` turns it off). */
+  readonly demo?: boolean;
 }
 
 export interface RunningServer {
@@ -30,28 +31,20 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.map': 'application/json',
-};
-
 export function parseServeArgs(argv: readonly string[]): ServeOptions {
   let port = 0;
   let input: string | undefined;
+  let demo = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--port' || a.startsWith('--port=')) {
+    if (a === '--no-demo') demo = false;
+    else if (a === '--port' || a.startsWith('--port=')) {
       const raw = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
       if (raw === undefined) throw new InputError('--port', 'needs a value');
       const p = Number(raw);
       if (raw.trim() === '' || !Number.isInteger(p) || p < 0 || p > 65535) throw new InputError('--port', `expected an integer 0..65535 (0 = any free port), got '${raw}'`);
       port = p;
-    } else if (a.startsWith('-') && a.length > 1) throw new InputError(a, 'unknown option (usage: isotherm serve [INPUT] [--port P])');
+    } else if (a.startsWith('-') && a.length > 1) throw new InputError(a, 'unknown option (usage: isotherm serve [INPUT] [--port P] [--no-demo])');
     else if (input === undefined) input = a;
     else throw new InputError('serve', `expected at most one INPUT, got '${input}' and '${a}'`);
   }
@@ -59,14 +52,12 @@ export function parseServeArgs(argv: readonly string[]): ServeOptions {
     input = resolve(input);
     if (!existsSync(input)) throw new InputError(input, 'no such file or directory');
   }
-  return input === undefined ? { port } : { port, input };
+  if (input !== undefined) return { port, input };
+  return demo ? { port } : { port, demo: false };
 }
 
 function securityHeaders(res: ServerResponse, port: number): void {
-  res.setHeader(
-    'Content-Security-Policy',
-    `default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  );
+  res.setHeader('Content-Security-Policy', rendererCsp(`'self' ws://127.0.0.1:${port} ws://localhost:${port}`));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
   res.setHeader('Cache-Control', 'no-store');
@@ -76,17 +67,17 @@ function securityHeaders(res: ServerResponse, port: number): void {
 
 async function serveStatic(res: ServerResponse, rest: string): Promise<void> {
   const name = rest === '' || rest === '/' ? 'index.html' : rest.slice(1);
-  if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9]+)+$/.test(name)) {
+  if (!isRendererFileName(name)) {
     res.writeHead(404).end('not found');
     return;
   }
-  const body = await readFile(resolve(RENDERER_DIR, name)).catch(() => null);
-  if (body === null) {
+  const file = await readRendererFile(name);
+  if (file === null) {
     const hint = name === 'index.html' ? 'the renderer is not built: run `npm run build`' : 'not found';
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(hint);
     return;
   }
-  res.writeHead(200, { 'Content-Type': TYPES[extname(name)] ?? 'application/octet-stream' }).end(body);
+  res.writeHead(200, { 'Content-Type': file.type }).end(file.body);
 }
 
 export async function startServer(options: ServeOptions, log: (line: string) => void = () => undefined): Promise<RunningServer> {
@@ -156,7 +147,9 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
   port = (http.address() as AddressInfo).port;
   if (options.input) {
     const input = options.input;
-    worker.call({ method: 'open', path: input }).catch((e: unknown) => log(`could not open ${input}: ${e instanceof Error ? e.message : String(e)}`));
+    worker.call({ method: 'open', path: input, options: {} }).catch((e: unknown) => log(`could not open ${input}: ${e instanceof Error ? e.message : String(e)}`));
+  } else if (options.demo !== false) {
+    worker.call({ method: 'openDemo' }).catch((e: unknown) => log(`could not open the demo data set: ${e instanceof Error ? e.message : String(e)}`));
   }
   return {
     url: `http://127.0.0.1:${port}/${token}/`,

@@ -34,6 +34,16 @@ export interface DatasetDescription {
   readonly notes: readonly string[];
   /** 0 for a file; 1, 2, … for "re-embed selection" subsets opened on top of it (see subset/back). */
   readonly depth: number;
+  /** True for the bundled demo data set (openDemo). */
+  readonly demo?: boolean;
+  /** The PCA setting the data set was preprocessed with (OpenOptions.pca; 'auto' when not given). */
+  readonly pca?: 'auto' | 'off' | number;
+}
+
+/** Preprocessing choices: changing one re-preprocesses the file, and every pipeline stage reruns. */
+export interface OpenOptions {
+  /** PCA components: 'auto' (50 when there are more than 100 features, else off), 'off', or 2..500. */
+  readonly pca?: 'auto' | 'off' | number;
 }
 
 export interface EntropyPointInfo {
@@ -56,6 +66,10 @@ export interface RunSummary {
   readonly stress: number | null;
   readonly backend: string;
   readonly nPoints: number;
+  /** Chebyshev order actually used (heatMethod 'chebyshev' only). */
+  readonly chebyshevOrder?: number;
+  /** Bound on the heat-kernel approximation error of the run. */
+  readonly heatErrorBound?: number;
 }
 
 export type ColourBy = { readonly obs: string } | { readonly gene: string };
@@ -97,7 +111,17 @@ export interface IsothermApi {
   /** Files and folders in `dir` (default: the host's working directory), data files first. */
   listFiles(dir?: string): Promise<FileListing>;
   /** Reads and preprocesses a data set; it becomes the open one (the previous map is dropped). */
-  open(path: string): Promise<DatasetDescription>;
+  open(path: string, options?: OpenOptions): Promise<DatasetDescription>;
+  /**
+   * Opens the bundled demo data set (HSMM myoblast time course, `assets/demo/`) unless a data set is
+   * open or open() was called already; returns what is open then. Hosts call it at start-up without INPUT.
+   */
+  openDemo(): Promise<DatasetDescription | null>;
+  /**
+   * Preprocesses the open file again with new options (e.g. PCA components), without reading it again:
+   * a fresh pipeline (every stage reruns on the next run), the map and any re-embedded subsets are dropped.
+   */
+  reprocess(options: OpenOptions): Promise<DatasetDescription>;
   /** The open data set, or null. */
   describe(): Promise<DatasetDescription | null>;
   /**
@@ -116,6 +140,14 @@ export interface IsothermApi {
   cancel(): Promise<void>;
   /** The current map: nMapped × 2, row-major. */
   coords(): Promise<Float32Array>;
+  /**
+   * Side-by-side comparison: runs a second pipeline over the same cells (same map rows, so a selection
+   * applies to both maps), e.g. with another preset. It has its own stage cache; like run(), a newer
+   * run or runCompare supersedes one in flight. Dropped with the data set (open, reprocess, subset).
+   */
+  runCompare(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary>;
+  /** The comparison map (nMapped × 2), after runCompare. */
+  compareCoords(): Promise<Float32Array>;
   colour(by: ColourBy): Promise<ColourData>;
   /** Feature names containing `query` (case-insensitive), at most `limit`. */
   searchGenes(query: string, limit?: number): Promise<readonly string[]>;
@@ -128,6 +160,104 @@ export interface IsothermApi {
   exportPng(path: string, png: Uint8Array): Promise<ExportReport>;
   /** One cell id per line for `rows` (e.g. a lasso selection). */
   exportIds(path: string, rows: Int32Array): Promise<ExportReport>;
+  /** Time-like metadata columns of the open data set (see TimeColumnInfo), the likeliest first. */
+  timeColumns(): Promise<readonly TimeColumnInfo[]>;
+  /** Cells displaced a fraction α of the way from time point `from` to `to` on the current map (docs/interpolation.md). */
+  interpolate(request: InterpolateRequest): Promise<Interpolation>;
+  /** Writes interpolate(request)'s cells as CSV (sample,x,y,alpha,from,to,source_cell,target_cell). */
+  exportInterpolation(path: string, request: InterpolateRequest): Promise<ExportReport>;
+  /**
+   * Withhold-and-evaluate on the time column (every interior time point; strict, PCA-2 and paper maps):
+   * slow, so it runs in its own thread, reports progress and is cancelled by cancelEvaluation()
+   * (its promise then rejects with a CancelledError). The map stays usable meanwhile.
+   */
+  evaluateTime(request: TimeEvaluationRequest, onProgress?: (p: TimeEvaluationProgress) => void): Promise<TimeEvaluation>;
+  /** Stops the evaluation in flight, if any. */
+  cancelEvaluation(): Promise<void>;
+}
+
+/** A metadata column that looks like time points (numeric with few values, time-like labels or name). */
+export interface TimeColumnInfo {
+  readonly name: string;
+  /** Why it counts as time: its name, its labels ("24h", "day 3") or few distinct numeric values. */
+  readonly reason: 'name' | 'labels' | 'numeric';
+  readonly timeSource: string;
+  /** In time order; `n` map rows each. */
+  readonly levels: readonly { readonly label: string; readonly time: number; readonly n: number }[];
+}
+
+export interface InterpolateRequest {
+  readonly column: string;
+  /** Time point labels (TimeColumnInfo.levels[].label). */
+  readonly from: string;
+  readonly to: string;
+  /** 0 = `from`'s cells, 1 = `to`'s cells. */
+  readonly alpha: number;
+  /** Cells to draw (default (1 − α)·n_from + α·n_to). */
+  readonly n?: number;
+  readonly seed?: number;
+  /**
+   * 'pcs' (default): OT between the cells' PC vectors, interpolated vectors placed on the map by
+   * out-of-sample extension (anchored so that α = 0 / 1 give the cells' own positions);
+   * 'map': OT and displacement in the 2-D map.
+   */
+  readonly space?: 'pcs' | 'map';
+}
+
+export interface Interpolation {
+  readonly column: string;
+  readonly from: string;
+  readonly to: string;
+  readonly alpha: number;
+  readonly space: 'pcs' | 'map';
+  /** n × 2 map coordinates of the interpolated cells. */
+  readonly coords: Float32Array;
+  /** The (from, to) pair of each interpolated cell, as map rows. */
+  readonly source: Int32Array;
+  readonly target: Int32Array;
+}
+
+export interface TimeEvaluationRequest {
+  readonly column: string;
+  /** Seeds 0..seeds−1 (default 1). */
+  readonly seeds?: number;
+  /** Also the paper's protocol (withheld cells in the map); default true. */
+  readonly paper?: boolean;
+}
+
+export interface TimeEvaluationProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+}
+
+export interface TimeScore {
+  readonly mean: number;
+  readonly sd: number;
+}
+
+export interface TimeEvaluationRow {
+  readonly method: string;
+  readonly label: string;
+  /** A baseline ((a), (b), (b′), the other neighbour) rather than an interpolation. */
+  readonly baseline: boolean;
+  readonly w1: TimeScore;
+  readonly w2: TimeScore;
+  readonly mmd: TimeScore;
+}
+
+export interface TimeEvaluation {
+  readonly column: string;
+  readonly seeds: readonly number[];
+  readonly withheld: readonly {
+    readonly label: string;
+    readonly previous: string;
+    readonly next: string;
+    readonly alpha: number;
+    readonly nWithheld: number;
+    readonly maps: readonly { readonly map: string; readonly label: string; readonly mmdBandwidth: number; readonly rows: readonly TimeEvaluationRow[] }[];
+  }[];
+  readonly elapsedMs: number;
 }
 
 /** Error as it crosses a host boundary: the name lets the renderer tell cancel from failure. */

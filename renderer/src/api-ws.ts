@@ -3,9 +3,11 @@
  * The Electron preload exposes the same interface as window.isotherm; connectApi() picks whichever exists.
  */
 import type {
-  CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, ProgressEvent, RunSummary,
+  InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
+  CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { decodeMessage, encodeMessage, type ServerMessage, type WireValue } from '../../cli/serve-wire.js';
+import { withErrorNames } from '../../electron/ipc-protocol.js';
 
 interface Pending {
   resolve(v: unknown): void;
@@ -61,7 +63,13 @@ export class WsIsothermApi implements IsothermApi {
   }
 
   listFiles(dir?: string): Promise<FileListing> { return this.#call('listFiles', [dir ?? null]); }
-  open(path: string): Promise<DatasetDescription> { return this.#call('open', [path]); }
+  open(path: string, options?: OpenOptions): Promise<DatasetDescription> { return this.#call('open', [path, (options ?? null) as unknown as WireValue]); }
+  openDemo(): Promise<DatasetDescription | null> { return this.#call('openDemo', []); }
+  reprocess(options: OpenOptions): Promise<DatasetDescription> { return this.#call('reprocess', [options as unknown as WireValue]); }
+  runCompare(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary> {
+    return this.#call('runCompare', [params as unknown as WireValue], onProgress);
+  }
+  compareCoords(): Promise<Float32Array> { return this.#call('compareCoords', []); }
   describe(): Promise<DatasetDescription | null> { return this.#call('describe', []); }
   run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary> {
     return this.#call('run', [params as unknown as WireValue], onProgress);
@@ -77,6 +85,14 @@ export class WsIsothermApi implements IsothermApi {
   exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
   exportPng(path: string, png: Uint8Array): Promise<ExportReport> { return this.#call('exportPng', [path, png]); }
   exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }
+  timeColumns(): Promise<readonly TimeColumnInfo[]> { return this.#call('timeColumns', []); }
+  interpolate(request: InterpolateRequest): Promise<Interpolation> { return this.#call('interpolate', [request as unknown as WireValue]); }
+  exportInterpolation(path: string, request: InterpolateRequest): Promise<ExportReport> { return this.#call('exportInterpolation', [path, request as unknown as WireValue]); }
+  evaluateTime(request: TimeEvaluationRequest, onProgress?: (p: TimeEvaluationProgress) => void): Promise<TimeEvaluation> {
+    // The wire's progress events are typed for run(); an evaluation's are TimeEvaluationProgress.
+    return this.#call('evaluateTime', [request as unknown as WireValue], onProgress as ((e: ProgressEvent) => void) | undefined);
+  }
+  cancelEvaluation(): Promise<void> { return this.#call('cancelEvaluation', []); }
 }
 
 declare global {
@@ -87,7 +103,8 @@ declare global {
 }
 
 export function connectApi(): IsothermApi {
-  if (window.isotherm) return window.isotherm;
+  // Electron: contextBridge keeps only an error's message; withErrorNames() restores its name (CancelledError…).
+  if (window.isotherm) return withErrorNames(window.isotherm);
   const url = new URL('ws', window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.search = '';

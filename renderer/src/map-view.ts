@@ -47,6 +47,8 @@ export class MapView {
   visible: (i: number) => boolean = () => true;
   pointSize = 4;
   opacity = 0.85;
+  /** Interpolated cells (time panel): n × 2 data coordinates, drawn as outlined circles on the SVG layer. */
+  #overlay: Float32Array | null = null;
 
   constructor(canvas: HTMLCanvasElement, svg: SVGSVGElement, callbacks: MapCallbacks) {
     this.#canvas = canvas;
@@ -55,6 +57,7 @@ export class MapView {
     this.renderer = createPointRenderer(canvas);
     this.#svg.append('g').attr('class', 'axis x');
     this.#svg.append('g').attr('class', 'axis y');
+    this.#svg.append('g').attr('class', 'interp').attr('data-testid', 'interp-overlay').style('pointer-events', 'none');
     this.#svg.append('path').attr('class', 'lasso');
     this.#zoom = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.5, 2000])
@@ -109,6 +112,12 @@ export class MapView {
     this.requestDraw();
   }
 
+  /** Interpolated cells over the map (null removes them). */
+  setOverlay(points: Float32Array | null): void {
+    this.#overlay = points;
+    this.requestDraw();
+  }
+
   setColours(rgba: Uint8Array): void {
     this.renderer.setColours(rgba);
     this.requestDraw();
@@ -145,6 +154,24 @@ export class MapView {
     this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity });
     this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
     this.#svg.select<SVGGElement>('g.axis.y').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(zs.y).ticks(Math.max(2, this.#h / 70)));
+    this.#drawOverlay(zs);
+  }
+
+  #drawOverlay(zs: { x: Scale; y: Scale }): void {
+    const pts = this.#overlay;
+    const n = pts ? pts.length / 2 : 0;
+    const r = Math.max(2.5, this.pointSize / 2 + 1.5);
+    this.#svg
+      .select<SVGGElement>('g.interp')
+      .selectAll<SVGCircleElement, number>('circle')
+      .data(Array.from({ length: n }, (_, i) => i))
+      .join('circle')
+      .attr('cx', (i) => zs.x(pts![2 * i]!).toFixed(1))
+      .attr('cy', (i) => zs.y(pts![2 * i + 1]!).toFixed(1))
+      .attr('r', r)
+      .attr('fill', 'rgba(255,255,255,0.55)')
+      .attr('stroke', '#111')
+      .attr('stroke-width', 1.4);
   }
 
   #finishAnimation(): void {

@@ -132,7 +132,15 @@ export function activeGpu(): GpuContext | null {
 
 // ---- failures and fallback ------------------------------------------------------------------------
 
-export type FallbackListener = (note: string) => void;
+/** What a fallback listener is told besides the note: the backends, the operation and the first line of the cause. */
+export interface FallbackDetail {
+  readonly from: BackendName;
+  readonly to: BackendName;
+  readonly op: string;
+  readonly reason: string;
+}
+
+export type FallbackListener = (note: string, detail: FallbackDetail) => void;
 const listeners = new Set<FallbackListener>();
 
 /** Be told when a GPU failure moves the computation to the CPU (e.g. to show it in the UI). */
@@ -176,7 +184,8 @@ async function fallBackToCpu(op: string, cause: unknown): Promise<void> {
       active.fallbacks.push(note);
       if (from === 'webgpu') closeWebGpu();
       if (listeners.size === 0) process.stderr.write(`isotherm: ${note}\n`);
-      for (const fn of listeners) fn(note);
+      const detail: FallbackDetail = { from, to: name, op, reason };
+      for (const fn of [...listeners]) fn(note, detail);
       return;
     } catch (e) {
       errors.push(`${name}: ${firstLine(e)}`);

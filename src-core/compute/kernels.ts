@@ -25,6 +25,20 @@ export interface GpuKnnOptions {
   readonly chunkRows?: number;
   /** Candidate rows per dispatch (tests); default `SLICE`. */
   readonly sliceRows?: number;
+  /**
+   * After a GPU failure: 'rows' (default) computes the remaining rows on the CPU by blocked products
+   * and keeps the rows the GPU finished; 'abandon' throws `GpuStageAbandoned` so that the caller reruns
+   * the whole stage with its own CPU method (the pipeline does: its result is then exactly the CPU's).
+   */
+  readonly onFailure?: 'rows' | 'abandon';
+}
+
+/** Thrown by a GPU kernel started with `onFailure: 'abandon'` once the GPU has failed and the engine moved to the CPU. */
+export class GpuStageAbandoned extends Error {
+  constructor(what: string) {
+    super(`${what}: the GPU failed; the stage is rerun on the CPU`);
+    this.name = 'GpuStageAbandoned';
+  }
 }
 
 /**
@@ -49,6 +63,8 @@ export async function knnOnGpu(points: Float32Array, n: number, d: number, k: nu
           session ??= new GpuKnnSession(ctx, points, n, d, k, chunkRows, options.sliceRows);
           await session.queryChunk(q, indices, distances);
           gpuRows += r1 - r0;
+        } else if (options.onFailure === 'abandon') {
+          throw new GpuStageAbandoned('kNN');
         } else {
           await cpu.rows(r0, r1, indices, distances);
         }

@@ -6,7 +6,12 @@
  * μ_0 is X with its weights (the plan's row sums) and μ_1 is Y (column sums), exactly. For squared
  * Euclidean costs and an optimal P, μ_α is the W2 geodesic between the two empirical measures.
  * `interpolantMeasure` returns μ_α exactly (one weighted point per plan entry); `sampleInterpolant`
- * draws N pairs (i, j) with probability P_ij (seeded, multinomial) and returns their interpolated points.
+ * draws N pairs (i, j) with probability P_ij (seeded) and returns their interpolated points.
+ *
+ * Sampling: 'systematic' (default) draws one uniform u and takes the entries at the cumulative masses
+ * (k + u)/N, k = 0..N−1 (systematic / stratified resampling): every entry of mass w appears ⌊Nw⌋ or ⌈Nw⌉
+ * times, so the N points follow the plan with the least possible sampling noise, and each draw is still
+ * an unbiased sample (E[count_e] = N w_e). 'multinomial' draws the N entries independently.
  */
 import { createRng } from '../linalg/random.js';
 import type { Points } from './costs.js';
@@ -52,8 +57,10 @@ export function interpolantMeasure(x: Points, y: Points, dim: number, plan: Tran
   return { points, weights: Float64Array.from(plan.mass), n: nnz, dim };
 }
 
-/** Draws `count` plan entries with probability ∝ mass (seeded); returns their indices. */
-export function samplePlanEntries(plan: TransportPlan, count: number, seed: number): Int32Array {
+export type PlanSampling = 'systematic' | 'multinomial';
+
+/** Draws `count` plan entries with probability ∝ mass (seeded); returns their indices (ascending for 'systematic'). */
+export function samplePlanEntries(plan: TransportPlan, count: number, seed: number, sampling: PlanSampling = 'systematic'): Int32Array {
   const nnz = plan.mass.length;
   if (nnz === 0) throw new Error('samplePlanEntries: the plan is empty');
   const cum = new Float64Array(nnz);
@@ -64,6 +71,16 @@ export function samplePlanEntries(plan: TransportPlan, count: number, seed: numb
   }
   const rng = createRng(seed);
   const out = new Int32Array(count);
+  if (sampling === 'systematic') {
+    const u0 = rng.next();
+    let e = 0;
+    for (let k = 0; k < count; k++) {
+      const u = ((k + u0) / count) * s;
+      while (e < nnz - 1 && cum[e]! <= u) e++;
+      out[k] = e;
+    }
+    return out;
+  }
   for (let k = 0; k < count; k++) {
     const u = rng.next() * s;
     let lo = 0;
@@ -79,10 +96,10 @@ export function samplePlanEntries(plan: TransportPlan, count: number, seed: numb
 }
 
 /** N points of μ_α from N pairs drawn from the plan. */
-export function sampleInterpolant(x: Points, y: Points, dim: number, plan: TransportPlan, alpha: number, count: number, seed: number): InterpolatedSample {
+export function sampleInterpolant(x: Points, y: Points, dim: number, plan: TransportPlan, alpha: number, count: number, seed: number, sampling: PlanSampling = 'systematic'): InterpolatedSample {
   checkAlpha(alpha);
   if (!(Number.isInteger(count) && count >= 1)) throw new Error(`sampleInterpolant: count must be a positive integer, got ${count}`);
-  const entries = samplePlanEntries(plan, count, seed);
+  const entries = samplePlanEntries(plan, count, seed, sampling);
   const points = new Float64Array(count * dim);
   const source = new Int32Array(count);
   const target = new Int32Array(count);

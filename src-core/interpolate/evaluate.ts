@@ -24,7 +24,7 @@ import type { EmbedParams } from '../pipeline/params.js';
 import { EmbeddingPipeline } from '../pipeline/pipeline.js';
 import { createRng } from '../linalg/random.js';
 import { gatherRows, squaredEuclideanCost, type Points } from './costs.js';
-import { interpolantMeasure, sampleInterpolant } from './displacement.js';
+import { interpolantMeasure, sampleInterpolant, type PlanSampling } from './displacement.js';
 import { medianPairwiseDistance, mmdRbf, wasserstein1, wasserstein2, type Cloud } from './metrics.js';
 import { pcaMap2 } from './pca-map.js';
 import { placeByKnn } from './place.js';
@@ -33,7 +33,7 @@ import { transport, type OtMethod } from './transport.js';
 
 export const MAP_NAMES = ['isotherm-strict', 'pca-strict', 'isotherm-paper'] as const;
 export type MapName = (typeof MAP_NAMES)[number];
-export const METHOD_NAMES = ['ot', 'ot-sampled', 'ot-pcs', 'ot-pcs-sampled', 'nearer', 'other', 'linear-pca', 'linear-pca-all', 'mix'] as const;
+export const METHOD_NAMES = ['ot', 'ot-sampled', 'ot-pcs', 'ot-pcs-sampled', 'ot-pcs-anchored', 'ot-hg', 'ot-hg-pcs', 'nearer', 'other', 'linear-pca', 'linear-pca-all', 'mix'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 export interface Stat {
@@ -79,6 +79,7 @@ export interface EvaluationResult {
     readonly placeDecay: number;
     readonly ot: string;
     readonly otPcs: string;
+    readonly otHeat: string;
     readonly samples: string;
     readonly linearPairing: string;
     readonly mmd: string;
@@ -105,6 +106,8 @@ export interface EvaluateOptions {
   readonly allPairs?: boolean;
   /** Skip the paper-protocol map (saves one map per seed). */
   readonly skipPaper?: boolean;
+  /** How the N_T pairs are drawn from a plan (default 'systematic': least sampling noise; see displacement.ts). */
+  readonly sampling?: PlanSampling;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -113,6 +116,29 @@ interface MapContext {
   readonly coords: Float64Array;
   /** z-scored map position of new PC vectors. */
   place(pcs: Float64Array, count: number): Float64Array;
+  /**
+   * Heat-geodesic cost D(a, b)² between cells (rows) of A and B from the map's own dissimilarities, or null
+   * (PCA map; landmark maps, whose dissimilarities are between landmarks, not cells).
+   */
+  heatCost: ((A: Int32Array, B: Int32Array) => Float64Array) | null;
+}
+
+/** C_ij = D(a_i, b_j)² from an m × m dissimilarity matrix over the rows `index` maps cells to (−1: absent). */
+function heatCostFrom(dis: { distances: Float64Array; m: number } | null, index: Int32Array): MapContext['heatCost'] {
+  if (!dis) return null;
+  return (A, B) => {
+    const c = new Float64Array(A.length * B.length);
+    for (let i = 0; i < A.length; i++) {
+      const a = index[A[i]!]!;
+      if (a < 0 || a >= dis.m) throw new Error(`heat-geodesic cost: cell ${A[i]} is not in the map`);
+      for (let j = 0; j < B.length; j++) {
+        const b = index[B[j]!]!;
+        if (b < 0 || b >= dis.m) throw new Error(`heat-geodesic cost: cell ${B[j]} is not in the map`);
+        c[i * B.length + j] = dis.distances[a * dis.m + b]! ** 2;
+      }
+    }
+    return c;
+  };
 }
 
 type Scores = Record<MethodName, { w1: number; w2: number; mmd: number }>;
@@ -167,6 +193,7 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
   const placeDecay = options.placeDecay ?? 40;
   const otMethod = options.otMethod ?? 'exact';
   const relEps = options.relativeEpsilon ?? 0.1;
+  const sampling = options.sampling ?? 'systematic';
   const log = options.onProgress ?? ((): void => undefined);
   const interior = levels.map((_, i) => i).filter((i) => i > 0 && i < levels.length - 1);
   const targets = options.withhold
@@ -178,13 +205,22 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
       })
     : interior;
   const allRows = Int32Array.from({ length: n }, (_, i) => i);
-  const paperMaps = new Map<number, Float32Array>();
+  const paperMaps = new Map<number, { coords: Float32Array; dis: { distances: Float64Array; m: number } | null }>();
 
-  const buildMap = async (rows: Int32Array, seed: number): Promise<Float32Array> => {
+  /** The map of `rows` and its cell-level dissimilarities (null when landmarks stand for the cells). */
+  const buildMap = async (rows: Int32Array, seed: number): Promise<{ coords: Float32Array; dis: { distances: Float64Array; m: number } | null }> => {
     const x = new Float32Array(rows.length * dim);
     for (let r = 0; r < rows.length; r++) x.set(pcs.subarray(rows[r]! * dim, rows[r]! * dim + dim), r * dim);
-    const result = await new EmbeddingPipeline(x, rows.length, dim).run({ ...options.embed, seed });
-    return result.coords;
+    const pipeline = new EmbeddingPipeline(x, rows.length, dim);
+    const result = await pipeline.run({ ...options.embed, seed });
+    const dis = result.landmarks === rows.length ? pipeline.dissimilarities() : null;
+    return { coords: result.coords, dis };
+  };
+  /** Cell → row of the map built from `rows` (−1 for cells not in it). */
+  const rowIndex = (rows: Int32Array): Int32Array => {
+    const index = new Int32Array(n).fill(-1);
+    rows.forEach((cell, r) => (index[cell] = r));
+    return index;
   };
 
   const scoreMap = (ctx: MapContext, iA: number, iT: number, iB: number, alpha: number, seed: number): { scores: Scores; bandwidth: number } => {
@@ -204,7 +240,7 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
     // OT displacement interpolation in the z-scored map.
     const cost = squaredEuclideanCost(yA, A.length, yB, B.length, 2);
     const { plan } = transport(cost, A.length, B.length, { method: otMethod, relativeEpsilon: relEps });
-    const ot = sampleInterpolant(yA, yB, 2, plan, alpha, T.length, 7919 * seed + 1);
+    const ot = sampleInterpolant(yA, yB, 2, plan, alpha, T.length, 7919 * seed + 1, sampling);
     // (b) linear interpolation of PC vectors under a random matching, placed into the map.
     const rng = createRng(104729 * seed + 3);
     const pa = shuffled(A.length, rng);
@@ -222,7 +258,17 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
     const planPc = transport(squaredEuclideanCost(pA, A.length, pB, B.length, dim), A.length, B.length, { method: otMethod, relativeEpsilon: relEps }).plan;
     const otPc = interpolantMeasure(pA, pB, dim, planPc, alpha);
     const otPcCoords = ctx.place(otPc.points, otPc.n);
-    const otPcSampled = sampleInterpolant(pA, pB, dim, planPc, alpha, T.length, 7919 * seed + 1);
+    // Anchored (the app's display): P(p_α) + (1 − α)(y_a − P(p_a)) + α (y_b − P(p_b)) per plan entry, i.e. the
+    // placement's own error at the two endpoint cells added back, so that α = 0 / 1 give their map positions.
+    const resA = ctx.place(Float64Array.from(pA), A.length);
+    const resB = ctx.place(Float64Array.from(pB), B.length);
+    const anchored = new Float64Array(otPc.n * 2);
+    for (let e = 0; e < otPc.n; e++) {
+      const a = planPc.source[e]!;
+      const b = planPc.target[e]!;
+      for (let c = 0; c < 2; c++) anchored[e * 2 + c] = otPcCoords[e * 2 + c]! + (1 - alpha) * (yA[a * 2 + c]! - resA[a * 2 + c]!) + alpha * (yB[b * 2 + c]! - resB[b * 2 + c]!);
+    }
+    const otPcSampled = sampleInterpolant(pA, pB, dim, planPc, alpha, T.length, 7919 * seed + 1, sampling);
     const otPcSampledCoords = ctx.place(otPcSampled.points, T.length);
     // (b) with every pair (the independent coupling, uniform weights): the exact measure behind (b).
     // Optional: its W1/W2 are exact OT problems with n_A·n_B points on one side.
@@ -238,6 +284,17 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
       allPairsScore = score({ points: ctx.place(allPairs, A.length * B.length), n: A.length * B.length });
     }
     const otExact = interpolantMeasure(yA, yB, 2, plan, alpha);
+    // Heat-geodesic cost: the plan from the map's own dissimilarities D(a, b)², displaced in the map and in PC space.
+    const none = { w1: NaN, w2: NaN, mmd: NaN };
+    let hgScore = none;
+    let hgPcsScore = none;
+    if (ctx.heatCost) {
+      const planHg = transport(ctx.heatCost(A, B), A.length, B.length, { method: otMethod, relativeEpsilon: relEps }).plan;
+      const inMap = interpolantMeasure(yA, yB, 2, planHg, alpha);
+      hgScore = score({ points: inMap.points, n: inMap.n, weights: inMap.weights });
+      const inPcs = interpolantMeasure(pA, pB, dim, planHg, alpha);
+      hgPcsScore = score({ points: ctx.place(inPcs.points, inPcs.n), n: inPcs.n, weights: inPcs.weights });
+    }
     // (a) nearer neighbour (earlier on a tie) and the other one; (b') the α-weighted mix.
     const nearerIsPrev = alpha <= 0.5;
     const cloudA: Cloud = { points: yA, n: A.length };
@@ -253,6 +310,9 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
       'ot-sampled': score({ points: ot.points, n: T.length }),
       'ot-pcs': score({ points: otPcCoords, n: otPc.n, weights: otPc.weights }),
       'ot-pcs-sampled': score({ points: otPcSampledCoords, n: T.length }),
+      'ot-pcs-anchored': score({ points: anchored, n: otPc.n, weights: otPc.weights }),
+      'ot-hg': hgScore,
+      'ot-hg-pcs': hgPcsScore,
       nearer: score(nearerIsPrev ? cloudA : cloudB),
       other: score(nearerIsPrev ? cloudB : cloudA),
       'linear-pca': score({ points: linCoords, n: T.length }),
@@ -284,11 +344,12 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
     const lin = pcaMap2(trainPcs, trainRows.length, dim);
     const pcaAll = lin.project(pcs, n);
     const pcaZ = zscoreStats(pcaAll, trainRows);
-    const pcaCtx: MapContext = { coords: applyZ(pcaAll, pcaZ), place: (x, count) => applyZ(lin.project(x, count), pcaZ) };
+    const pcaCtx: MapContext = { coords: applyZ(pcaAll, pcaZ), place: (x, count) => applyZ(lin.project(x, count), pcaZ), heatCost: null };
     for (const seed of seeds) {
       log(`withheld ${LT.label}, seed ${seed}: map without ${LT.label} (${trainRows.length} cells)`);
       // Strict: the map never sees T's cells.
-      const trainCoords = await buildMap(trainRows, seed);
+      const trainMap = await buildMap(trainRows, seed);
+      const trainCoords = trainMap.coords;
       const placeRaw = (x: Float64Array, count: number): Float64Array => placeByKnn(x, count, trainPcs, trainRows.length, dim, trainCoords, 2, { k: placeK, decay: placeDecay });
       const rawAll = new Float64Array(n * 2);
       trainRows.forEach((row, r) => {
@@ -301,7 +362,7 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
         rawAll[row * 2 + 1] = placedT[r * 2 + 1]!;
       });
       const z = zscoreStats(rawAll, trainRows);
-      const strictCtx: MapContext = { coords: applyZ(rawAll, z), place: (x, count) => applyZ(placeRaw(x, count), z) };
+      const strictCtx: MapContext = { coords: applyZ(rawAll, z), place: (x, count) => applyZ(placeRaw(x, count), z), heatCost: heatCostFrom(trainMap.dis, rowIndex(trainRows)) };
       const s1 = scoreMap(strictCtx, iA, iT, iB, alpha, seed);
       perMap['isotherm-strict'].scores.push(s1.scores);
       perMap['isotherm-strict'].bandwidth.push(s1.bandwidth);
@@ -315,11 +376,12 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
           full = await buildMap(allRows, seed);
           paperMaps.set(seed, full);
         }
-        const zf = zscoreStats(full, allRows);
-        const fullCoords = full;
+        const fullCoords = full.coords;
+        const zf = zscoreStats(fullCoords, allRows);
         const paperCtx: MapContext = {
-          coords: applyZ(full, zf),
+          coords: applyZ(fullCoords, zf),
           place: (x, count) => applyZ(placeByKnn(x, count, pcs, n, dim, fullCoords, 2, { k: placeK, decay: placeDecay }), zf),
+          heatCost: heatCostFrom(full.dis, allRows),
         };
         const s3 = scoreMap(paperCtx, iA, iT, iB, alpha, seed);
         perMap['isotherm-paper'].scores.push(s3.scores);
@@ -367,7 +429,8 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
       placeDecay,
       ot: otMethod === 'sinkhorn' ? `log-domain Sinkhorn, ε = ${relEps} × max cost, squared Euclidean in the z-scored map` : 'exact (transportation simplex), squared Euclidean in the z-scored map',
       otPcs: 'the same OT between the PC vectors of T−1 and T+1 (squared Euclidean); interpolated PC vectors placed into the map like the withheld cells (kNN extension; projection on the PCA map)',
-      samples: 'exact: μ_α = Σ P_ij δ((1 − α) y_i + α y_j), one weighted point per plan entry; sampled: N_T pairs drawn from the plan (multinomial, seeded); prediction (1 − α) y_a + α y_b',
+      otHeat: "heat-geodesic cost D(a, b)² from the map's own dissimilarities (isotherm maps without landmarks only); μ_α displaced in the z-scored map, or PC vectors displaced along the same plan and placed",
+      samples: `exact: μ_α = Σ P_ij δ((1 − α) y_i + α y_j), one weighted point per plan entry; sampled: N_T pairs drawn from the plan (${sampling}, seeded); prediction (1 − α) y_a + α y_b`,
       linearPairing: 'both neighbours shuffled (seeded) and paired by index, wrapping around the shorter list; PC vectors interpolated and placed by kNN extension',
       mmd: 'RBF exp(−d²/2h²), biased V-statistic, MMD = √MMD²; h = median pairwise distance of the pooled true cells of T−1, T, T+1 in the z-scored map (per map, T and seed)',
       zscore: 'per axis, mean/sd of the cells that built the map (training cells; all cells for the paper protocol)',
@@ -377,18 +440,21 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
   };
 }
 
-const METHOD_LABEL: Record<MethodName, (w: WithheldResult) => string> = {
+export const METHOD_LABEL: Record<MethodName, (w: WithheldResult) => string> = {
   ot: () => 'OT interpolation μ_α (whole plan)',
   'ot-sampled': () => 'OT interpolation, N_T sampled pairs',
   'ot-pcs': () => 'OT in PC space μ_α (whole plan), placed',
   'ot-pcs-sampled': () => 'OT in PC space, N_T sampled pairs, placed',
+  'ot-pcs-anchored': () => 'OT in PC space μ_α, placed and anchored (app)',
+  'ot-hg': () => 'heat-geodesic-cost OT μ_α, displaced in the map',
+  'ot-hg-pcs': () => 'heat-geodesic-cost OT μ_α, PCs displaced, placed',
   nearer: (w) => `(a) nearer time (${w.nearer === 'previous' ? w.previous : w.next})`,
   other: (w) => `other neighbour (${w.nearer === 'previous' ? w.next : w.previous})`,
   'linear-pca': () => '(b) linear PCA, N_T random pairs',
   'linear-pca-all': () => '(b) linear PCA, all pairs',
   mix: (w) => `(b') mix ${w.previous}+${w.next}`,
 };
-const MAP_LABEL: Record<MapName, string> = {
+export const MAP_LABEL: Record<MapName, string> = {
   'isotherm-strict': 'isotherm (strict)',
   'pca-strict': 'PCA-2 (strict) = (c)',
   'isotherm-paper': 'isotherm (paper)',

@@ -10,7 +10,7 @@ export type { OtMethod, TransportOptions, TransportResult } from './transport.js
 export { squaredEuclideanCost, euclideanCost, heatGeodesicCost, scaleToMax, gatherRows } from './costs.js';
 export type { Points } from './costs.js';
 export { interpolantMeasure, sampleInterpolant, samplePlanEntries } from './displacement.js';
-export type { WeightedPoints, InterpolatedSample } from './displacement.js';
+export type { WeightedPoints, InterpolatedSample, PlanSampling } from './displacement.js';
 export { wasserstein1, wasserstein2, mmdRbf, medianPairwiseDistance } from './metrics.js';
 export type { Cloud, MmdResult } from './metrics.js';
 export { placeByKnn } from './place.js';

@@ -1,6 +1,6 @@
 /**
  * Time points of a time-course data set from a metadata column: an ordered categorical (its category
- * order), an unordered categorical whose labels all start with a number ("0h", "24 h", "day 3" is not),
+ * order), an unordered categorical whose labels all name a number ("0h", "24 h", "day 3", "E12.5": timeOfLabel),
  * or a numeric column (its distinct values). Each level gets a numeric time — the leading number of the
  * label, or its rank when the labels are not numeric — used for the interpolation fraction
  * α = (t_T − t_A) / (t_B − t_A).
@@ -24,6 +24,30 @@ export interface TimeCourse {
 export function leadingNumber(label: string): number {
   const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/.exec(label);
   return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * The time a label names, or NaN: a leading number ("24h", "0.5 d", "12"), or a number after a time
+ * word or a one-letter stage prefix ("day 3", "D3", "t=2", "E12.5", "week 2", "hour 6", "P7").
+ */
+export function timeOfLabel(label: string): number {
+  const lead = leadingNumber(label);
+  if (Number.isFinite(lead)) return lead;
+  const m = /^\s*(?:days?|d|e|p|t|tp|time|timepoint|hours?|hrs?|h|weeks?|wk|w|months?|mo|min|minutes?|stage|age)\s*[=_:.-]?\s*([-+]?(?:\d+\.?\d*|\.\d+))/i.exec(label);
+  return m ? Number(m[1]) : NaN;
+}
+
+/** Labels that name a time on their own: a number with a unit, or a time word / stage prefix and a number. */
+export function isTimeLabel(label: string): boolean {
+  return (
+    /^\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*(?:h|hr|hrs|hours?|d|days?|min|mins|minutes?|s|sec|w|wk|weeks?|mo|months?|y|yr|years?|dpf|hpf|dpi|hpi|dpa)\s*$/i.test(label) ||
+    (!Number.isFinite(leadingNumber(label)) && Number.isFinite(timeOfLabel(label)))
+  );
+}
+
+/** Column names that usually hold time points. */
+export function isTimeName(name: string): boolean {
+  return /(^|[^a-z])(time|times|timepoint|time_point|day|days|hour|hours|hr|week|weeks|age|stage|tp|dpf|hpf|dpi|hpi)([^a-z]|$)/i.test(name) || /^(time|day|hour|week|age|stage)/i.test(name) || /(time|day|hours|age)$/i.test(name);
 }
 
 /** Levels in time order; levels with no cells (after `keep`) are dropped. */
@@ -50,7 +74,7 @@ export function timeCourse(column: ObsColumn, keep?: ArrayLike<number>): TimeCou
     const c = column.codes[rows[r]!]!;
     if (c >= 0) cellsByCode[c]!.push(r);
   }
-  const parsed = column.categories.map(leadingNumber);
+  const parsed = column.categories.map(timeOfLabel);
   const numeric = parsed.every((v) => Number.isFinite(v));
   let order = column.categories.map((_, i) => i);
   if (!column.ordered && numeric) order = order.sort((p, q) => parsed[p]! - parsed[q]!);

@@ -11,6 +11,8 @@ export interface ProgressEvent {
   readonly message?: string;
   /** True when the stage's cached result was reused. */
   readonly cached?: boolean;
+  /** Set once when the GPU failed during this stage and the engine moved to the CPU: what happened, for the user. */
+  readonly notice?: string;
 }
 
 export interface CancelToken {

@@ -32,7 +32,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     dir = tempDir('isotherm-e2e-');
     data = join(dir, 'roll.csv');
     writeRollCsv(data, N);
-    served = await startServe([], dir);
+    served = await startServe(['--no-demo'], dir);
     browser = await launchBrowser();
     page = browser.page;
     await page.goto(served.url);

@@ -66,7 +66,7 @@ describe('isotherm serve: access control', () => {
   let empty: string;
   before(async () => {
     empty = tempDir('isotherm-serve-');
-    served = await startServe([], empty);
+    served = await startServe(['--no-demo'], empty);
     base = served.url;
     origin = new URL(base).origin;
   });

@@ -1,8 +1,11 @@
 /**
  * Withhold-and-interpolate on the HSMM time course (0/24/48/72 h, exact PCA-50), two seeds, and the two
- * commands end to end. The full five-seed table is in docs/interpolation.md. Asserted (measured there
- * with large margins): on the strict protocol, OT interpolation on the map beats baseline (a) in W1 and
- * W2 at 24 h and 48 h and beats (b) at 24 h; OT in PC space placed into the map beats (a) and (b) at 48 h.
+ * commands end to end. The full five-seed table is in docs/interpolation.md. Asserted (the maps do not
+ * depend on the seed at this size, so the exact-μ_α rows are deterministic; the margins below are the
+ * measured gaps, all ≥ 0.05 and ≥ 2.5 sd of the seeded baseline (b)):
+ *   strict: OT in PC space, placed, beats (a) and (b) in W1 and W2 at 24 h and 48 h (the issue's target);
+ *           OT in the map beats (a) at both and (b) at 24 h; the heat-geodesic cost improves it at 24 h;
+ *   paper:  OT in the map beats (a) and (b) in W1 and W2 at both time points.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,8 +37,8 @@ test('HSMM: withhold 24h and 48h (2 seeds) — structure, finiteness, and the ma
       assert.ok(m.mmdBandwidth.mean > 0);
       for (const method of METHOD_NAMES) {
         const s = m.methods[method];
-        if (method === 'linear-pca-all') {
-          assert.equal(s, undefined); // only with allPairs
+        if (method === 'linear-pca-all' || (map === 'pca-strict' && (method === 'ot-hg' || method === 'ot-hg-pcs'))) {
+          assert.equal(s, undefined); // only with allPairs; the PCA map has no heat-geodesic distances
           continue;
         }
         assert.ok(s, `${map}/${method}`);
@@ -50,15 +53,19 @@ test('HSMM: withhold 24h and 48h (2 seeds) — structure, finiteness, and the ma
     const ot = strict.ot!;
     const a = strict.nearer!;
     const b = strict['linear-pca']!;
+    const pcs = strict['ot-pcs']!;
+    assert.ok(pcs.w1.mean < a.w1.mean - 0.05 && pcs.w2.mean < a.w2.mean - 0.05, `${w.label}: OT in PC space vs (a)`);
+    assert.ok(pcs.w1.mean < b.w1.mean - 0.05 && pcs.w2.mean < b.w2.mean - 0.04, `${w.label}: OT in PC space vs (b)`);
+    const paper = w.maps['isotherm-paper']!.methods;
+    for (const base of [paper.nearer!, paper['linear-pca']!]) {
+      assert.ok(paper.ot!.w1.mean < base.w1.mean - 0.1 && paper.ot!.w2.mean < base.w2.mean - 0.1, `${w.label}: paper protocol, OT in the map vs (a)/(b)`);
+    }
     console.log(`${w.label} strict: OT ${ot.w1.mean.toFixed(3)}/${ot.w2.mean.toFixed(3)}, OT-PCs ${strict['ot-pcs']!.w1.mean.toFixed(3)}/${strict['ot-pcs']!.w2.mean.toFixed(3)}, (a) ${a.w1.mean.toFixed(3)}/${a.w2.mean.toFixed(3)}, (b) ${b.w1.mean.toFixed(3)}/${b.w2.mean.toFixed(3)}, (b') ${strict.mix!.w1.mean.toFixed(3)} (W1/W2)`);
     assert.ok(ot.w1.mean < a.w1.mean && ot.w2.mean < a.w2.mean, `${w.label}: OT vs (a)`);
   }
   const s24 = r.withheld[0]!.maps['isotherm-strict']!.methods;
   assert.ok(s24.ot!.w1.mean < s24['linear-pca']!.w1.mean && s24.ot!.w2.mean < s24['linear-pca']!.w2.mean, '24h: OT vs (b)');
-  const s48 = r.withheld[1]!.maps['isotherm-strict']!.methods;
-  const pcs48 = s48['ot-pcs']!;
-  assert.ok(pcs48.w1.mean < s48['linear-pca']!.w1.mean && pcs48.w2.mean < s48['linear-pca']!.w2.mean, '48h: OT in PC space vs (b)');
-  assert.ok(pcs48.w1.mean < s48.nearer!.w1.mean && pcs48.w2.mean < s48.nearer!.w2.mean, '48h: OT in PC space vs (a)');
+  assert.ok(s24['ot-hg']!.w1.mean < s24.ot!.w1.mean && s24['ot-hg']!.w2.mean < s24.ot!.w2.mean, '24h: heat-geodesic cost vs squared Euclidean in the map');
 });
 
 test('isotherm interpolate / evaluate: outputs, and one-line argument errors (exit 2)', async () => {

@@ -20,7 +20,10 @@ import {
 } from '../../src-core/compute/backend.js';
 import { explainImportFailure, setTensorflowImporterForTesting } from '../../src-core/compute/tensorflow-loader.js';
 import { describeAdapter } from '../../src-core/compute/webgpu-loader.js';
+import { knnReferenceRows } from '../../src-core/compute/kernels.js';
+import { knnExact } from '../../src-core/graph/knn.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
+import type { ProgressEvent } from '../../src-core/pipeline/progress.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
 
 /** A stand-in GPU: tfjs's cpu backend, reported under the given adapter name. */
@@ -180,6 +183,7 @@ test('pipeline: a GPU failure during the heat stage keeps the finished stages an
   assert.equal(result.backend.name, 'wasm');
   assert.equal(result.backend.fallbacks.length, 1);
   assert.match(result.backend.fallbacks[0]!, /tensorflow \(Fake CUDA GPU\) failed during a 300×300 · 300×300 product: device lost/);
+  assert.equal(result.backendRun, 'tensorflow→wasm (fallback in heat: device lost (unknown): simulated)');
   assert.equal(result.coords.length, 600);
   assert.ok(result.coords.every(Number.isFinite));
   // Same parameters again: everything comes from the stage caches, nothing is recomputed.
@@ -218,4 +222,61 @@ test('auto probes Dawn in a child process: no adapter, a software one or a GPU, 
     const seen = describeAdapter(probe.adapter, probe.adapter.isFallbackAdapter);
     assert.ok(seen.name.length > 0);
   }
+});
+
+test('tensorflow backend: the kNN stage runs on tf ops (blocked products + tf.topk) and equals the float64 reference', async () => {
+  reset();
+  setLoaderForTesting('tensorflow', fakeGpu('Fake CUDA GPU'));
+  await initBackend('tensorflow');
+  const n = 500;
+  const d = 50;
+  const k = 20;
+  const roll = swissRoll(n, { seed: 4, dim: d, noise: 0.5 });
+  const got = await knnExact(roll.points, n, d, k);
+  assert.equal(got.method, 'tensorflow');
+  const ref = knnReferenceRows(roll.points, n, d, k);
+  // The host recomputes the chosen candidates' distances in float64 (then rounds to float32): they
+  // match the reference to float32 rounding, and the neighbours are the reference's except at exact ties.
+  for (let at = 0; at < n * k; at++) {
+    const rd = ref.distances[at]!;
+    assert.ok(Math.abs(got.distances[at]! - rd) <= 2 ** -23 * rd + 1e-12, `entry ${at}: ${got.distances[at]} vs ${rd}`);
+    if (got.indices[at] !== ref.indices[at]) assert.ok(Math.abs(got.distances[at]! - rd) <= 2 ** -23 * rd, `entry ${at}: a different neighbour that is not a tie`);
+  }
+  reset();
+});
+
+test('pipeline: a GPU failure in the kNN stage reruns the stage on wasm; the result equals the CPU result, the user is told', async () => {
+  const roll = swissRoll(400, { seed: 6, dim: 50, noise: 0.3 });
+  const params = { mdsIterations: 10 };
+  // The CPU result.
+  reset();
+  await initBackend('wasm');
+  const cpu = await new EmbeddingPipeline(roll.points, roll.n, roll.dim).run(params);
+  assert.equal(cpu.backendRun, 'wasm');
+  // The same on a (simulated) GPU that fails in the first kNN block.
+  reset();
+  setLoaderForTesting('tensorflow', fakeGpu('Fake CUDA GPU'));
+  const info = await initBackend('tensorflow');
+  const events: ProgressEvent[] = [];
+  const pipeline = new EmbeddingPipeline(roll.points, roll.n, roll.dim);
+  injectGpuFaultForTesting('device lost (unknown): simulated');
+  const result = await pipeline.run(params, { onProgress: (e) => events.push(e) });
+  assert.equal(info.name, 'wasm');
+  assert.deepEqual(result.coords, cpu.coords, 'exactly the CPU result');
+  assert.equal(result.heat.t, cpu.heat.t);
+  assert.equal(result.backendRun, 'tensorflow→wasm (fallback in knn: device lost (unknown): simulated)');
+  const notices = events.filter((e) => e.notice !== undefined);
+  assert.equal(notices.length, 1, 'one notice');
+  assert.equal(notices[0]!.stage, 'knn');
+  assert.match(notices[0]!.notice!, /^tensorflow \(Fake CUDA GPU\) failed during kNN rows 0–\d+: device lost \(unknown\): simulated; the operation was rerun on wasm/);
+  assert.match(notices[0]!.message!, /the GPU failed during knn; continuing on wasm/);
+  assert.deepEqual(result.backend.fallbacks, [notices[0]!.notice]);
+  assert.deepEqual(result.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  // Nothing is lost: the same parameters again come from the stage caches; a new seed reruns only mds + extend.
+  const again = await pipeline.run(params);
+  assert.deepEqual(again.stagesRun, []);
+  assert.equal(again.backendRun, 'wasm');
+  const reseeded = await pipeline.run({ ...params, seed: 1 });
+  assert.deepEqual(reseeded.stagesRun, ['mds', 'extend']);
+  reset();
 });

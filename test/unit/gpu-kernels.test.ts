@@ -15,9 +15,15 @@
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { activeBackend, activeGpu, initBackend, matMul, onBackendFallback, resetBackendForTesting } from '../../src-core/compute/backend.js';
+import { activeBackend, activeGpu, initBackend, injectGpuFaultForTesting, matMul, onBackendFallback, resetBackendForTesting } from '../../src-core/compute/backend.js';
 import { setTileCapForTesting, shaderOverrides } from '../../src-core/compute/gpu-buffers.js';
 import { csrOperatorOnGpu, knnOnGpu, knnReferenceRows } from '../../src-core/compute/kernels.js';
+import { probeAdapter } from '../../src-core/compute/webgpu-loader.js';
+import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate/distance-fidelity.js';
+import { knnExact } from '../../src-core/graph/knn.js';
+import { uniformisedExp, uniformisedExpOnEngine } from '../../src-core/heat/squaring.js';
+import { EmbeddingPipeline, type EmbedResult } from '../../src-core/pipeline/pipeline.js';
+import type { ProgressEvent } from '../../src-core/pipeline/progress.js';
 import { csrFromTriplets, csrMulBlock, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
@@ -26,7 +32,22 @@ const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
 process.env.XDG_RUNTIME_DIR ??= '/tmp';
 
+/**
+ * Dawn is first asked for an adapter in a child process with a time limit (`probeAdapter`), so that a
+ * Dawn or Vulkan driver that hangs or crashes while enumerating adapters skips this file instead of
+ * hanging or killing CI; only then is it opened in this process. Each test also has a time limit.
+ */
+const PROBE_MS = 30_000;
+let probed: string | null | undefined;
+
 async function openGpu(): Promise<string | null> {
+  if (probed === undefined) {
+    const probe = await probeAdapter(PROBE_MS);
+    probed = probe.adapter
+      ? null
+      : `Dawn found no WebGPU adapter (child-process probe, ${PROBE_MS / 1000} s limit: ${probe.stderr.split('\n').find((l) => l.trim()) ?? 'no output'}); needs Dawn's binary, libvulkan.so.1 (Debian: libvulkan1) and a Vulkan ICD (e.g. ${SWIFTSHADER} from Debian's chromium package)`;
+  }
+  if (probed) return probed;
   resetBackendForTesting();
   try {
     const info = await initBackend('webgpu');
@@ -37,7 +58,7 @@ async function openGpu(): Promise<string | null> {
 }
 
 const skipReason = await openGpu();
-const opts = skipReason ? { skip: skipReason } : {};
+const opts = skipReason ? { skip: skipReason } : { timeout: 240_000 };
 if (!skipReason) process.stderr.write(`# gpu-kernels: adapter ${activeBackend()?.adapter}\n`);
 
 /**
@@ -148,6 +169,25 @@ test('WebGPU CSR × dense kernel equals csrMulBlock (float64), whole and in colu
   }
 });
 
+test('heat: the uniformisation series on the WebGPU CSR kernel equals the float64 series (relative, entrywise)', opts, async () => {
+  const n = 150;
+  const a = randomGraph(n, 12);
+  const terms = 6;
+  const notes: string[] = [];
+  const off = onBackendFallback((m) => notes.push(m));
+  const got = await uniformisedExpOnEngine(a, 0.05, terms);
+  off();
+  assert.deepEqual(notes, [], 'no fallback: the products ran on the GPU');
+  assert.equal(activeBackend()?.name, 'webgpu');
+  const ref = uniformisedExp(a, 0.05, terms);
+  let maxRow = 0;
+  for (let i = 0; i < n; i++) maxRow = Math.max(maxRow, a.indptr[i + 1]! - a.indptr[i]!);
+  // Every term is non-negative: j float32 products (inputs rounded, then sums of ≤ maxRow terms) give a
+  // relative error ≤ j·(maxRow + 3)·2⁻²⁴ per entry; the weighted sum keeps the largest of them.
+  const tol = terms * (maxRow + 3) * 2 ** -24;
+  for (let i = 0; i < n * n; i++) assert.ok(Math.abs(got[i]! - ref[i]!) <= tol * ref[i]! + 1e-37, `entry ${i}: ${got[i]} vs ${ref[i]}`);
+});
+
 test('tfjs matMul on the WebGPU backend equals the float64 product', opts, async () => {
   const r = 70;
   const k = 90;
@@ -216,5 +256,101 @@ test('device lost mid-kNN: finished chunks are kept, the rest runs on wasm, the 
   assert.equal(notes.length, 1);
   assert.match(notes[0]!, /failed during kNN rows 100–199/);
   assert.equal(activeBackend()?.name, 'wasm');
+  resetBackendForTesting();
+});
+
+// ---- the pipeline on webgpu (software adapter) against wasm --------------------------------------
+
+const rollN = 300;
+const roll = swissRoll(rollN, { seed: 0, dim: 50, noise: 0.5 });
+/** knn = 5 at n = 300: a map that fits the truth (Spearman ≈ 0.97 on wasm), so the comparison means something. */
+const params = { knn: 5, mdsIterations: 10 };
+
+function truthCorrelation(r: EmbedResult): { spearman: number; pearson: number } {
+  return distanceFidelity(rollN, euclideanPairDistance(r.coords, 2), euclideanPairDistance(roll.unrolled, 2));
+}
+
+let wasmRun: EmbedResult | null = null;
+async function onWasm(): Promise<EmbedResult> {
+  if (!wasmRun) {
+    resetBackendForTesting();
+    await initBackend('wasm');
+    wasmRun = await new EmbeddingPipeline(roll.points, rollN, 50).run(params);
+  }
+  return wasmRun;
+}
+
+test('pipeline on webgpu vs wasm (50-D roll): the kNN stage runs the WGSL kernel and agrees; the maps fit the truth equally', opts, async () => {
+  const cpu = await onWasm();
+  const cpuKnn = await knnExact(roll.points, rollN, 50, 20);
+  assert.equal(cpuKnn.method, 'blocked');
+  assert.equal(await openGpu(), null);
+  const gpuKnn = await knnExact(roll.points, rollN, 50, 20);
+  assert.equal(gpuKnn.method, 'webgpu');
+  // Both are exact kNN in float32. The GPU sums squared differences (relative error ≤ (d + 2)·2⁻²⁴);
+  // wasm selects by ‖x‖² + ‖y‖² − 2x·y, whose cancellation costs up to ~1e-4 relative on this roll:
+  // the distances agree to 1e-3 relative, and a neighbour may differ only where the two true distances
+  // are that close (a near-tie), never otherwise.
+  let differing = 0;
+  for (let at = 0; at < rollN * 20; at++) {
+    const g = gpuKnn.distances[at]!;
+    const c = cpuKnn.distances[at]!;
+    assert.ok(Math.abs(g - c) <= 1e-3 * c, `entry ${at}: ${g} vs ${c}`);
+    if (gpuKnn.indices[at] !== cpuKnn.indices[at]) differing++;
+  }
+  assert.ok(differing <= rollN * 20 * 0.01, `${differing} neighbour slots differ`);
+  const gpu = await new EmbeddingPipeline(roll.points, rollN, 50).run(params);
+  assert.equal(gpu.backendRun, 'webgpu');
+  assert.equal(gpu.backend.fallbacks.length, 0);
+  assert.ok(Math.abs(gpu.heat.t - cpu.heat.t) <= 1e-4 * cpu.heat.t, `t ${gpu.heat.t} vs ${cpu.heat.t}`);
+  const a = truthCorrelation(gpu);
+  const b = truthCorrelation(cpu);
+  process.stderr.write(`# webgpu: Spearman ${a.spearman.toFixed(4)} Pearson ${a.pearson.toFixed(4)}; wasm: ${b.spearman.toFixed(4)} ${b.pearson.toFixed(4)}; timings webgpu ${JSON.stringify(gpu.timingsMs)}\n`);
+  // float32 on both engines; only rounding differs (same t, same landmarks): the fit to the truth may differ in the 3rd decimal at most.
+  assert.ok(b.spearman >= 0.9, `wasm map Spearman ${b.spearman}`);
+  assert.ok(Math.abs(a.spearman - b.spearman) <= 0.01 && Math.abs(a.pearson - b.pearson) <= 0.01);
+});
+
+test('pipeline on webgpu with a GPU fault injected in the kNN stage: the stage reruns on wasm and the result is exactly the CPU result', opts, async () => {
+  const cpu = await onWasm();
+  assert.equal(await openGpu(), null);
+  const events: ProgressEvent[] = [];
+  const pipeline = new EmbeddingPipeline(roll.points, rollN, 50);
+  injectGpuFaultForTesting('device lost (destroyed): injected');
+  const result = await pipeline.run(params, { onProgress: (e) => events.push(e) });
+  assert.deepEqual(result.coords, cpu.coords);
+  assert.equal(result.backendRun, 'webgpu→wasm (fallback in knn: device lost (destroyed): injected)');
+  const notices = events.filter((e) => e.notice);
+  assert.equal(notices.length, 1);
+  assert.equal(notices[0]!.stage, 'knn');
+  assert.match(notices[0]!.notice!, /^webgpu \(.+\) failed during kNN rows 0–299: device lost \(destroyed\): injected/);
+  assert.equal(activeBackend()?.name, 'wasm');
+  assert.deepEqual((await pipeline.run(params)).stagesRun, [], 'finished stages are cached');
+});
+
+test('pipeline on webgpu with the device destroyed as the heat stage starts: heat continues on wasm, earlier stages kept', opts, async () => {
+  const cpu = await onWasm();
+  assert.equal(await openGpu(), null);
+  const events: ProgressEvent[] = [];
+  const pipeline = new EmbeddingPipeline(roll.points, rollN, 50);
+  let destroyed = false;
+  const result = await pipeline.run(params, {
+    onProgress: (e) => {
+      events.push(e);
+      if (e.stage === 'heat' && !destroyed) {
+        destroyed = true;
+        activeGpu()?.device.destroy();
+      }
+    },
+  });
+  assert.ok(destroyed);
+  assert.match(result.backendRun, /^webgpu→wasm \(fallback in heat: /);
+  assert.deepEqual(result.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  const notices = events.filter((e) => e.notice);
+  assert.equal(notices.length, 1);
+  assert.equal(notices[0]!.stage, 'heat');
+  const a = truthCorrelation(result);
+  const b = truthCorrelation(cpu);
+  assert.ok(Math.abs(a.spearman - b.spearman) <= 0.01 && Math.abs(a.pearson - b.pearson) <= 0.01, `${a.spearman} vs ${b.spearman}`);
   resetBackendForTesting();
 });

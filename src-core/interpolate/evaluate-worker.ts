@@ -1,0 +1,23 @@
+/**
+ * Worker thread body of evaluateInThread (evaluate-thread.ts): runs evaluateInterpolation on the data it
+ * was started with and posts progress lines and the result. Cancelled by terminating the thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { errorInfo } from '../api.js';
+import { evaluateInterpolation, type EvaluateOptions } from './evaluate.js';
+import type { TimeCourse } from './time-points.js';
+
+export interface EvaluateJob {
+  readonly pcs: Float32Array;
+  readonly n: number;
+  readonly dim: number;
+  readonly course: TimeCourse;
+  readonly options: Omit<EvaluateOptions, 'onProgress'>;
+}
+
+const job = workerData as EvaluateJob;
+const port = parentPort!;
+evaluateInterpolation(job.pcs, job.n, job.dim, job.course, { ...job.options, onProgress: (message) => port.postMessage({ type: 'progress', message }) }).then(
+  (result) => port.postMessage({ type: 'result', result }),
+  (e: unknown) => port.postMessage({ type: 'error', error: errorInfo(e) }),
+);

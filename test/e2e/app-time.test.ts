@@ -1,0 +1,164 @@
+/**
+ * The app's time panel end to end (issue 6): Chromium against `isotherm serve` on the HSMM fixture
+ * (0/24/48/72 h). The panel appears for the time-like column; the α slider moves the interpolated cells
+ * (drawn as outlined SVG circles over the WebGL map); the map stays usable while an evaluation runs and
+ * the evaluation can be cancelled; "Withhold & evaluate" shows the score table with numbers; the
+ * interpolated cells export as CSV. Screenshots in test-output/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { MiniDocument, MiniElement } from './dom-types.js';
+import { browserSkip, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { fixtureData } from '../helpers/paths.js';
+
+declare const document: MiniDocument & { querySelectorAll(selector: string): ArrayLike<MiniElement> };
+
+const HSMM = fixtureData('hsmm', 'hsmm.h5ad');
+const skip = browserSkip();
+if (skip) console.log(`# ${skip}`);
+
+type Pt = [number, number];
+
+async function overlay(page: Page): Promise<Pt[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid=interp-overlay] circle')).map((c) => [Number(c.getAttribute('cx')), Number(c.getAttribute('cy'))] as [number, number]),
+  );
+}
+
+/** Sets α and waits until the overlay shows it; returns the circles. */
+async function atAlpha(page: Page, alpha: string): Promise<Pt[]> {
+  await page.locator('[data-testid=time-alpha]').fill(alpha);
+  await page.waitForSelector(`[data-testid=time-panel][data-drawn-alpha="${Number(alpha)}"]`, { timeout: 20000 });
+  await page.waitForTimeout(100); // the next animation frame draws the circles
+  return overlay(page);
+}
+
+const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+
+describe('time panel in Chromium (HSMM)', { skip, timeout: 180000 }, () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+
+  before(async () => {
+    dir = tempDir('isotherm-e2e-time-');
+    served = await startServe([HSMM], dir);
+    browser = await launchBrowser();
+    page = browser.page;
+    await page.goto(served.url);
+    await waitForRun(page, 0);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the Time panel for the time column, with its four time points', async () => {
+    await page.waitForSelector('[data-testid=time-panel]', { timeout: 20000 });
+    const options = await page.locator('[data-testid=time-column] option').allTextContents();
+    // 'time' (labels 0h…72h) first, then 'time_hours' (numeric, time-like name); monocle_state (1/2/3) is not time.
+    assert.deepEqual(options, ['time (4 time points)', 'time_hours (4 time points)']);
+    assert.deepEqual(await page.locator('[data-testid=time-from] option').allTextContents(), ['0h (69)', '24h (74)', '48h (79)', '72h (49)']);
+    assert.equal(await page.inputValue('[data-testid=time-from]'), '0h');
+    assert.equal(await page.inputValue('[data-testid=time-to]'), '72h');
+  });
+
+  it('moving the α slider moves the interpolated cells (OT in PC space, placed)', async () => {
+    await page.selectOption('[data-testid=colour-obs]', 'time'); // for the screenshot: the outlined cells over coloured time points
+    const a = await atAlpha(page, '0.1');
+    const b = await atAlpha(page, '0.9');
+    assert.equal(a.length, Math.round((69 + 49) / 2), 'a fixed number of cells: the same pairs move with α');
+    assert.equal(b.length, a.length);
+    for (const p of [...a, ...b]) assert.ok(Number.isFinite(p[0]) && Number.isFinite(p[1]), `circle at ${p}`);
+    const moved = a.map((p, i) => Math.hypot(p[0] - b[i]![0], p[1] - b[i]![1]));
+    // 0h → 72h crosses the map (hundreds of pixels); 20 px on average is far above any jitter.
+    assert.ok(mean(moved) > 20, `mean displacement ${mean(moved).toFixed(1)} px`);
+    const centroid = (q: Pt[]): Pt => [mean(q.map((p) => p[0])), mean(q.map((p) => p[1]))];
+    const ca = centroid(a);
+    const cb = centroid(b);
+    assert.ok(Math.hypot(ca[0] - cb[0], ca[1] - cb[1]) > 20, 'the population moves as a whole');
+    await screenshot(page, 'time-01-alpha-0.9');
+  });
+
+  it('in map space the cells move on straight lines: α = 0.5 is the midpoint of α = 0.1 and 0.9', async () => {
+    await page.selectOption('[data-testid=time-space]', 'map');
+    const a = await atAlpha(page, '0.1');
+    const b = await atAlpha(page, '0.9');
+    const m = await atAlpha(page, '0.5');
+    let worst = 0;
+    m.forEach((p, i) => {
+      worst = Math.max(worst, Math.hypot(p[0] - (a[i]![0] + b[i]![0]) / 2, p[1] - (a[i]![1] + b[i]![1]) / 2));
+    });
+    assert.ok(worst < 0.5, `midpoint off by ${worst.toFixed(2)} px (cx/cy are rounded to 0.1 px)`);
+    await page.selectOption('[data-testid=time-space]', 'pcs');
+    await atAlpha(page, '0.4');
+  });
+
+  it('exports the interpolated cells as CSV (x, y, alpha, source pair)', async () => {
+    const out = join(dir, 'interpolated.csv');
+    await page.fill('[data-testid=time-export-path]', out);
+    await page.click('[data-testid=time-export]');
+    await page.waitForSelector('[data-testid=notice] >> text=interpolated cells', { timeout: 20000 });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    assert.equal(lines[0], 'sample,x,y,alpha,from,to,source_cell,target_cell');
+    assert.equal(lines.length - 1, 59);
+    const f = lines[1]!.split(',');
+    assert.ok(Number.isFinite(Number(f[1])) && Number.isFinite(Number(f[2])));
+    assert.equal(f[3], '0.4');
+    assert.equal(f[4], '0h');
+    assert.equal(f[5], '72h');
+    assert.ok(f[6]!.length > 0 && f[7]!.length > 0);
+  });
+
+  it('the map stays usable while an evaluation runs, and Cancel stops it', async () => {
+    await page.fill('[data-testid=time-seeds]', '5');
+    await page.click('[data-testid=time-evaluate]');
+    await page.waitForSelector('[data-testid=time-evaluate-progress]', { timeout: 20000 });
+    await atAlpha(page, '0.7'); // answered by the compute worker while the evaluation thread works
+    assert.equal(await page.locator('[data-testid=time-evaluate-progress]').count(), 1, 'the evaluation is still running');
+    await page.click('[data-testid=time-evaluate-cancel]');
+    await page.waitForSelector('[data-testid=notice] >> text=Evaluation cancelled', { timeout: 20000 });
+    assert.equal(await page.locator('[data-testid=time-evaluate-progress]').count(), 0);
+    assert.equal(await page.locator('[data-testid=time-scores]').count(), 0);
+  });
+
+  it('Withhold & evaluate shows the score table for 24h and 48h with numbers', async () => {
+    await page.fill('[data-testid=time-seeds]', '1');
+    await page.click('[data-testid=time-evaluate]');
+    await page.waitForSelector('[data-testid=time-evaluate-progress]', { timeout: 20000 });
+    await page.waitForSelector('[data-testid=time-scores]', { timeout: 120000 });
+    const heads = await page.locator('[data-testid=time-scores] h3').allTextContents();
+    assert.equal(heads.length, 2);
+    assert.match(heads[0]!, /withheld 24h: α = 0\.50 between 0h and 48h \(74 cells\)/);
+    assert.match(heads[1]!, /withheld 48h: α = 0\.50 between 24h and 72h \(79 cells\)/);
+    const value = async (table: number, map: string, method: string, metric: string): Promise<number> => {
+      const t = (await page.locator(`[data-testid=time-score-table] >> nth=${table}`).locator(`tr[data-map="${map}"][data-method="${method}"] td[data-metric="${metric}"]`).textContent()) ?? '';
+      return Number(t);
+    };
+    for (const table of [0, 1]) {
+      for (const map of ['isotherm-strict', 'pca-strict', 'isotherm-paper']) {
+        for (const method of ['ot', 'ot-pcs', 'nearer', 'linear-pca', 'mix']) {
+          for (const metric of ['w1', 'w2', 'mmd']) {
+            const v = await value(table, map, method, metric);
+            assert.ok(Number.isFinite(v) && v >= 0 && v < 5, `${table} ${map}/${method}/${metric}: ${v}`);
+          }
+        }
+      }
+      // The strict protocol's headline (docs/interpolation.md): OT in PC space, placed, beats (a) the nearer
+      // time point and (b) linear interpolation in W1 and W2 at both time points (margins ≥ 0.05 there).
+      for (const metric of ['w1', 'w2']) {
+        const ot = await value(table, 'isotherm-strict', 'ot-pcs', metric);
+        assert.ok(ot < (await value(table, 'isotherm-strict', 'nearer', metric)), `table ${table} ${metric}: vs (a)`);
+        assert.ok(ot < (await value(table, 'isotherm-strict', 'linear-pca', metric)), `table ${table} ${metric}: vs (b)`);
+      }
+    }
+    await screenshot(page, 'time-02-scores');
+    assert.deepEqual(browser.errors, []);
+  });
+});
