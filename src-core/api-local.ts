@@ -30,6 +30,7 @@ import { runSidecarInput } from './export/run-sidecar.js';
 import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type SidecarInput } from './export/index.js';
 import type { Dataset, Matrix } from './io/dataset.js';
 import { openDataset } from './io/open.js';
+import { featureSymbolsOf } from './io/features.js';
 import type { EmbedParams } from './pipeline/params.js';
 import { EmbeddingPipeline, type EmbedResult } from './pipeline/pipeline.js';
 import { CancelSource, type CancelToken, type ProgressEvent } from './pipeline/progress.js';
@@ -144,6 +145,7 @@ export class LocalIsothermApi implements IsothermApi {
   async #open(path: string, options: OpenOptions, demo: boolean, loaded?: Dataset): Promise<DatasetDescription> {
     const input = absolutePath('path', path);
     this.#current?.cancel();
+    this.#evaluation?.cancel(); // a time-course evaluation belongs to the data set being left
     await this.#inflight.catch(() => undefined);
     const t0 = performance.now();
     const dataset = loaded ?? (await openDataset(input));
@@ -188,6 +190,7 @@ export class LocalIsothermApi implements IsothermApi {
     const picked = Int32Array.from(new Set(checkRows(rows, parent.description.nMapped))).sort();
     if (picked.length < 3) throw new InputError('selection', `${picked.length} cell(s) selected: select at least 3 cells (and more than knn) to re-embed`);
     this.#current?.cancel();
+    this.#evaluation?.cancel(); // a time-course evaluation belongs to the data set being left
     await this.#inflight.catch(() => undefined);
     const X = parent.prep.matrix;
     const data = new Float32Array(picked.length * X.nCols);
@@ -212,6 +215,7 @@ export class LocalIsothermApi implements IsothermApi {
     const parent = this.#stack.pop();
     if (!parent) return null;
     this.#current?.cancel();
+    this.#evaluation?.cancel(); // a time-course evaluation belongs to the data set being left
     await this.#inflight.catch(() => undefined);
     this.#state = parent;
     return parent.description;
@@ -286,7 +290,8 @@ export class LocalIsothermApi implements IsothermApi {
       for (let r = 0; r < rows.length; r++) values[r] = col.values[rows[r]!]!;
       return numeric(col.name, values);
     }
-    const j = state.dataset.featureNames.indexOf(by.gene);
+    let j = state.dataset.featureNames.indexOf(by.gene);
+    if (j < 0) j = featureSymbolsOf(state.dataset)?.indexOf(by.gene) ?? -1;
     if (j < 0) throw new InputError('colour', `no gene or feature named '${by.gene}'`);
     return numeric(by.gene, column(state.dataset.X, j, rows));
   }
@@ -297,10 +302,15 @@ export class LocalIsothermApi implements IsothermApi {
     const max = Math.max(1, Math.min(500, Math.floor(limit)));
     const starts: string[] = [];
     const contains: string[] = [];
-    for (const name of state.dataset.featureNames) {
-      const l = name.toLowerCase();
-      if (l.startsWith(q)) starts.push(name);
-      else if (l.includes(q)) contains.push(name);
+    // Symbols (when the names are ids) are searched too, and offered as what colour() accepts.
+    const symbols = featureSymbolsOf(state.dataset);
+    const names = state.dataset.featureNames;
+    for (let j = 0; j < names.length; j++) {
+      for (const name of symbols && symbols[j] ? [symbols[j]!, names[j]!] : [names[j]!]) {
+        const l = name.toLowerCase();
+        if (l.startsWith(q)) starts.push(name);
+        else if (l.includes(q)) contains.push(name);
+      }
       if (starts.length >= max) break;
     }
     return [...starts, ...contains].slice(0, max);

@@ -73,9 +73,16 @@ export function readOpenH5ad(f: H5File, path: string, options: H5adOptions): Ann
   const obs = legacy ? readCompoundFrame(f, obsEntity as H5Dataset, path) : readGroupFrame(obsEntity as H5Group, path);
   const varEntity = getEntity(f, varPath);
   let featureNames: readonly string[];
+  let featureSymbols: readonly string[] | undefined;
   if (isDataset(varEntity)) featureNames = readCompoundFrame(f, varEntity, path, true).index;
-  else if (isGroup(varEntity)) featureNames = readGroupFrame(varEntity, path, true).index;
-  else {
+  else if (isGroup(varEntity)) {
+    featureNames = readGroupFrame(varEntity, path, true).index;
+    try {
+      featureSymbols = symbolColumn(readGroupFrame(varEntity, path).columns, featureNames);
+    } catch {
+      featureSymbols = undefined; // symbols are a convenience: an odd var column must not stop the read
+    }
+  } else {
     featureNames = Array.from({ length: X.nCols }, (_, j) => String(j));
     notes.push(`no ${varPath}: features named by position`);
   }
@@ -97,10 +104,25 @@ export function readOpenH5ad(f: H5File, path: string, options: H5adOptions): Ann
     X,
     cellIds: obs.index,
     featureNames: uniq.names,
+    ...(featureSymbols ? { featureSymbols } : {}),
     obs: obs.columns,
     obsm,
     source: { path, format: 'h5ad', notes },
   };
+}
+
+/** var columns that hold gene symbols in common AnnData files (Monocle, scanpy, CELLxGENE). */
+const SYMBOL_COLUMNS = ['gene_short_name', 'gene_symbols', 'gene_symbol', 'feature_name', 'gene_name', 'symbol', 'Symbol'];
+
+/** The symbol column's values, when the index is something else (ids); undefined otherwise. */
+function symbolColumn(columns: readonly ObsColumn[], index: readonly string[]): readonly string[] | undefined {
+  for (const name of SYMBOL_COLUMNS) {
+    const col = columns.find((c) => c.name === name);
+    if (!col || col.kind !== 'categorical') continue;
+    const values = Array.from(col.codes, (c) => (c >= 0 ? col.categories[c]! : ''));
+    if (values.some((v, j) => v !== '' && v !== index[j])) return values;
+  }
+  return undefined;
 }
 
 /** Dense dataset, or a sparse group (current `encoding-type` or legacy `h5sparse_format`). */

@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { readH5ad } from '../../src-core/io/h5ad.js';
+import { featureSymbolsOf } from '../../src-core/io/features.js';
+import { LocalIsothermApi } from '../../src-core/api-local.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../src-core/io/dataset.js';
 import { fixtureData } from '../helpers/paths.js';
@@ -183,4 +185,26 @@ test('h5ad layer option reads layers/NAME; a CSC layer becomes CSR without densi
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('h5ad with Ensembl ids as var index: gene symbols from gene_short_name; the app finds and colours by symbol', async () => {
+  const file = path.join(D, 'hsmm/hsmm.h5ad');
+  const ds = await readH5ad(file);
+  const symbols = featureSymbolsOf(ds);
+  assert.ok(symbols, 'symbols recorded');
+  assert.equal(symbols.length, ds.nFeatures);
+  assert.equal(ds.featureNames[0], 'ENSG00000159251.6');
+  assert.equal(symbols[0], 'ACTC1');
+  // scanpy-style files whose index already holds symbols record none.
+  assert.equal(featureSymbolsOf(await readH5ad(path.join(D, 'pbmc68k_reduced/pbmc68k_reduced_anndata08.h5ad'))), undefined);
+  const api = new LocalIsothermApi();
+  await api.open(file);
+  const found = await api.searchGenes('myog');
+  assert.ok(found.includes('MYOG'), `search by symbol: ${found.join(', ')}`);
+  const j = symbols.indexOf('MYOG');
+  const byId = await api.colour({ gene: ds.featureNames[j]! });
+  const bySymbol = await api.colour({ gene: 'MYOG' });
+  assert.equal(bySymbol.kind, 'numeric');
+  assert.deepEqual(bySymbol.kind === 'numeric' && Array.from(bySymbol.values), byId.kind === 'numeric' && Array.from(byId.values));
+  assert.ok(bySymbol.kind === 'numeric' && bySymbol.max > 0, 'MYOG is expressed in this myoblast time course');
 });
