@@ -268,9 +268,13 @@ async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
 }
 
 /** C = A · B for row-major float32 matrices (A: r×k, B: k×c) on the active backend. */
-export async function matMul(a: Float32Array, b: Float32Array, r: number, k: number, c: number): Promise<Float32Array> {
+/** α·(A·B) for row-major A (r×k) and B (k×c); α is applied to the product on the engine. */
+export async function matMul(a: Float32Array, b: Float32Array, r: number, k: number, c: number, alpha = 1): Promise<Float32Array> {
   return onEngine(`a ${r}×${k} · ${k}×${c} product`, async () => {
-    const tc = tf.tidy(() => tf.matMul(tf.tensor2d(a, [r, k]), tf.tensor2d(b, [k, c])));
+    const tc = tf.tidy(() => {
+      const p = tf.matMul(tf.tensor2d(a, [r, k]), tf.tensor2d(b, [k, c]));
+      return alpha === 1 ? p : tf.mul(p, tf.scalar(alpha));
+    });
     return readAndDispose(tc);
   });
 }
