@@ -32,7 +32,7 @@ export interface SquaringPlan {
   readonly seriesTail: number;
 }
 
-function maxDiagonal(l: Csr64): number {
+export function maxDiagonal(l: Csr64): number {
   let m = 0;
   for (let i = 0; i < l.n; i++) for (let p = l.indptr[i]!; p < l.indptr[i + 1]!; p++) if (l.indices[p] === i) m = Math.max(m, l.values[p]!);
   return m;
@@ -57,7 +57,7 @@ export function squaringPlan(l: Csr64, t: number): SquaringPlan {
 }
 
 /** P = I − L/Λ (same pattern as L; all entries ≥ 0 for Λ ≥ max L_ii) and Λ. */
-function uniformisedChain(l: Csr64): { p: Csr64; lam: number } {
+export function uniformisedChain(l: Csr64): { p: Csr64; lam: number } {
   const n = l.n;
   const lam = Math.max(maxDiagonal(l), 1e-12);
   const pv = new Float64Array(l.values.length);
@@ -160,15 +160,15 @@ export async function heatBySquaring(
   return { t, kernel };
 }
 
-const KERNEL_SCALE = 2 ** 60;
+export const KERNEL_SCALE = 2 ** 60;
 /** G_MIN² = 2^-124 is above float32's smallest normal number 2^-126. */
-const G_MIN = 2 ** -62;
+export const G_MIN = 2 ** -62;
 
-function flushBelow(g: Float32Array, min: number): void {
+export function flushBelow(g: Float32Array, min: number): void {
   for (let i = 0; i < g.length; i++) if (g[i]! < min) g[i] = 0;
 }
 
-function unscale(g: Float32Array): Float32Array {
+export function unscale(g: Float32Array): Float32Array {
   const h = new Float32Array(g.length);
   for (let i = 0; i < g.length; i++) h[i] = g[i]! / KERNEL_SCALE;
   return h;

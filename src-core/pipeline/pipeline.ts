@@ -20,7 +20,8 @@ import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/lan
 import { laplacian } from '../graph/laplacian.js';
 import { kneeOfEntropy, SATURATION, type EntropyPoint } from '../heat/auto-time.js';
 import { chebyshevHeatBlock, chebyshevPlan } from '../heat/chebyshev.js';
-import { heatBySquaring, meanRowEntropy, squaringPlan } from '../heat/squaring.js';
+import { HeatPowers } from '../heat/powers.js';
+import { meanRowEntropy } from '../heat/squaring.js';
 import type { Csr64 } from '../linalg/csr.js';
 import { landmarkCount, resolveParams, type EmbedParams } from './params.js';
 import { throwIfCancelled, type CancelToken, type ProgressEvent, type StageName } from './progress.js';
@@ -82,6 +83,9 @@ interface Operator {
   readonly lambdaMaxBound: number;
 }
 
+/** Above this many landmarks the heat stage's dyadic kernels are not kept between runs (memory). */
+const MAX_CACHED_POWERS_M = 2048;
+
 export class EmbeddingPipeline {
   readonly n: number;
   readonly dim: number;
@@ -98,6 +102,7 @@ export class EmbeddingPipeline {
   /** Drops every cached stage (e.g. after the input data changed). */
   clear(): void {
     this.#cache.clear();
+    this.#powers = null;
   }
 
   /**
@@ -164,7 +169,9 @@ export class EmbeddingPipeline {
     const lm = await stage('landmarks', lmKey, () => (m >= n ? identityLandmarks(w) : selectLandmarks(this.#points, this.dim, w, knn as KnnResult, m, 0)));
 
     const heatKey = `${lmKey}|L=${p.laplacian}|t=${p.t}|method=${p.heatMethod}|order=${p.order}`;
-    const heat = await stage('heat', heatKey, () => this.#heat(lm, p, onProgress, cancel));
+    const heat = await stage('heat', heatKey, () => this.#heat(lm, p, onProgress, cancel, `${lmKey}|L=${p.laplacian}`));
+    // Large landmark sets: do not hold their dyadic kernels (m² floats each) between runs.
+    if (lm.m > MAX_CACHED_POWERS_M) this.#powers = null;
 
     const disKey = `${heatKey}|sigma=${p.sigma}|dis=${p.dissimilarity}`;
     const dis = await stage<DissimilarityResult>('dissimilarity', disKey, () =>
@@ -203,14 +210,23 @@ export class EmbeddingPipeline {
     };
   }
 
-  async #heat(lm: Landmarks, p: EmbedParams, onProgress: RunOptions['onProgress'], cancel: CancelToken | undefined): Promise<HeatOut> {
-    const op = heatOperator(lm, p.laplacian);
+  /** The heat operator of the current landmarks and its cached dyadic kernels (any t from a few products). */
+  #powers: { key: string; op: Operator; powers: HeatPowers } | null = null;
+
+  async #heat(lm: Landmarks, p: EmbedParams, onProgress: RunOptions['onProgress'], cancel: CancelToken | undefined, opKey: string): Promise<HeatOut> {
+    if (this.#powers?.key !== opKey) {
+      this.#powers = null; // release the old kernels before building new ones
+      const fresh = heatOperator(lm, p.laplacian);
+      this.#powers = { key: opKey, op: fresh, powers: new HeatPowers(fresh.matrix, 1 / (4 * fresh.lambdaMaxBound)) };
+    }
+    const { op, powers } = this.#powers;
+    const check = (): void => throwIfCancelled(cancel, 'heat');
     const m = lm.m;
     const maxEntropy = Math.log(m);
     const curve: EntropyPoint[] = [];
     let t: number;
     let chosen: Float32Array | null = null;
-    let plan = squaringPlan(op.matrix, typeof p.t === 'number' ? p.t : 1 / (4 * op.lambdaMaxBound));
+    let squarings = 0;
     const unitMass = op.scale.every((v) => v === 1);
     const scaled = (k: Float32Array): Float32Array => {
       if (unitMass) return k;
@@ -220,28 +236,25 @@ export class EmbeddingPipeline {
     };
     if (p.t === 'auto') {
       // Scan t = δ·2^s until the entropy saturates; keep the kernels, pick the knee.
-      const kernels: Float32Array[] = [];
+      // (entropy is scale-invariant: it is read off the scaled kernels directly)
       const maxSquarings = 40;
-      let h: Float32Array | null = null;
-      plan = { ...plan, squarings: 0 };
       for (let s = 0; s <= maxSquarings; s++) {
-        const step = await heatBySquaring(op.matrix, { ...plan, squarings: s === 0 ? 0 : 1 }, undefined, () => throwIfCancelled(cancel, 'heat'), h ?? undefined);
-        h = step.kernel;
-        const tS = plan.delta * 2 ** s;
-        curve.push({ t: tS, entropy: meanRowEntropy(h, m, 256, unitMass ? undefined : op.scale) });
-        kernels.push(h);
+        const g = await powers.scaledPower(s, check);
+        const tS = powers.delta0 * 2 ** s;
+        curve.push({ t: tS, entropy: meanRowEntropy(g, m, 256, unitMass ? undefined : op.scale) });
         onProgress?.({ stage: 'heat', fraction: Math.min(0.95, curve[curve.length - 1]!.entropy / maxEntropy), message: `t = ${tS.toPrecision(3)}` });
         if (curve[curve.length - 1]!.entropy >= SATURATION * maxEntropy) break;
       }
       const knee = kneeOfEntropy(curve, maxEntropy);
       t = knee.t;
-      chosen = scaled(kernels[knee.index]!);
-      plan = { ...plan, squarings: knee.index };
+      chosen = scaled(await powers.power(knee.index, check));
+      squarings = knee.index;
     } else {
       t = p.t;
       if (p.heatMethod === 'squaring') {
-        const last = await heatBySquaring(op.matrix, plan, undefined, () => throwIfCancelled(cancel, 'heat'));
-        chosen = scaled(last.kernel);
+        const at = await powers.at(t, check);
+        chosen = scaled(at.kernel);
+        squarings = Math.max(0, Math.floor(Math.log2(Math.max(1, t / powers.delta0))));
         curve.push({ t, entropy: meanRowEntropy(chosen, m) });
       }
     }
@@ -264,7 +277,7 @@ export class EmbeddingPipeline {
     return {
       kernel: chosen!,
       floor: 1e-44,
-      info: { ...base, method: 'squaring', squarings: plan.squarings, seriesTerms: plan.seriesTerms, errorBound: plan.seriesTail },
+      info: { ...base, method: 'squaring', squarings, seriesTerms: powers.seriesTerms, errorBound: powers.seriesTail },
     };
   }
 }

@@ -4,6 +4,7 @@ import { scaledBesselI } from '../../src-core/heat/bessel.js';
 import { chebyshevHeatBlock, chebyshevPlan } from '../../src-core/heat/chebyshev.js';
 import { expmSymmetric } from '../../src-core/heat/expm-exact.js';
 import { uniformisedExp, squaringPlan, heatBySquaring } from '../../src-core/heat/squaring.js';
+import { HeatPowers } from '../../src-core/heat/powers.js';
 import { knnKdTree as knnExact } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { laplacian, lambdaMax } from '../../src-core/graph/laplacian.js';
@@ -113,4 +114,26 @@ test('the uniformisation series alone equals exp(-δL) for a short time', () => 
   let maxErr = 0;
   for (let i = 0; i < n * n; i++) maxErr = Math.max(maxErr, Math.abs(e[i]! - exact[i]!));
   assert.ok(maxErr < 1e-12, `max error ${maxErr}`);
+});
+
+test('cached dyadic powers give H_t at any t (grid points, between them, below the base step) to relative 2e-3', async () => {
+  await initBackend('auto');
+  const powers = new HeatPowers(lap.matrix);
+  const d0 = powers.delta0;
+  for (const t of [0.3 * d0, 64 * d0, 0.2, 2.37, 20]) {
+    const exact = expmSymmetric(dense, n, t);
+    const { kernel: h } = await powers.at(t);
+    let maxRel = 0;
+    let checked = 0;
+    for (let i = 0; i < n * n; i++) {
+      assert.ok(h[i]! >= 0, 'non-negative');
+      if (exact[i]! < 1e-9) continue;
+      maxRel = Math.max(maxRel, Math.abs(h[i]! - exact[i]!) / exact[i]!);
+      checked++;
+    }
+    assert.ok(checked > n, `t=${t}: too few entries checked (${checked})`);
+    assert.ok(maxRel < 2e-3, `t=${t}: max relative error ${maxRel}`);
+  }
+  // The grid kernels are reused: t = 20 after t = 2.37 adds no new squarings beyond ⌊log2(20/δ₀)⌋ + 1.
+  assert.equal(powers.cached, Math.floor(Math.log2(20 / d0)) + 1);
 });
