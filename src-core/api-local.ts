@@ -30,6 +30,7 @@ import { runSidecarInput } from './export/run-sidecar.js';
 import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type SidecarInput } from './export/index.js';
 import type { Dataset, Matrix } from './io/dataset.js';
 import { openDataset } from './io/open.js';
+import { activeBackend } from './compute/backend.js';
 import { featureSymbolsOf } from './io/features.js';
 import type { EmbedParams } from './pipeline/params.js';
 import { EmbeddingPipeline, type EmbedResult } from './pipeline/pipeline.js';
@@ -489,7 +490,8 @@ function summarise(result: EmbedResult, runId: number): RunSummary {
     timingsMs: { ...result.timingsMs },
     landmarks: result.landmarks,
     stress: result.stress,
-    backend: result.backend.name,
+    // What ran, with the adapter (e.g. "webgpu · NVIDIA H100 (Vulkan)", or "webgpu→wasm (fallback in knn: …)").
+    backend: `${result.backendRun} · ${activeBackend()?.adapter ?? result.backend.adapter}`,
     nPoints: result.coords.length / 2,
     ...(result.heat.chebyshevOrder !== undefined ? { chebyshevOrder: result.heat.chebyshevOrder } : {}),
     heatErrorBound: result.heat.errorBound,
