@@ -273,7 +273,9 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.click('[data-testid=cancel]');
     await page.waitForSelector('[data-testid=notice] >> text=Run cancelled', { timeout: 30000 });
     assert.match((await page.textContent('[data-testid=notice]')) ?? '', /the previous map is kept/);
-    assert.equal(await stageState('heat'), 'failed');
+    // The stage the cancel reached is marked failed (heat, unless it had already finished).
+    const states = await Promise.all(['heat', 'dissimilarity', 'mds', 'extend'].map(stageState));
+    assert.ok(states.includes('failed'), `stage states after cancel: ${states.join(', ')}`);
     assert.equal(await attr('data-digest'), digest);
     assert.equal(Number(await attr('data-run-id')), runId);
     assert.ok((await canvasStats(page)).inked > 0.003);

@@ -157,8 +157,12 @@ describe('isotherm serve: protocol', () => {
     await assert.rejects(pending, (e: Error) => e.name === 'CancelledError');
     assert.deepEqual(await client.call('coords'), coords, 'the cancelled run left the map as it was');
 
+    // Only stages downstream of t run (the cancelled run may have finished and cached heat before the
+    // cancel arrived: stages completed before a cancel are kept).
     const second = (await client.call('run', { t: first.t * 3 })) as { stagesRun: string[] };
-    assert.deepEqual(second.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend']);
+    const downstream = ['heat', 'dissimilarity', 'mds', 'extend'];
+    assert.deepEqual(second.stagesRun, downstream.slice(downstream.length - second.stagesRun.length));
+    assert.ok(second.stagesRun.includes('mds') && second.stagesRun.includes('extend'), second.stagesRun.join(','));
     const moved = (await client.call('coords')) as Float32Array;
     assert.notDeepEqual(moved, coords);
 
