@@ -21,6 +21,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.js';
+import { cpuPoolSize, parallelMatMul, warmCpuPool } from './cpu-pool.js';
 import { loadTensorflow } from './tensorflow-loader.js';
 import { closeWebGpu, gpuContext, openWebGpu, type GpuContext } from './webgpu-loader.js';
 
@@ -51,7 +52,9 @@ export type BackendLoader = (explicit: boolean) => Promise<{ adapter: string; so
 async function loadWasm(): Promise<{ adapter: string }> {
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  return { adapter: 'WebAssembly SIMD (CPU)' };
+  warmCpuPool(); // the helper threads start while the first stages (kNN, graph) run
+  const threads = cpuPoolSize();
+  return { adapter: `WebAssembly SIMD (CPU${threads > 1 ? `, ${threads} threads` : ''})` };
 }
 
 async function loadCpu(): Promise<{ adapter: string }> {
@@ -267,15 +270,24 @@ async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
   }
 }
 
-/** C = A · B for row-major float32 matrices (A: r×k, B: k×c) on the active backend. */
-/** α·(A·B) for row-major A (r×k) and B (k×c); α is applied to the product on the engine. */
+/**
+ * α·(A·B) for row-major float32 A (r×k) and B (k×c) on the active backend; α is applied on the engine.
+ * On wasm, large products are split by rows over helper threads (`cpu-pool.ts`): one core each.
+ */
 export async function matMul(a: Float32Array, b: Float32Array, r: number, k: number, c: number, alpha = 1): Promise<Float32Array> {
-  return onEngine(`a ${r}×${k} · ${k}×${c} product`, async () => {
+  const product = async (rowsA: Float32Array, rows: number): Promise<Float32Array> => {
     const tc = tf.tidy(() => {
-      const p = tf.matMul(tf.tensor2d(a, [r, k]), tf.tensor2d(b, [k, c]));
+      const p = tf.matMul(tf.tensor2d(rowsA, [rows, k]), tf.tensor2d(b, [k, c]));
       return alpha === 1 ? p : tf.mul(p, tf.scalar(alpha));
     });
     return readAndDispose(tc);
+  };
+  return onEngine(`a ${r}×${k} · ${k}×${c} product`, async () => {
+    if (active?.name === 'wasm') {
+      const split = await parallelMatMul(a, b, r, k, c, alpha, product);
+      if (split) return split;
+    }
+    return product(a, r);
   });
 }
 
