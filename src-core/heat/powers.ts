@@ -14,7 +14,7 @@
 import { matMul } from '../compute/backend.js';
 import type { Csr64 } from '../linalg/csr.js';
 import { csrMulBlock } from '../linalg/csr.js';
-import { G_MIN, KERNEL_SCALE, flushBelow, maxDiagonal, squaringPlan, uniformisedChain, uniformisedExpOnEngine, unscale } from './squaring.js';
+import { G_MIN, KERNEL_SCALE, flushBelow, maxDiagonal, squaringPlan, toScaled, uniformisedChain, uniformisedExpOnEngine, unscale } from './squaring.js';
 
 /** Tail of the remainder series: below float32's resolution of the kernel it multiplies. */
 const REMAINDER_TAIL = 1e-9;
@@ -45,11 +45,7 @@ export class HeatPowers {
   async scaledPower(j: number, checkCancelled?: () => void): Promise<Float32Array> {
     const n = this.l.n;
     if (this.#scaled.length === 0) {
-      const first = await uniformisedExpOnEngine(this.l, this.delta0, this.seriesTerms);
-      const g = new Float32Array(n * n);
-      for (let i = 0; i < n * n; i++) g[i] = first[i]! * KERNEL_SCALE;
-      flushBelow(g, G_MIN);
-      this.#scaled.push(g);
+      this.#scaled.push(toScaled(await uniformisedExpOnEngine(this.l, this.delta0, this.seriesTerms)));
     }
     while (this.#scaled.length <= j) {
       checkCancelled?.();

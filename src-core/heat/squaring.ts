@@ -145,9 +145,7 @@ export async function heatBySquaring(
   // Entries of H are ≤ 1, so those of G·G are ≤ c² = 2^120 < float32 max. What the flush drops cannot
   // matter: an entry of H_{2τ} is dominated by the terms through the geodesic midpoint, whose factors
   // are ≈ √H_{2τ} ≥ 1e-22 for every entry above the kernel floor (1e-44), far above G_MIN/c ≈ 2e-37.
-  let g: Float32Array = new Float32Array(n * n);
-  for (let i = 0; i < n * n; i++) g[i] = first[i]! * KERNEL_SCALE;
-  flushBelow(g, G_MIN);
+  let g: Float32Array = toScaled(first);
   for (let s = 1; s <= plan.squarings; s++) {
     checkCancelled?.();
     g = await matMul(g, g, n, n, n, 1 / KERNEL_SCALE);
@@ -166,6 +164,14 @@ export const G_MIN = 2 ** -62;
 
 export function flushBelow(g: Float32Array, min: number): void {
   for (let i = 0; i < g.length; i++) if (g[i]! < min) g[i] = 0;
+}
+
+/** c·H in float32 with entries below G_MIN flushed: the form every product runs in. */
+export function toScaled(h: ArrayLike<number>): Float32Array {
+  const g = new Float32Array(h.length);
+  for (let i = 0; i < h.length; i++) g[i] = h[i]! * KERNEL_SCALE;
+  flushBelow(g, G_MIN);
+  return g;
 }
 
 export function unscale(g: Float32Array): Float32Array {
