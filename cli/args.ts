@@ -2,9 +2,9 @@
  * Argument parsing for `isotherm embed` (the stable command-line contract in docs/architecture.md).
  * Every problem is an InputError naming the argument, so the CLI exits with code 2 and one line.
  */
-import { BACKEND_NAMES, type BackendRequest } from '../src-core/compute/backend.js';
 import { InputError } from '../src-core/errors.js';
-import { PRESETS, type EmbedParams, type Preset } from '../src-core/pipeline/params.js';
+import { PCA_PARAM, type EmbedParams } from '../src-core/pipeline/params.js';
+import { PARAM_FLAGS, parseCliParams, parseValue } from '../src-core/pipeline/param-values.js';
 
 export interface EmbedArgs {
   readonly input: string;
@@ -19,22 +19,12 @@ export interface EmbedArgs {
   readonly quiet: boolean;
 }
 
-const VALUE_FLAGS = new Set(['-o', '--output', '--preset', '--knn', '--decay', '--t', '--sigma', '--order', '--landmarks', '--pca', '--obs', '--backend', '--seed', '--heat-method', '--mds-iterations', '--layer', '--genome']);
-const BOOL_FLAGS = new Set(['--quiet', '-q', '--raw']);
+/** Flags with a value that every map-making command takes: the embedding parameters, then reading and preprocessing. */
+export const MAP_VALUE_FLAGS: ReadonlySet<string> = new Set([...PARAM_FLAGS, '--pca', '--obs', '--layer', '--genome']);
+/** Flags without a value that every map-making command takes. */
+export const MAP_BOOL_FLAGS: ReadonlySet<string> = new Set(['--quiet', '-q', '--raw']);
 
-function number(flag: string, raw: string, opts: { integer?: boolean; min?: number; max?: number }): number {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new InputError(flag, `expected a number, got '${raw}'`);
-  if (opts.integer && !Number.isInteger(v)) throw new InputError(flag, `expected an integer, got '${raw}'`);
-  if (opts.min !== undefined && v < opts.min) throw new InputError(flag, `must be ≥ ${opts.min}, got ${raw}`);
-  if (opts.max !== undefined && v > opts.max) throw new InputError(flag, `must be ≤ ${opts.max}, got ${raw}`);
-  return v;
-}
-
-function oneOf<T extends string>(flag: string, raw: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(raw)) throw new InputError(flag, `expected one of ${allowed.join(', ')}, got '${raw}'`);
-  return raw as T;
-}
+const VALUE_FLAGS = new Set(['-o', '--output', ...MAP_VALUE_FLAGS]);
 
 export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
   const values = new Map<string, string>();
@@ -44,7 +34,7 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
     const a = argv[i]!;
     if (a.startsWith('-') && a.length > 1) {
       const [name, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-      if (BOOL_FLAGS.has(name)) flags.add(name);
+      if (MAP_BOOL_FLAGS.has(name)) flags.add(name);
       else if (VALUE_FLAGS.has(name)) {
         const v = inline ?? argv[++i];
         if (v === undefined) throw new InputError(name, 'needs a value');
@@ -56,26 +46,13 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
   if (positional.length > 1) throw new InputError('embed', `expected one INPUT, got ${positional.length}: ${positional.join(' ')}`);
   const output = values.get('-o');
   if (!output) throw new InputError('-o', 'missing output file (usage: isotherm embed INPUT -o OUT.csv)');
-  const params: { -readonly [K in keyof EmbedParams]?: EmbedParams[K] } = {};
-  const get = (f: string): string | undefined => values.get(f);
-  if (get('--preset') !== undefined) params.preset = oneOf<Preset>('--preset', get('--preset')!, PRESETS);
-  if (get('--knn') !== undefined) params.knn = number('--knn', get('--knn')!, { integer: true, min: 2, max: 200 });
-  if (get('--decay') !== undefined) params.decay = number('--decay', get('--decay')!, { min: 1, max: 200 });
-  if (get('--t') !== undefined) params.t = get('--t') === 'auto' ? 'auto' : number('--t', get('--t')!, { min: 1e-6, max: 1e6 });
-  if (get('--sigma') !== undefined) params.sigma = number('--sigma', get('--sigma')!, { min: 0, max: 100 });
-  if (get('--order') !== undefined) params.order = get('--order') === 'auto' ? 'auto' : number('--order', get('--order')!, { integer: true, min: 1, max: 5000 });
-  if (get('--heat-method') !== undefined) params.heatMethod = oneOf('--heat-method', get('--heat-method')!, ['squaring', 'chebyshev'] as const);
-  if (get('--mds-iterations') !== undefined) params.mdsIterations = number('--mds-iterations', get('--mds-iterations')!, { integer: true, min: 0, max: 10000 });
-  if (get('--seed') !== undefined) params.seed = number('--seed', get('--seed')!, { integer: true, min: 0, max: 2 ** 31 - 1 });
-  if (get('--backend') !== undefined) params.backend = oneOf<BackendRequest>('--backend', get('--backend')!, ['auto', ...BACKEND_NAMES]);
-  const lm = get('--landmarks');
-  if (lm !== undefined) params.landmarks = lm === 'auto' || lm === 'off' ? lm : number('--landmarks', lm, { integer: true, min: 10, max: 20000 });
-  const pcaRaw = get('--pca');
-  const pca = pcaRaw === undefined || pcaRaw === 'auto' ? 'auto' : pcaRaw === 'off' || pcaRaw === 'obsm' ? pcaRaw : number('--pca', pcaRaw, { integer: true, min: 2, max: 500 });
-  const obsRaw = get('--obs');
+  const params = parseCliParams(values);
+  const pcaRaw = values.get('--pca');
+  const pca = pcaRaw === undefined ? PCA_PARAM.default : pcaRaw === 'obsm' ? pcaRaw : (parseValue(PCA_PARAM.domain, pcaRaw, '--pca', 'text') as 'auto' | 'off' | number);
+  const obsRaw = values.get('--obs');
   const obsColumns = obsRaw === undefined ? [] : obsRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const layer = get('--layer');
-  const genome = get('--genome');
+  const layer = values.get('--layer');
+  const genome = values.get('--genome');
   return {
     input: positional[0]!,
     output,

@@ -7,6 +7,7 @@ import { InputError } from '../src-core/errors.js';
 import { sidecarPathFor, writeEmbeddingCsv, writeSidecar } from '../src-core/export/index.js';
 import { runSidecarInput } from '../src-core/export/run-sidecar.js';
 import { openDataset } from '../src-core/io/open.js';
+import { checkEnoughCells, resolveParams } from '../src-core/pipeline/params.js';
 import { EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
 import { preprocess, type PreprocessOptions } from '../src-core/preprocess/index.js';
 import type { ProgressEvent } from '../src-core/pipeline/progress.js';
@@ -33,10 +34,7 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
   const prep = preprocess(dataset, pre);
   const prepMs = performance.now() - t1;
   const X = prep.matrix;
-  const k = args.params.knn ?? 10;
-  if (X.nRows <= k) {
-    throw new InputError(args.input, `${X.nRows} cell${X.nRows === 1 ? '' : 's'} after preprocessing, fewer than knn + 1 = ${k + 1}: a map needs more cells (or a smaller --knn)`);
-  }
+  checkEnoughCells(X.nRows, resolveParams(args.params).knn, args.input, 'after preprocessing');
   const pipeline = new EmbeddingPipeline(X.data, X.nRows, X.nCols);
   let lastStage = '';
   const result = await pipeline.run(args.params, {

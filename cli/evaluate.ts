@@ -7,6 +7,7 @@ import { basename, resolve } from 'node:path';
 import { InputError } from '../src-core/errors.js';
 import { writeFileAtomic } from '../src-core/export/index.js';
 import { evaluateInterpolation, formatEvaluationTable } from '../src-core/interpolate/evaluate.js';
+import { checkEnoughCells, resolveParams } from '../src-core/pipeline/params.js';
 import { findLevel, loadTimeCourse, mapOptions, parseOt, splitArgs } from './interpolate.js';
 
 type Print = (line: string) => void;
@@ -54,10 +55,8 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
       if (i === 0 || i === data.course.levels.length - 1) throw new InputError('--withhold', `'${label}' is the first or last time point: it has no neighbours on both sides`);
     }
   }
-  const k = args.params.knn ?? 10;
-  for (const level of data.course.levels) {
-    if (data.n - level.cells.length <= k) throw new InputError(input, `withholding ${level.label} leaves ${data.n - level.cells.length} cells, fewer than knn + 1 = ${k + 1}`);
-  }
+  const k = resolveParams(args.params).knn;
+  for (const level of data.course.levels) checkEnoughCells(data.n - level.cells.length, k, input, `left after withholding ${level.label}`);
   const result = await evaluateInterpolation(data.pcs, data.n, data.dim, data.course, {
     seeds,
     ...(withhold ? { withhold: withhold.map((l) => findLevel(data.course, l, '--withhold').label) } : {}),

@@ -17,10 +17,10 @@ import { sampleInterpolant } from '../src-core/interpolate/displacement.js';
 import { placeByKnn } from '../src-core/interpolate/place.js';
 import { timeCourse, type TimeCourse, type TimeLevel } from '../src-core/interpolate/time-points.js';
 import { transport, type OtMethod } from '../src-core/interpolate/transport.js';
-import type { EmbedParams } from '../src-core/pipeline/params.js';
+import { checkEnoughCells, resolveParams, type EmbedParams } from '../src-core/pipeline/params.js';
 import { EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
 import { preprocess, type PreprocessOptions } from '../src-core/preprocess/index.js';
-import { parseEmbedArgs, type EmbedArgs } from './args.js';
+import { MAP_BOOL_FLAGS, MAP_VALUE_FLAGS, parseEmbedArgs, type EmbedArgs } from './args.js';
 
 type Print = (line: string) => void;
 
@@ -30,7 +30,6 @@ export function splitArgs(command: string, argv: readonly string[], valueFlags: 
   const flags = new Set<string>();
   const rest: string[] = [];
   const positional: string[] = [];
-  const embedValueFlags = new Set(['--preset', '--knn', '--decay', '--t', '--sigma', '--order', '--landmarks', '--pca', '--obs', '--backend', '--seed', '--heat-method', '--mds-iterations', '--layer', '--genome']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a.startsWith('-') && a.length > 1) {
@@ -42,14 +41,14 @@ export function splitArgs(command: string, argv: readonly string[], valueFlags: 
         if (v === undefined) throw new InputError(name, 'needs a value');
         values.set(name === '--output' ? '-o' : name, v);
       } else if (boolFlags.has(name)) flags.add(name);
-      else if (embedValueFlags.has(name)) {
+      else if (MAP_VALUE_FLAGS.has(name)) {
         rest.push(a);
         if (inline === undefined) {
           const v = argv[++i];
           if (v === undefined) throw new InputError(name, 'needs a value');
           rest.push(v);
         }
-      } else if (name === '--raw' || name === '--quiet' || name === '-q') rest.push(a);
+      } else if (MAP_BOOL_FLAGS.has(name)) rest.push(a);
       else throw new InputError(name, `unknown option for ${command} (see \`isotherm help\`)`);
     } else positional.push(a);
   }
@@ -155,10 +154,10 @@ export async function runInterpolate(argv: readonly string[], _out: Print, log: 
   const nRaw = values.get('--n');
   const count = nRaw === undefined ? Math.max(1, Math.round((1 - alpha) * A.cells.length + alpha * B.cells.length)) : Number(nRaw);
   if (!(Number.isInteger(count) && count >= 1 && count <= 10_000_000)) throw new InputError('--n', `expected a positive integer, got '${nRaw}'`);
-  const k = args.params.knn ?? 10;
-  if (data.n <= k) throw new InputError(input, `${data.n} cells, fewer than knn + 1 = ${k + 1}`);
-
   const params: Partial<EmbedParams> = args.params;
+  const { knn: k, decay } = resolveParams(params);
+  checkEnoughCells(data.n, k, input, 'after preprocessing');
+
   const seed = params.seed ?? 0;
   if (!args.quiet) log('isotherm: map of all cells…');
   const map = await new EmbeddingPipeline(data.pcs, data.n, data.dim).run(params);
@@ -180,7 +179,7 @@ export async function runInterpolate(argv: readonly string[], _out: Print, log: 
     const pB = gatherRows(data.pcs, data.dim, B.cells);
     const r = transport(squaredEuclideanCost(pA, A.cells.length, pB, B.cells.length, data.dim), A.cells.length, B.cells.length, ot);
     const s = sampleInterpolant(pA, pB, data.dim, r.plan, alpha, count, seed);
-    points = placeByKnn(s.points, count, data.pcs, data.n, data.dim, map.coords, 2, { k, decay: params.decay ?? 40 });
+    points = placeByKnn(s.points, count, data.pcs, data.n, data.dim, map.coords, 2, { k, decay });
     source = s.source;
     target = s.target;
     otInfo = { method: r.method, epsilon: r.epsilon, cost: r.plan.cost };

@@ -3,32 +3,37 @@
  * (one line naming the file or argument and the problem).
  */
 import { isInputError } from '../src-core/errors.js';
+import { PCA_PARAM } from '../src-core/pipeline/params.js';
+import { paramUsage } from '../src-core/pipeline/param-values.js';
 import { parseEmbedArgs } from './args.js';
 import { runEmbed } from './embed.js';
 
-const USAGE = `usage: isotherm <command> [options]
-
-commands:
-  embed INPUT -o OUT.csv   heat-geodesic map of INPUT; writes OUT.csv (cell_id,x,y,metadata) and OUT.json
-      --preset geodesic|phate|sne   (default geodesic)
-      --knn K (10)  --decay A (40)  --t auto|T (auto)  --sigma S (1)
-      --landmarks auto|off|M (auto = min(n, 1000))  --heat-method squaring|chebyshev  --order auto|K
-      --pca auto|off|obsm|N  --obs COL,...  --backend auto|tensorflow|webgpu|wasm|cpu  --seed N  --quiet
-      --layer NAME | --raw (.h5ad)   --genome NAME (10x)
-  interpolate INPUT --time COL --from A --to B --at F -o OUT.csv
-                           cells a fraction F of the way from time point A to B (OT on the map); OUT.csv + OUT.json
-      --n N  --space map|pcs  --ot exact|sinkhorn|auto  --epsilon E  --obsm-key KEY  (+ the map options of embed)
-  evaluate INPUT --time COL [-o OUT.json]
-                           withhold each interior time point, predict it, score W1/W2/MMD against baselines
-      --seeds N|LIST (5)  --withhold A,B  --all-pairs  --no-paper  --place-k K  --obsm-key KEY  (+ map options)
-  serve [INPUT] [--port P] the app in a browser: prints http://127.0.0.1:P/<token>/ (loopback only)
-      --no-demo            without INPUT, do not open the bundled demo (HSMM myoblasts) at start-up
-  help                     this text
-  version                  the version
-
-INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/.arrows, .parquet`;
-
-const PLANNED = new Set(['bench']);
+const USAGE = [
+  'usage: isotherm <command> [options]',
+  '',
+  'commands:',
+  '  embed INPUT -o OUT.csv   heat-geodesic map of INPUT; writes OUT.csv (cell_id,x,y,metadata) and OUT.json',
+  '  interpolate INPUT --time COL --from A --to B --at F -o OUT.csv',
+  '                           cells a fraction F of the way from time point A to B (OT on the map); OUT.csv + OUT.json',
+  '      --n N  --space map|pcs  --ot exact|sinkhorn|auto  --epsilon E  --obsm-key KEY  (+ the map options)',
+  '  evaluate INPUT --time COL [-o OUT.json]',
+  '                           withhold each interior time point, predict it, score W1/W2/MMD against baselines',
+  '      --seeds N|LIST (5)  --withhold A,B  --all-pairs  --no-paper  --place-k K  --obsm-key KEY  (+ the map options)',
+  '  serve [INPUT] [--port P] the app in a browser: prints http://127.0.0.1:P/<token>/ (loopback only)',
+  '      --no-demo            without INPUT, do not open the bundled demo (HSMM myoblasts) at start-up',
+  '  help                     this text',
+  '  version                  the version',
+  '',
+  'map options (embed, interpolate, evaluate):',
+  ...paramUsage('      '),
+  `      ${'--pca auto|off|obsm|N'.padEnd(34)} ${PCA_PARAM.help} (default ${PCA_PARAM.default})`,
+  `      ${'--obs COL,...'.padEnd(34)} columns of a wide table (CSV, Arrow, Parquet) that are metadata even when numeric`,
+  `      ${'--layer NAME | --raw'.padEnd(34)} .h5ad: read layers/NAME, or raw/X, instead of X`,
+  `      ${'--genome NAME'.padEnd(34)} 10x: which genome`,
+  `      ${'--quiet, -q'.padEnd(34)} no progress lines`,
+  '',
+  'INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/.arrows, .parquet',
+].join('\n');
 
 type Print = (line: string) => void;
 const stdout: Print = (s) => void process.stdout.write(s + '\n');
@@ -71,10 +76,6 @@ export async function main(argv: readonly string[], out: Print = stdout, err: Pr
         err(USAGE);
         return 2;
       default:
-        if (PLANNED.has(command)) {
-          err(`isotherm: '${command}' is not available in this version yet`);
-          return 2;
-        }
         err(`isotherm: unknown command '${command}' (see \`isotherm help\`)`);
         return 2;
     }

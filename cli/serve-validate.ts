@@ -5,7 +5,8 @@
  */
 import type { ColourBy, EmbedParams, InterpolateRequest, OpenOptions, TimeEvaluationRequest } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
-import { PRESETS } from '../src-core/pipeline/params.js';
+import { PCA_PARAM } from '../src-core/pipeline/params.js';
+import { parseAppParams, parseValue } from '../src-core/pipeline/param-values.js';
 
 export type ApiCall =
   | { readonly method: 'listFiles'; readonly dir: string | undefined }
@@ -78,31 +79,9 @@ function rows(name: string, v: unknown): Int32Array {
   return v;
 }
 
+/** Embedding parameters: the names and ranges of the parameter spec (src-core/pipeline/params.ts). */
 export function validateParams(v: unknown): Partial<EmbedParams> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError('params', 'expected an object');
-  const o = v as Record<string, unknown>;
-  const p: { -readonly [K in keyof EmbedParams]?: EmbedParams[K] } = {};
-  for (const [key, value] of Object.entries(o)) {
-    if (value === undefined) continue;
-    const name = `params.${key}`;
-    switch (key) {
-      case 'preset': p.preset = oneOf(name, value, PRESETS); break;
-      case 'knn': p.knn = num(name, value, 2, 200, true); break;
-      case 'decay': p.decay = num(name, value, 1, 200); break;
-      case 't': p.t = value === 'auto' ? 'auto' : num(name, value, 1e-6, 1e6); break;
-      case 'sigma': p.sigma = num(name, value, 0, 100); break;
-      case 'landmarks': p.landmarks = value === 'auto' || value === 'off' ? value : num(name, value, 10, 20000, true); break;
-      case 'order': p.order = value === 'auto' ? 'auto' : num(name, value, 1, 5000, true); break;
-      case 'heatMethod': p.heatMethod = oneOf(name, value, ['squaring', 'chebyshev'] as const); break;
-      case 'mdsIterations': p.mdsIterations = num(name, value, 0, 10000, true); break;
-      case 'seed': p.seed = num(name, value, 0, 2 ** 31 - 1, true); break;
-      case 'laplacian': p.laplacian = oneOf(name, value, ['combinatorial', 'normalized'] as const); break;
-      case 'dissimilarity': p.dissimilarity = oneOf(name, value, ['heat-geodesic', 'potential'] as const); break;
-      case 'stressWeights': p.stressWeights = oneOf(name, value, ['none', 'heat'] as const); break;
-      default: throw new InputError(name, 'unknown parameter');
-    }
-  }
-  return p;
+  return parseAppParams(v);
 }
 
 export function validateOpenOptions(v: unknown): OpenOptions {
@@ -111,7 +90,7 @@ export function validateOpenOptions(v: unknown): OpenOptions {
   const o: { pca?: OpenOptions['pca'] } = {};
   for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
     if (value === undefined) continue;
-    if (key === 'pca') o.pca = value === 'auto' || value === 'off' ? value : num('options.pca', value, 2, 500, true);
+    if (key === 'pca') o.pca = parseValue(PCA_PARAM.domain, value, 'options.pca', 'json') as OpenOptions['pca'];
     else throw new InputError(`options.${key}`, 'unknown option');
   }
   return o;

@@ -32,7 +32,7 @@ import type { Dataset, Matrix } from './io/dataset.js';
 import { openDataset } from './io/open.js';
 import { activeBackend } from './compute/backend.js';
 import { featureSymbolsOf } from './io/features.js';
-import type { EmbedParams } from './pipeline/params.js';
+import { checkEnoughCells, resolveParams, type EmbedParams } from './pipeline/params.js';
 import { EmbeddingPipeline, type EmbedResult } from './pipeline/pipeline.js';
 import { CancelSource, type CancelToken, type ProgressEvent } from './pipeline/progress.js';
 import { preprocess, type PreprocessOutput } from './preprocess/index.js';
@@ -249,10 +249,7 @@ export class LocalIsothermApi implements IsothermApi {
     const source = new CancelSource();
     this.#current = source;
     const token: CancelToken = { get cancelled() { return source.cancelled || (external?.cancelled ?? false); } };
-    const k = params.knn ?? 10;
-    if (state.description.nMapped <= k) {
-      throw new InputError(state.inputPath, `${state.description.nMapped} cells are too few for knn = ${k}: lower knn`);
-    }
+    checkEnoughCells(state.description.nMapped, resolveParams(params).knn, state.inputPath);
     const target: MapRun = second ? (state.compare ??= { pipeline: new EmbeddingPipeline(state.prep.matrix.data, state.prep.matrix.nRows, state.prep.matrix.nCols), last: null, runs: 0 }) : state;
     const runPromise = target.pipeline.run(params, { cancel: token, ...(onProgress ? { onProgress } : {}) });
     this.#inflight = runPromise;
@@ -420,10 +417,8 @@ export class LocalIsothermApi implements IsothermApi {
     if (course.levels.length < 3) throw new InputError(request.column, `${course.levels.length} time points: withholding one needs at least 3`);
     const X = state.prep.matrix;
     const params = state.last?.result.params;
-    const k = params?.knn ?? 10;
-    for (const level of course.levels.slice(1, -1)) {
-      if (X.nRows - level.cells.length <= k) throw new InputError(request.column, `withholding ${level.label} leaves ${X.nRows - level.cells.length} cells, too few for knn = ${k}`);
-    }
+    const k = resolveParams(params).knn;
+    for (const level of course.levels.slice(1, -1)) checkEnoughCells(X.nRows - level.cells.length, k, request.column, `left after withholding ${level.label}`);
     const seeds = request.seeds ?? 1;
     if (!(Number.isInteger(seeds) && seeds >= 1 && seeds <= 20)) throw new InputError('seeds', `expected 1..20, got ${seeds}`);
     this.#evaluation?.cancel();

@@ -21,13 +21,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.js';
+import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend-names.js';
 import { cpuPoolSize, parallelMatMul, warmCpuPool } from './cpu-pool.js';
 import { loadTensorflow } from './tensorflow-loader.js';
 import { closeWebGpu, gpuContext, openWebGpu, type GpuContext } from './webgpu-loader.js';
 
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-export type BackendRequest = BackendName | 'auto';
-export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+export { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend-names.js';
 
 export interface BackendInfo {
   readonly name: BackendName;

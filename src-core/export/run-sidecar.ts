@@ -4,6 +4,7 @@
  * pipeline chose (t, entropy curve, error bound), the backend and per-stage timings.
  */
 import type { Dataset } from '../io/dataset.js';
+import { PARAM_NAMES, type EmbedParams } from '../pipeline/params.js';
 import type { EmbedResult } from '../pipeline/pipeline.js';
 import type { PreprocessOutput } from '../preprocess/index.js';
 import type { JsonValue, SidecarInput } from './sidecar.js';
@@ -28,23 +29,17 @@ export interface RunSidecarSource {
 export function runSidecarInput(s: RunSidecarSource): SidecarInput {
   const { result } = s;
   const p = result.params;
-  const parameters: Record<string, JsonValue> = {
-    preset: p.preset,
-    knn: p.knn,
-    decay: p.decay,
-    laplacian: p.laplacian,
+  // Every parameter of the spec (the backend is recorded as `backend`: what actually ran), with what
+  // the pipeline resolved where it chose: the landmark count, t, the Chebyshev order.
+  const resolved: Partial<Record<keyof EmbedParams, JsonValue>> = {
     landmarks: result.landmarks,
     t: result.heat.t,
-    sigma: p.sigma,
-    dissimilarity: p.dissimilarity,
-    heatMethod: p.heatMethod,
-    order: result.heat.chebyshevOrder ?? (p.order === 'auto' ? 'auto' : p.order),
-    stressWeights: p.stressWeights,
-    mdsIterations: p.mdsIterations,
-    seed: p.seed,
-    pca: s.pca,
-    obs: [...(s.obs ?? [])],
+    order: result.heat.chebyshevOrder ?? p.order,
   };
+  const parameters: Record<string, JsonValue> = {};
+  for (const name of PARAM_NAMES) if (name !== 'backend') parameters[name] = resolved[name] ?? p[name];
+  parameters['pca'] = s.pca;
+  parameters['obs'] = [...(s.obs ?? [])];
   const chosen: Record<string, JsonValue> = {
     t: result.heat.t,
     tAuto: result.heat.tAuto,

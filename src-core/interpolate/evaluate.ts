@@ -20,7 +20,7 @@
  * The MMD bandwidth is fixed per (map, T, seed) for all methods: the median pairwise distance of the
  * pooled true cells of A, T and B in the z-scored map.
  */
-import type { EmbedParams } from '../pipeline/params.js';
+import { DEFAULTS, type EmbedParams } from '../pipeline/params.js';
 import { EmbeddingPipeline } from '../pipeline/pipeline.js';
 import { createRng } from '../linalg/random.js';
 import { gatherRows, squaredEuclideanCost, type Points } from './costs.js';
@@ -96,7 +96,7 @@ export interface EvaluateOptions {
   readonly withhold?: readonly string[];
   /** Parameters of the heat-geodesic maps (the seed is overridden per seed). */
   readonly embed?: Partial<EmbedParams>;
-  /** kNN placement of withheld / interpolated PC vectors (defaults k = 10, decay = 40). */
+  /** kNN placement of withheld / interpolated PC vectors (default: the map defaults of knn and decay). */
   readonly placeK?: number;
   readonly placeDecay?: number;
   readonly otMethod?: OtMethod;
@@ -189,8 +189,8 @@ export async function evaluateInterpolation(pcs: Float32Array, n: number, dim: n
   const levels = course.levels;
   if (levels.length < 3) throw new Error(`time column '${course.column}' has ${levels.length} time points; withholding one needs at least 3`);
   const seeds = options.seeds ?? [0, 1, 2, 3, 4];
-  const placeK = options.placeK ?? 10;
-  const placeDecay = options.placeDecay ?? 40;
+  const placeK = options.placeK ?? DEFAULTS.knn;
+  const placeDecay = options.placeDecay ?? DEFAULTS.decay;
   const otMethod = options.otMethod ?? 'exact';
   const relEps = options.relativeEpsilon ?? 0.1;
   const sampling = options.sampling ?? 'systematic';

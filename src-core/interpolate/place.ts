@@ -4,10 +4,11 @@
  *
  *   y(q) = Σ_r w_r y_r / Σ_r w_r,   w_r = exp(−(‖q − x_r‖ / ε_q)^decay),   ε_q = distance to the k-th neighbour,
  *
- * i.e. the alpha-decay kernel of the map's own graph (docs/algorithm.md eq. 1, k = 10, decay = 40 by
- * default) evaluated from the query's side. A query that coincides with reference cells (ε_q = 0) sits
+ * i.e. the alpha-decay kernel of the map's own graph (docs/algorithm.md eq. 1; k and decay default to the
+ * map's defaults) evaluated from the query's side. A query that coincides with reference cells (ε_q = 0) sits
  * at their mean. Cost O(q · r · dim).
  */
+import { DEFAULTS } from '../pipeline/params.js';
 import type { Points } from './costs.js';
 
 export interface PlaceOptions {
@@ -19,9 +20,9 @@ export function placeByKnn(query: Points, nQuery: number, reference: Points, nRe
   if (query.length !== nQuery * dim) throw new Error(`placeByKnn: query has ${query.length} values, expected ${nQuery * dim}`);
   if (reference.length !== nRef * dim) throw new Error(`placeByKnn: reference has ${reference.length} values, expected ${nRef * dim}`);
   if (refCoords.length !== nRef * coordDim) throw new Error(`placeByKnn: map coordinates have ${refCoords.length} values, expected ${nRef * coordDim}`);
-  const k = Math.min(options.k ?? 10, nRef);
+  const k = Math.min(options.k ?? DEFAULTS.knn, nRef);
   if (k < 1) throw new Error('placeByKnn: no reference cells');
-  const decay = options.decay ?? 40;
+  const decay = options.decay ?? DEFAULTS.decay;
   const out = new Float64Array(nQuery * coordDim);
   const bestD = new Float64Array(k);
   const bestI = new Int32Array(k);

@@ -1,13 +1,25 @@
 /**
- * Parameters of an embedding, their documented defaults and the three presets.
+ * The embedding's parameters, each declared once in PARAMS: its default, the values it accepts, its
+ * command-line flag and help, the first pipeline stage that reads it and its slider in the app.
+ * Derived from PARAMS: DEFAULTS; the CLI parser and USAGE (cli/args.ts); the validation of calls from the
+ * app (host/validate.ts); the app panel's defaults and slider ranges (renderer/src/params-state.ts); the
+ * pipeline's cache keys (stage-keys.ts); the sidecar's parameter list (export/run-sidecar.ts).
+ * Adding a parameter = a field of EmbedParams + its entry in PARAMS + the code of the stage that uses it
+ * (test/unit/params-spec.test.ts fails to compile when the entry is missing).
+ *
+ * Presets:
  *   geodesic (default) — combinatorial Laplacian, knn 10, σ = 1, automatic t: Varadhan distances with the
  *                        Harnack volume correction; the setting that best preserves geodesics (paper §5).
  *   phate              — random-walk (normalised) Laplacian, PHATE's potential distance between log heat rows.
  *   sne                — heat-geodesic distances, but stress weighted by the heat kernel: local pairs dominate.
  * See docs/algorithm.md for the equations.
  */
+import { BACKEND_NAMES, type BackendRequest } from '../compute/backend-names.js';
+import { InputError } from '../errors.js';
 import type { LaplacianKind } from '../graph/laplacian.js';
-import type { BackendRequest } from '../compute/backend.js';
+import { DEFAULT_PCA_COMPONENTS } from '../preprocess/pca.js';
+import { PCA_AUTO_MIN_FEATURES } from '../preprocess/run-preprocess.js';
+import type { StageName } from './progress.js';
 
 export type Preset = 'geodesic' | 'phate' | 'sne';
 export const PRESETS: readonly Preset[] = ['geodesic', 'phate', 'sne'];
@@ -39,21 +51,110 @@ export interface EmbedParams {
   readonly backend: BackendRequest;
 }
 
-export const DEFAULTS: EmbedParams = {
-  preset: 'geodesic',
-  knn: 10,
-  decay: 40,
-  laplacian: 'combinatorial',
-  landmarks: 'auto',
-  t: 'auto',
-  sigma: 1,
-  dissimilarity: 'heat-geodesic',
-  heatMethod: 'squaring',
-  order: 'auto',
-  stressWeights: 'none',
-  mdsIterations: 30,
-  seed: 0,
-  backend: 'auto',
+/** The values a parameter accepts: one of a list, or a number in a range (and optionally some words, e.g. 'auto'). */
+export type Domain =
+  | { readonly kind: 'choice'; readonly values: readonly string[] }
+  | { readonly kind: 'number'; readonly min: number; readonly max: number; readonly integer: boolean; readonly words: readonly string[] };
+
+/** A slider of the app's parameter panel, in the slider's units (log2 t for `t`). */
+export interface Slider {
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+  /** Where the slider stands while the parameter is on a word such as 'auto'. */
+  readonly initial?: number;
+}
+
+/** A parameter's part of the cache keys: for its own stage, for several stages, or null when it does not apply to this run. */
+export type KeyPart = string | null | Partial<Readonly<Record<StageName, string>>>;
+
+export interface ParamSpec<V> {
+  readonly default: V;
+  readonly domain: Domain;
+  /** One line for USAGE. */
+  readonly help: string;
+  /** The command-line flag and its value's placeholder in USAGE; absent: not a flag (the presets set it). */
+  readonly cli?: { readonly flag: string; readonly value: string };
+  /** Calls from the app may set it (default true; the backend is the host's choice). */
+  readonly app?: boolean;
+  /** The first stage that reads it: it and every later stage rerun when it changes. null: no stage reads it. */
+  readonly stage: StageName | null;
+  /** Its part of the cache keys when that is not `name=value` in `stage`'s key (derived values; parameters that only sometimes apply). */
+  readonly key?: (p: EmbedParams, n: number) => KeyPart;
+  readonly slider?: Slider;
+}
+
+export type ParamSpecs = { readonly [K in keyof EmbedParams]: ParamSpec<EmbedParams[K]> };
+
+const choice = (values: readonly string[]): Domain => ({ kind: 'choice', values });
+const real = (min: number, max: number, words: readonly string[] = []): Domain => ({ kind: 'number', min, max, integer: false, words });
+const integer = (min: number, max: number, words: readonly string[] = []): Domain => ({ kind: 'number', min, max, integer: true, words });
+
+export const DEFAULT_LANDMARKS = 1000;
+
+export const PARAMS: ParamSpecs = {
+  preset: {
+    default: 'geodesic', domain: choice(PRESETS), cli: { flag: '--preset', value: PRESETS.join('|') }, stage: null,
+    help: 'sets laplacian, σ, dissimilarity and stress weights (see docs/algorithm.md)',
+  },
+  knn: {
+    default: 10, domain: integer(2, 200), cli: { flag: '--knn', value: 'K' }, stage: 'knn',
+    help: 'neighbours: bandwidth of the alpha-decay kernel (the search keeps 2·K)',
+    key: (p, n) => ({ knn: `k=${knnSearchSize(n, p.knn)}`, graph: `bw=${p.knn}` }),
+    slider: { min: 3, max: 60, step: 1 },
+  },
+  decay: {
+    default: 40, domain: real(1, 200), cli: { flag: '--decay', value: 'A' }, stage: 'graph',
+    help: 'alpha-decay exponent', slider: { min: 2, max: 100, step: 1 },
+  },
+  laplacian: { default: 'combinatorial', domain: choice(['combinatorial', 'normalized']), stage: 'heat', help: 'graph Laplacian (set by the preset)' },
+  landmarks: {
+    default: 'auto', domain: integer(10, 20000, ['auto', 'off']), cli: { flag: '--landmarks', value: 'auto|off|M' }, stage: 'landmarks',
+    help: `auto = min(n, ${DEFAULT_LANDMARKS}); off = every cell is a landmark`,
+    key: (p, n) => `m=${landmarkCount(n, p.landmarks)}`,
+    slider: { min: 50, max: 5000, step: 50, initial: 500 },
+  },
+  t: {
+    default: 'auto', domain: real(1e-6, 1e6, ['auto']), cli: { flag: '--t', value: 'auto|T' }, stage: 'heat',
+    help: 'diffusion time; auto = the knee of the entropy curve',
+    slider: { min: -3, max: 9, step: 0.05, initial: 3 },
+  },
+  sigma: {
+    default: 1, domain: real(0, 100), cli: { flag: '--sigma', value: 'S' }, stage: 'dissimilarity',
+    help: 'volume (Harnack) regularisation σ; the PHATE-like potential ignores it',
+    key: (p) => (p.dissimilarity === 'potential' ? null : `sigma=${p.sigma}`),
+    slider: { min: 0, max: 5, step: 0.1 },
+  },
+  dissimilarity: { default: 'heat-geodesic', domain: choice(['heat-geodesic', 'potential']), stage: 'dissimilarity', help: 'Varadhan heat-geodesic or PHATE potential (set by the preset)' },
+  heatMethod: {
+    default: 'squaring', domain: choice(['squaring', 'chebyshev']), cli: { flag: '--heat-method', value: 'squaring|chebyshev' }, stage: 'heat',
+    help: 'heat kernel by uniformisation + squaring, or by Chebyshev expansion',
+  },
+  order: {
+    default: 'auto', domain: integer(1, 5000, ['auto']), cli: { flag: '--order', value: 'auto|K' }, stage: 'heat',
+    help: 'Chebyshev order (auto: error below 1e-10); squaring ignores it',
+    key: (p) => (p.heatMethod === 'chebyshev' ? `order=${p.order}` : null),
+    slider: { min: 5, max: 500, step: 5, initial: 60 },
+  },
+  stressWeights: { default: 'none', domain: choice(['none', 'heat']), stage: 'mds', help: 'metric MDS, or stress weighted by the heat kernel (set by the preset)' },
+  mdsIterations: { default: 30, domain: integer(0, 10000), cli: { flag: '--mds-iterations', value: 'N' }, stage: 'mds', help: 'SMACOF (or SGD) iterations after classical MDS' },
+  seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },
+  backend: {
+    default: 'auto', domain: choice(['auto', ...BACKEND_NAMES]), cli: { flag: '--backend', value: ['auto', ...BACKEND_NAMES].join('|') }, stage: null, app: false,
+    help: 'numeric engine (docs/gpu.md)',
+  },
+};
+
+/** Parameter names in PARAMS order (the order of USAGE and of the sidecar). */
+export const PARAM_NAMES = Object.keys(PARAMS) as readonly (keyof EmbedParams)[];
+
+export const DEFAULTS: EmbedParams = Object.fromEntries(PARAM_NAMES.map((k) => [k, PARAMS[k].default])) as unknown as EmbedParams;
+
+/** Preprocessing, not an embedding parameter: PCA components. A change re-preprocesses the data set. */
+export const PCA_PARAM: ParamSpec<'auto' | 'off' | number> = {
+  default: 'auto', domain: integer(2, 500, ['auto', 'off']), cli: { flag: '--pca', value: 'auto|off|obsm|N' }, stage: null,
+  help: `PCA components: auto = ${DEFAULT_PCA_COMPONENTS} above ${PCA_AUTO_MIN_FEATURES} features, else off; obsm = the file's obsm/X_pca`,
+  slider: { min: 2, max: 100, step: 1, initial: DEFAULT_PCA_COMPONENTS },
 };
 
 export const PRESET_VALUES: Record<Preset, Partial<EmbedParams>> = {
@@ -72,10 +173,23 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export const DEFAULT_LANDMARKS = 1000;
-
 export function landmarkCount(n: number, landmarks: EmbedParams['landmarks']): number {
   if (landmarks === 'off') return n;
   if (landmarks === 'auto') return Math.min(n, DEFAULT_LANDMARKS);
   return Math.max(2, Math.min(n, Math.floor(landmarks)));
+}
+
+/** Neighbours the knn stage searches: 2·knn (the graph stage prunes unsupported edges), at most n − 1. */
+export function knnSearchSize(n: number, knn: number): number {
+  return Math.min(n - 1, 2 * knn);
+}
+
+/**
+ * A map needs more cells than knn. `file` is what the message names first; `which` qualifies the cells
+ * (e.g. "after preprocessing", "left after withholding 24h").
+ */
+export function checkEnoughCells(n: number, knn: number, file: string, which = ''): void {
+  if (n > knn) return;
+  const cells = `${n} cell${n === 1 ? '' : 's'}${which ? ` ${which}` : ''} ${n === 1 ? 'is' : 'are'}`;
+  throw new InputError(file, `${cells} too few for knn = ${knn}: a map needs at least ${knn + 1} (or a smaller knn)`);
 }

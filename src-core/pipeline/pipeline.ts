@@ -23,7 +23,8 @@ import { chebyshevHeatBlock, chebyshevPlan } from '../heat/chebyshev.js';
 import { HeatPowers } from '../heat/powers.js';
 import { meanRowEntropy } from '../heat/squaring.js';
 import type { Csr64 } from '../linalg/csr.js';
-import { landmarkCount, resolveParams, type EmbedParams } from './params.js';
+import { checkEnoughCells, knnSearchSize, landmarkCount, resolveParams, type EmbedParams } from './params.js';
+import { stageKeys } from './stage-keys.js';
 import { throwIfCancelled, type CancelToken, type ProgressEvent, type StageName } from './progress.js';
 
 export interface HeatInfo {
@@ -126,7 +127,8 @@ export class EmbeddingPipeline {
     const gpuFallbacks: string[] = [];
     const n = this.n;
     if (p.knn < 2 || !Number.isInteger(p.knn)) throw new Error(`knn must be an integer ≥ 2, got ${p.knn}`);
-    if (n <= p.knn) throw new Error(`${n} cells are too few for knn = ${p.knn}: need at least ${p.knn + 1}`);
+    checkEnoughCells(n, p.knn, 'knn');
+    const keys = stageKeys(p, n);
 
     const stage = async <T>(name: StageName, key: string, compute: () => Promise<T> | T): Promise<T> => {
       throwIfCancelled(cancel, name);
@@ -155,31 +157,26 @@ export class EmbeddingPipeline {
       return value;
     };
 
-    const kSearch = Math.min(n - 1, 2 * p.knn);
-    const knnKey = `k=${kSearch}`;
-    const knn = await stage('knn', knnKey, () =>
+    const kSearch = knnSearchSize(n, p.knn);
+    const knn = await stage('knn', keys.knn, () =>
       knnExact(this.#points, n, this.dim, kSearch, (f) => {
         onProgress?.({ stage: 'knn', fraction: f });
       }),
     );
-    const graphKey = `${knnKey}|bw=${p.knn}|decay=${p.decay}`;
-    const w = await stage('graph', graphKey, () => alphaDecayAffinity(knn, { k: p.knn, decay: p.decay }));
+    const w = await stage('graph', keys.graph, () => alphaDecayAffinity(knn, { k: p.knn, decay: p.decay }));
     const m = landmarkCount(n, p.landmarks);
-    const lmKey = `${graphKey}|m=${m}`;
-    const lm = await stage('landmarks', lmKey, () => (m >= n ? identityLandmarks(w) : selectLandmarks(this.#points, this.dim, w, knn as KnnResult, m, 0)));
+    const lm = await stage('landmarks', keys.landmarks, () => (m >= n ? identityLandmarks(w) : selectLandmarks(this.#points, this.dim, w, knn as KnnResult, m, 0)));
 
-    const heatKey = `${lmKey}|L=${p.laplacian}|t=${p.t}|method=${p.heatMethod}|order=${p.order}`;
-    const heat = await stage('heat', heatKey, () => this.#heat(lm, p, onProgress, cancel, `${lmKey}|L=${p.laplacian}`));
+    // The heat operator (and its cached dyadic kernels) depends on the landmarks and the Laplacian only.
+    const heat = await stage('heat', keys.heat, () => this.#heat(lm, p, onProgress, cancel, `${keys.landmarks}|L=${p.laplacian}`));
     // Large landmark sets: do not hold their dyadic kernels (m² floats each) between runs.
     if (lm.m > MAX_CACHED_POWERS_M) this.#powers = null;
 
-    const disKey = `${heatKey}|sigma=${p.sigma}|dis=${p.dissimilarity}`;
-    const dis = await stage<DissimilarityResult>('dissimilarity', disKey, () =>
+    const dis = await stage<DissimilarityResult>('dissimilarity', keys.dissimilarity, () =>
       p.dissimilarity === 'potential' ? potentialDistances(heat.kernel, lm.m) : heatGeodesicDistances(heat.kernel, lm.m, heat.info.t, p.sigma, heat.floor),
     );
 
-    const mdsKey = `${disKey}|w=${p.stressWeights}|it=${p.mdsIterations}|seed=${p.seed}`;
-    const mds = await stage<MdsOut>('mds', mdsKey, async () => {
+    const mds = await stage<MdsOut>('mds', keys.mds, async () => {
       const init = await classicalMds(dis.distances, lm.m, 2, p.seed);
       if (p.mdsIterations <= 0) return { coords: init, stress: null };
       if (p.stressWeights === 'heat') {
@@ -190,7 +187,7 @@ export class EmbeddingPipeline {
       return { coords: r.coords, stress: r.stress };
     });
 
-    const coords = await stage('extend', `${mdsKey}|extend`, () => {
+    const coords = await stage('extend', keys.extend, () => {
       if (lm.m === n) return Float32Array.from(mds.coords);
       return extendToCells(w, lm, mds.coords, 2);
     });

@@ -71,7 +71,7 @@ const badCsvCases: [string, string, RegExp][] = [
   ['duplicate ids', 'cell_id,a,b\nc1,1,2\nc2,3,4\nc1,5,6\n', /duplicate cell id 'c1'/],
   ['empty file', '', /the file is empty/],
   ['header only', 'cell_id,a,b\n', /header but no data rows/],
-  ['fewer cells than k', 'cell_id,a,b\nc1,1,2\nc2,3,4\nc3,5,6\n', /3 cells after preprocessing, fewer than knn \+ 1 = 11/],
+  ['fewer cells than k', 'cell_id,a,b\nc1,1,2\nc2,3,4\nc3,5,6\n', /3 cells after preprocessing are too few for knn = 10: a map needs at least 11/],
 ];
 
 for (const [name, content, pattern] of badCsvCases) {
