@@ -2,20 +2,20 @@
  * `isotherm serve [INPUT] [--port P]`: the app in a browser. HTTP + WebSocket on 127.0.0.1 only, behind a
  * random per-session token in the URL path (http://127.0.0.1:P/<token>/); requests without it, or from
  * another Origin/Host, get 403. Serves the built renderer (dist/renderer) and the IsothermApi protocol
- * (cli/serve-wire.ts) on /<token>/ws. Compute runs in a worker thread (cli/serve-worker.ts).
+ * (src-core/api-wire.ts) on /<token>/ws. Compute runs in a worker thread (host/compute-worker.ts).
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { errorInfo } from '../src-core/api-errors.js';
+import { decodeMessage, encodeMessage, type ServerMessage } from '../src-core/api-wire.js';
 import { InputError } from '../src-core/errors.js';
-import { errorInfo } from '../src-core/api.js';
-import { isRendererFileName, readRendererFile, RENDERER_DIR, rendererCsp } from './renderer-files.js';
+import { ComputeWorker } from '../host/compute-worker.js';
+import { isRendererFileName, readRendererFile, RENDERER_DIR, rendererCsp } from '../host/renderer-files.js';
+import { validateCall } from '../host/validate.js';
 import { admit, newToken } from './serve-guard.js';
-import { ComputeWorker } from './serve-host.js';
-import { validateCall } from './serve-validate.js';
-import { decodeMessage, encodeMessage, type ServerMessage } from './serve-wire.js';
 
 export interface ServeOptions {
   readonly input?: string;

@@ -10,17 +10,19 @@
  * - Navigation is blocked (will-navigate, will-redirect), new windows are denied (setWindowOpenHandler),
  *   <webview> attachment is refused, every permission request and check is denied.
  * - IPC: one invoke channel for the IsothermApi; the sender must be our window's main frame on app://isotherm,
- *   every argument is validated (cli/serve-validate.ts) before it reaches the compute worker.
- * Computation runs in a worker thread (cli/serve-host.ts + serve-worker.ts, shared with `isotherm serve`).
+ *   every argument is validated (host/validate.ts) before it reaches the compute worker.
+ * Computation runs in a worker thread (host/compute-worker.ts, shared with `isotherm serve`).
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { errorInfo, type DatasetDescription, type ExportReport, type ProgressEvent } from '../src-core/api.js';
-import { validateCall, type ApiCall } from '../cli/serve-validate.js';
-import { readRendererFile, rendererCsp } from '../cli/renderer-files.js';
+import { DATA_FILE_EXTENSIONS, type DatasetDescription, type ExportReport, type ProgressEvent } from '../src-core/api.js';
+import { errorInfo } from '../src-core/api-errors.js';
+import { checkedDataPath } from '../host/paths.js';
+import { validateCall, type ApiCall } from '../host/validate.js';
+import { readRendererFile, rendererCsp } from '../host/renderer-files.js';
 import type { BrowserWindow, ElectronMain, IpcMainInvokeEvent, MenuItemOptions, NavigationEvent, Session, WebContents } from './electron-types.js';
 import { CALL_CHANNEL, DROP_CHANNEL, PROGRESS_CHANNEL, type IpcOutcome } from './ipc-protocol.js';
-import { APP_ORIGIN, DATA_FILE_EXTENSIONS, isTrustedSender, validateOpenPath, validateRequest } from './ipc-validate.js';
+import { APP_ORIGIN, isTrustedSender, validateRequest } from './ipc-validate.js';
 import { RecentFiles } from './recent-files.js';
 
 export { APP_ORIGIN } from './ipc-validate.js';
@@ -29,7 +31,7 @@ export const APP_URL = `${APP_ORIGIN}/index.html`;
 /** The page may connect nowhere: it reaches the main process only through the preload's IPC. */
 export const CSP = rendererCsp("'none'");
 
-/** The compute worker as the main process uses it (cli/serve-host.ts ComputeWorker satisfies it). */
+/** The compute worker as the main process uses it (host/compute-worker.ts ComputeWorker satisfies it). */
 export interface ApiWorker {
   call(call: ApiCall, onProgress?: (e: ProgressEvent) => void): Promise<unknown>;
   terminate(): Promise<void>;
@@ -180,7 +182,7 @@ export function startIsotherm(electron: ElectronMain, options: HostOptions): Iso
   const openPath = async (raw: string): Promise<boolean> => {
     let path: string;
     try {
-      path = validateOpenPath(raw, isDirectory);
+      path = checkedDataPath(raw, isDirectory);
     } catch (e) {
       await showError('This cannot be opened', e);
       return false;

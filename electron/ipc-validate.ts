@@ -1,21 +1,16 @@
 /**
  * What the Electron main process checks before it acts on a message from the renderer. The arguments of
- * an IsothermApi call go through the same validator as `isotherm serve`'s WebSocket (cli/serve-validate.ts:
+ * an IsothermApi call go through the same validator as `isotherm serve`'s WebSocket (host/validate.ts:
  * known methods only, absolute paths without NUL, export extensions, finite numbers in range, enums);
  * this module adds what is particular to IPC: who sent it (only the main frame of our own window, showing
- * our own app:// page) and the shape of the envelope, plus the path of a dropped file.
+ * our own app:// page) and the shape of the envelope. (A dropped file's path: host/paths.ts checkedDataPath.)
  */
 import { InputError } from '../src-core/errors.js';
-import { validateCall, type ApiCall } from '../cli/serve-validate.js';
+import { validateCall, type ApiCall } from '../host/validate.js';
 import type { IpcMainInvokeEvent, WebContents } from './electron-types.js';
 
 /** The renderer's origin: a custom, standard, secure scheme served only from dist/renderer (electron/app.ts). */
 export const APP_ORIGIN = 'app://isotherm';
-
-/** Data files the app opens (dialog filter, drag and drop, file associations); 10x folders have none. */
-export const DATA_FILE_EXTENSIONS = ['h5ad', 'h5', 'mtx', 'gz', 'csv', 'tsv', 'arrow', 'feather', 'arrows', 'parquet'] as const;
-
-const MAX_PATH = 4096;
 
 /**
  * True when an IPC message comes from `window`'s main frame while it shows our page: a message from
@@ -39,7 +34,7 @@ export interface ValidRequest {
   readonly call: ApiCall;
 }
 
-/** The `isotherm:call` envelope {id, method, args}, then the call itself (serve-validate.ts). */
+/** The `isotherm:call` envelope {id, method, args}, then the call itself (host/validate.ts). */
 export function validateRequest(raw: unknown): ValidRequest {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new InputError('call', 'expected {id, method, args}');
   const o = raw as Record<string, unknown>;
@@ -47,21 +42,4 @@ export function validateRequest(raw: unknown): ValidRequest {
   const id = o.id;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 2 ** 31 - 1) throw new InputError('call.id', `expected an integer id, got ${JSON.stringify(id)}`);
   return { id, call: validateCall(o.method, o.args) };
-}
-
-/**
- * A path to open that did not come through a file dialog (drag and drop, command line, file association):
- * absolute, no NUL, and either a data file by its extension or a folder (10x Genomics output).
- */
-export function validateOpenPath(raw: unknown, isDirectory: (path: string) => boolean): string {
-  if (typeof raw !== 'string' || raw === '') throw new InputError('path', 'expected a file path');
-  if (raw.length > MAX_PATH) throw new InputError('path', `longer than ${MAX_PATH} characters`);
-  if (raw.includes('\0')) throw new InputError('path', 'contains a NUL character');
-  if (!raw.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(raw) && !raw.startsWith('\\\\')) throw new InputError(raw, 'expected an absolute path');
-  const name = raw.split(/[\\/]/).pop() ?? '';
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-  if ((DATA_FILE_EXTENSIONS as readonly string[]).includes(ext)) return raw;
-  if (isDirectory(raw)) return raw;
-  throw new InputError(raw, `not a data file Isotherm reads (.${DATA_FILE_EXTENSIONS.join(', .')} or a 10x folder)`);
 }

@@ -1,9 +1,11 @@
 /**
  * `npm start`: the desktop app when Electron's binary is installed; otherwise (as on machines where it
  * cannot be downloaded) one line saying so, then the same renderer through `isotherm serve` in a browser.
+ * Either runs as a child process with this one's arguments and terminal; its exit code becomes ours.
  */
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { main } from '../cli/isotherm.js';
+import { fileURLToPath } from 'node:url';
 
 function electronBinary(): string | null {
   try {
@@ -15,14 +17,19 @@ function electronBinary(): string | null {
   }
 }
 
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const binary = electronBinary();
+let command: string;
+let args: string[];
 if (binary === null) {
   process.stdout.write('isotherm: Electron is not installed here; starting `isotherm serve` instead (open the URL below in a browser)\n');
-  process.exitCode = await main(['serve', ...process.argv.slice(2)]);
+  command = process.execPath;
+  args = [here('../../bin/isotherm.js'), 'serve', ...process.argv.slice(2)];
 } else {
-  const { spawn } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const mainScript = fileURLToPath(new URL('./main.js', import.meta.url));
-  const child = spawn(binary, [mainScript, ...process.argv.slice(2)], { stdio: 'inherit' });
-  child.on('exit', (code) => (process.exitCode = code ?? 1));
+  command = binary;
+  args = [here('./main.js'), ...process.argv.slice(2)];
 }
+const child = spawn(command, args, { stdio: 'inherit' });
+child.on('exit', (code) => (process.exitCode = code ?? 1));
+// Ctrl+C reaches the child through the terminal; a signal sent to this process alone is passed on.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { ComputeWorker } from '../cli/serve-host.js';
-import { RENDERER_DIR } from '../cli/renderer-files.js';
+import { ComputeWorker } from '../host/compute-worker.js';
+import { RENDERER_DIR } from '../host/renderer-files.js';
 import { startIsotherm } from './app.js';
 import type { ElectronMain } from './electron-types.js';
 

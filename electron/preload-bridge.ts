@@ -2,14 +2,15 @@
  * The preload's logic, separate from its entry (electron/preload.ts) so that tests can drive it with a
  * fake ipcRenderer / contextBridge. It exposes the IsothermApi as window.isotherm: every method sends
  * one `isotherm:call` (ipcRenderer.invoke) and resolves with the value or rejects with an Error whose
- * message carries the error's name (see ipc-protocol.ts; the renderer's connectApi() restores it).
+ * message carries the error's name (src-core/api-errors.ts; the renderer's connectApi() restores it).
  * A trailing function argument (run, runCompare, evaluateTime) is the progress callback: it receives
  * the `isotherm:progress` events the main process sends for that call. Nothing but these functions
  * crosses into the page: no ipcRenderer, no Node.
  */
 import type { IsothermApi } from '../src-core/api.js';
 import type { ElectronPreload, IpcRenderer, WebUtils } from './electron-types.js';
-import { CALL_CHANNEL, DROP_CHANNEL, PROGRESS_CHANNEL, tagErrorMessage, type IpcCallRequest, type IpcOutcome } from './ipc-protocol.js';
+import { tagErrorMessage } from '../src-core/api-errors.js';
+import { CALL_CHANNEL, DROP_CHANNEL, PROGRESS_CHANNEL, type IpcCallRequest, type IpcOutcome } from './ipc-protocol.js';
 
 /** Every IsothermApi method: `satisfies` makes tsc fail when the interface gains or loses one. */
 const METHODS = {

@@ -6,6 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../src-core/export/atomic-write.js';
+import { pathProblem } from '../host/paths.js';
 
 export const RECENT_FILE_NAME = 'recent-files.json';
 
@@ -30,7 +31,7 @@ export class RecentFiles {
     }
     const files = parsed !== null && typeof parsed === 'object' ? (parsed as { files?: unknown }).files : undefined;
     this.files = Array.isArray(files)
-      ? [...new Set(files.filter((f): f is string => typeof f === 'string' && f.length > 0 && f.length <= 4096 && !f.includes('\0') && isAbsolute(f)))].slice(0, this.max)
+      ? [...new Set(files.filter((f): f is string => pathProblem(f, isAbsolute) === null))].slice(0, this.max)
       : [];
     return this.list();
   }

@@ -107,6 +107,19 @@ export interface ExportReport {
 
 export type ExportKind = 'csv' | 'svg' | 'png' | 'ids';
 
+/** The file endings each export may write (the hosts refuse others before anything is written). */
+export const EXPORT_EXTENSIONS: Readonly<Record<ExportKind, readonly string[]>> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] };
+
+/** Endings of the data files the app opens (file dialogs, drag and drop, listings); 10x folders have none. */
+export const DATA_FILE_EXTENSIONS = ['h5ad', 'h5', 'mtx', 'gz', 'csv', 'tsv', 'arrow', 'feather', 'arrows', 'parquet'] as const;
+
+const DATA_ENDING = new RegExp(`\\.(${DATA_FILE_EXTENSIONS.filter((e) => e !== 'gz').join('|')})(\\.gz)?$`, 'i');
+
+/** A data file's path without its data ending ("/d/x.csv.gz" → "/d/x"), the stem of export names. */
+export function dataFileStem(path: string): string {
+  return path.replace(DATA_ENDING, '');
+}
+
 export interface IsothermApi {
   /** Files and folders in `dir` (default: the host's working directory), data files first. */
   listFiles(dir?: string): Promise<FileListing>;
@@ -260,13 +273,3 @@ export interface TimeEvaluation {
   readonly elapsedMs: number;
 }
 
-/** Error as it crosses a host boundary: the name lets the renderer tell cancel from failure. */
-export interface ApiErrorInfo {
-  readonly name: string;
-  readonly message: string;
-}
-
-export function errorInfo(e: unknown): ApiErrorInfo {
-  if (e instanceof Error) return { name: e.name, message: e.message };
-  return { name: 'Error', message: String(e) };
-}

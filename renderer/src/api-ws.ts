@@ -6,8 +6,8 @@ import type {
   InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
   CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, RunSummary,
 } from '../../src-core/api.js';
-import { decodeMessage, encodeMessage, type ServerMessage, type WireValue } from '../../cli/serve-wire.js';
-import { withErrorNames } from '../../electron/ipc-protocol.js';
+import { withErrorNames } from '../../src-core/api-errors.js';
+import { decodeMessage, encodeMessage, type ServerMessage, type WireValue } from '../../src-core/api-wire.js';
 
 interface Pending {
   resolve(v: unknown): void;

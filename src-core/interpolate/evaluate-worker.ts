@@ -3,7 +3,7 @@
  * was started with and posts progress lines and the result. Cancelled by terminating the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorInfo } from '../api.js';
+import { errorInfo } from '../api-errors.js';
 import { evaluateInterpolation, type EvaluateOptions } from './evaluate.js';
 import type { TimeCourse } from './time-points.js';
 

@@ -8,9 +8,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { decodeMessage, encodeMessage, type ServerMessage } from '../../cli/serve-wire.js';
+import { decodeMessage, encodeMessage, type ServerMessage } from '../../src-core/api-wire.js';
 import { parseServeArgs } from '../../cli/serve.js';
-import { validateCall } from '../../cli/serve-validate.js';
+import { validateCall } from '../../host/validate.js';
 import { startServe, tempDir, writeRollCsv, type Served } from './harness.js';
 
 function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {

@@ -7,7 +7,7 @@ import type {
   IpcRendererEvent, MenuItemOptions, NavigationEvent, WebContents, WebFrameMain,
 } from '../../electron/electron-types.js';
 import type { ApiWorker } from '../../electron/app.js';
-import type { ApiCall } from '../../cli/serve-validate.js';
+import type { ApiCall } from '../../host/validate.js';
 import type { ProgressEvent } from '../../src-core/api.js';
 
 type Listener = (...args: never[]) => unknown;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { APP_URL, CSP, filesFromArgv, startIsotherm, type IsothermHost } from '../../electron/app.js';
-import { ComputeWorker } from '../../cli/serve-host.js';
+import { ComputeWorker } from '../../host/compute-worker.js';
 import type { IpcOutcome } from '../../electron/ipc-protocol.js';
 import { RecentFiles, RECENT_FILE_NAME } from '../../electron/recent-files.js';
 import type { MenuItemOptions, WebFrameMain } from '../../electron/electron-types.js';

@@ -10,7 +10,7 @@ import { detectTimeColumns, evaluationTable, interpolateOnMap } from '../../src-
 import { evaluateInThread } from '../../src-core/interpolate/evaluate-thread.js';
 import { isTimeLabel, isTimeName, timeCourse, timeOfLabel } from '../../src-core/interpolate/time-points.js';
 import { createRng } from '../../src-core/linalg/random.js';
-import { validateCall } from '../../cli/serve-validate.js';
+import { validateCall } from '../../host/validate.js';
 
 test('time labels and names', () => {
   assert.deepEqual(['24h', '0.5 d', '12', 'day 3', 'D3', 'E12.5', 't=2', 'week 2', 'P7', 'early'].map(timeOfLabel), [24, 0.5, 12, 3, 3, 12.5, 2, 2, 7, NaN]);

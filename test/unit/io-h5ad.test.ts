@@ -6,7 +6,7 @@ import path from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { readH5ad } from '../../src-core/io/h5ad.js';
 import { featureSymbolsOf } from '../../src-core/io/features.js';
-import { LocalIsothermApi } from '../../src-core/api-local.js';
+import { LocalIsothermApi } from '../../host/local-api.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../src-core/io/dataset.js';
 import { fixtureData } from '../helpers/paths.js';

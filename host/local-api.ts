@@ -24,21 +24,23 @@ import type {
   TimeEvaluation,
   TimeEvaluationProgress,
   TimeEvaluationRequest,
-} from './api.js';
-import { InputError } from './errors.js';
-import { runSidecarInput } from './export/run-sidecar.js';
-import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type SidecarInput } from './export/index.js';
-import type { Dataset, Matrix } from './io/dataset.js';
-import { openDataset } from './io/open.js';
-import { activeBackend } from './compute/backend.js';
-import { featureSymbolsOf } from './io/features.js';
-import { checkEnoughCells, resolveParams, type EmbedParams } from './pipeline/params.js';
-import { EmbeddingPipeline, type EmbedResult } from './pipeline/pipeline.js';
-import { CancelSource, type CancelToken, type ProgressEvent } from './pipeline/progress.js';
-import { preprocess, type PreprocessOutput } from './preprocess/index.js';
-import { detectTimeColumns, evaluationTable, findTimeLevel, interpolateOnMap } from './interpolate/app.js';
-import { evaluateInThread, type EvaluationTask } from './interpolate/evaluate-thread.js';
-import { timeCourse, type TimeCourse, type TimeLevel } from './interpolate/time-points.js';
+} from '../src-core/api.js';
+import { DATA_FILE_EXTENSIONS } from '../src-core/api.js';
+import { InputError } from '../src-core/errors.js';
+import { checkedExportPath, checkedPath } from './paths.js';
+import { runSidecarInput } from '../src-core/export/run-sidecar.js';
+import { sidecarPathFor, writeEmbeddingCsv, writeFileAtomic, writeSidecar, csvField, type SidecarInput } from '../src-core/export/index.js';
+import type { Dataset, Matrix } from '../src-core/io/dataset.js';
+import { openDataset } from '../src-core/io/open.js';
+import { activeBackend } from '../src-core/compute/backend.js';
+import { featureSymbolsOf } from '../src-core/io/features.js';
+import { checkEnoughCells, resolveParams, type EmbedParams } from '../src-core/pipeline/params.js';
+import { EmbeddingPipeline, type EmbedResult } from '../src-core/pipeline/pipeline.js';
+import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/pipeline/progress.js';
+import { preprocess, type PreprocessOutput } from '../src-core/preprocess/index.js';
+import { detectTimeColumns, evaluationTable, findTimeLevel, interpolateOnMap } from '../src-core/interpolate/app.js';
+import { evaluateInThread, type EvaluationTask } from '../src-core/interpolate/evaluate-thread.js';
+import { timeCourse, type TimeCourse, type TimeLevel } from '../src-core/interpolate/time-points.js';
 
 export interface LocalApiOptions {
   /** Folder listFiles() shows first (default: the working directory). */
@@ -49,7 +51,7 @@ export interface LocalApiOptions {
 
 /**
  * The bundled demo (HSMM myoblast time course, assets/demo/README.md), resolved relative to this module:
- * dist/src-core/api-local.js → <root>/assets/demo/hsmm.h5ad, where <root> is the repository or the packaged
+ * dist/host/local-api.js → <root>/assets/demo/hsmm.h5ad, where <root> is the repository or the packaged
  * app's root (the app must ship assets/ next to dist/, outside any archive h5wasm cannot read; a host whose
  * layout differs passes LocalApiOptions.demoPath).
  */
@@ -75,8 +77,6 @@ interface OpenState {
   compare: MapRun | null;
 }
 
-const EXTENSIONS: Record<ExportKind, readonly string[]> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] };
-const DATA_EXTENSIONS = ['.csv', '.tsv', '.gz', '.h5ad', '.h5', '.mtx', '.arrow', '.feather', '.arrows', '.parquet'];
 
 export class LocalIsothermApi implements IsothermApi {
   readonly #startDir: string;
@@ -115,7 +115,7 @@ export class LocalIsothermApi implements IsothermApi {
       if (s.isDirectory()) entries.push({ name, path, kind: 'directory', bytes: 0 });
       else if (s.isFile()) entries.push({ name, path, kind: 'file', bytes: s.size });
     }
-    const rank = (e: FileEntry): number => (e.kind === 'directory' ? 1 : DATA_EXTENSIONS.includes(extname(e.name).toLowerCase()) ? 0 : 2);
+    const rank = (e: FileEntry): number => (e.kind === 'directory' ? 1 : (DATA_FILE_EXTENSIONS as readonly string[]).includes(extname(e.name).slice(1).toLowerCase()) ? 0 : 2);
     entries.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
     const parent = dirname(target);
     return { dir: target, parent: parent === target ? null : parent, entries };
@@ -524,16 +524,11 @@ function column(X: Matrix, j: number, rows: Int32Array): Float32Array {
 }
 
 function absolutePath(what: string, path: string): string {
-  if (typeof path !== 'string' || path.trim() === '') throw new InputError(what, 'expected a file path');
-  if (path.includes('\0')) throw new InputError(what, 'the path contains a NUL character');
-  if (!isAbsolute(path)) throw new InputError(path, 'expected an absolute path');
-  return resolve(path);
+  return resolve(checkedPath(what, path, isAbsolute));
 }
 
 function exportPath(kind: ExportKind, path: string, input: string): string {
-  const out = absolutePath(`export ${kind}`, path);
-  const ext = extname(out).toLowerCase();
-  if (!EXTENSIONS[kind].includes(ext)) throw new InputError(out, `a ${kind} export must end in ${EXTENSIONS[kind].join(' or ')}`);
+  const out = resolve(checkedExportPath(kind, path, isAbsolute));
   if (out === input) throw new InputError(out, 'the export would overwrite the input file');
   return out;
 }

@@ -1,10 +1,12 @@
 /**
- * The wire format of `isotherm serve` (browser ⇄ server over one WebSocket), shared by both ends.
+ * The wire format of the IsothermApi over a byte stream (`isotherm serve`: browser ⇄ server over one
+ * WebSocket), shared by both ends.
  * Every message is one binary frame: [u32 header length][header: UTF-8 JSON][padding to 8][typed array bytes].
  * Typed arrays inside the message travel as raw bytes; the JSON holds {"$ta": kind, "o": offset, "n": length}.
  * Pure TypeScript: no Node or DOM imports (the renderer bundles this file).
  */
-import type { ApiErrorInfo, ProgressEvent } from '../src-core/api.js';
+import type { ProgressEvent } from './api.js';
+import type { ApiErrorInfo } from './api-errors.js';
 
 export type WireValue = null | boolean | number | string | Float32Array | Float64Array | Int32Array | Uint8Array | readonly WireValue[] | { readonly [k: string]: WireValue | undefined };
 

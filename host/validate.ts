@@ -1,12 +1,14 @@
 /**
  * Validation of every IsothermApi call that arrives from outside the process (a browser over the
- * WebSocket; the Electron host can reuse it for IPC). Unknown methods, wrong types, out-of-range numbers
- * and unknown enum values are refused with an InputError naming the argument.
+ * WebSocket of `isotherm serve`, the Electron window over IPC). Unknown methods, wrong types, out-of-range
+ * numbers and unknown enum values are refused with an InputError naming the argument; parameter names and
+ * ranges come from the parameter spec, paths go through host/paths.ts.
  */
 import type { ColourBy, EmbedParams, InterpolateRequest, OpenOptions, TimeEvaluationRequest } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
 import { PCA_PARAM } from '../src-core/pipeline/params.js';
 import { parseAppParams, parseValue } from '../src-core/pipeline/param-values.js';
+import { checkedExportPath, checkedPath } from './paths.js';
 
 export type ApiCall =
   | { readonly method: 'listFiles'; readonly dir: string | undefined }
@@ -34,44 +36,22 @@ export type ApiCall =
   | { readonly method: 'evaluateTime'; readonly request: TimeEvaluationRequest }
   | { readonly method: 'cancelEvaluation' };
 
-const MAX_PATH = 4096;
 const MAX_SVG_BYTES = 64 * 1024 * 1024;
+const MAX_TEXT = 4096;
 
-function str(name: string, v: unknown, max = MAX_PATH): string {
+function str(name: string, v: unknown, max = MAX_TEXT): string {
   if (typeof v !== 'string') throw new InputError(name, 'expected a string');
   if (v.length > max) throw new InputError(name, `longer than ${max} characters`);
   if (v.includes('\0')) throw new InputError(name, 'contains a NUL character');
   return v;
 }
 
-function path(name: string, v: unknown): string {
-  const s = str(name, v);
-  if (!s.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(s)) throw new InputError(name, `expected an absolute path, got '${s}'`);
-  return s;
-}
-
-/** Where each export may write (the same lists LocalIsothermApi enforces before it writes). */
-const EXPORT_EXTENSIONS = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] } as const;
-
-function exportPath(kind: keyof typeof EXPORT_EXTENSIONS, v: unknown): string {
-  const s = path('path', v);
-  const dot = s.lastIndexOf('.');
-  const ext = dot > Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\')) ? s.slice(dot).toLowerCase() : '';
-  const allowed: readonly string[] = EXPORT_EXTENSIONS[kind];
-  if (!allowed.includes(ext)) throw new InputError(s, `a ${kind} export must end in ${allowed.join(' or ')}`);
-  return s;
-}
-
 function num(name: string, v: unknown, min: number, max: number, integer = false): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(name, `expected a number, got ${JSON.stringify(v)}`);
-  if (integer && !Number.isInteger(v)) throw new InputError(name, `expected an integer, got ${v}`);
-  if (v < min || v > max) throw new InputError(name, `must be between ${min} and ${max}, got ${v}`);
-  return v;
+  return parseValue({ kind: 'number', min, max, integer, words: [] }, v, name, 'json') as number;
 }
 
 function oneOf<T extends string>(name: string, v: unknown, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new InputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-  return v as T;
+  return parseValue({ kind: 'choice', values: allowed }, v, name, 'json') as T;
 }
 
 function rows(name: string, v: unknown): Int32Array {
@@ -139,8 +119,8 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
   if (args.length > 3) throw new InputError('call', 'too many arguments');
   const a = args as unknown[];
   switch (method) {
-    case 'listFiles': return { method, dir: a[0] === undefined || a[0] === null || a[0] === '' ? undefined : path('dir', a[0]) };
-    case 'open': return { method, path: path('path', a[0]), options: validateOpenOptions(a[1]) };
+    case 'listFiles': return { method, dir: a[0] === undefined || a[0] === null || a[0] === '' ? undefined : checkedPath('dir', a[0]) };
+    case 'open': return { method, path: checkedPath('path', a[0]), options: validateOpenOptions(a[1]) };
     case 'reprocess': return { method, options: validateOpenOptions(a[0] ?? {}) };
     case 'runCompare': return { method, params: validateParams(a[0] ?? {}) };
     case 'openDemo':
@@ -154,18 +134,18 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'colour': return { method, by: colourBy(a[0]) };
     case 'searchGenes': return { method, query: str('query', a[0], 200), limit: a[1] === undefined || a[1] === null ? 50 : num('limit', a[1], 1, 500, true) };
     case 'cellInfo': return { method, row: num('row', a[0], 0, 2 ** 31 - 1, true) };
-    case 'exportCsv': return { method, path: exportPath('csv', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
-    case 'exportSvg': return { method, path: exportPath('svg', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
+    case 'exportCsv': return { method, path: checkedExportPath('csv', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
+    case 'exportSvg': return { method, path: checkedExportPath('svg', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
     case 'exportPng': {
       if (!(a[1] instanceof Uint8Array)) throw new InputError('png', 'expected the image bytes (Uint8Array)');
       if (a[1].length > MAX_SVG_BYTES) throw new InputError('png', `larger than ${MAX_SVG_BYTES} bytes`);
-      return { method, path: exportPath('png', a[0]), png: a[1] };
+      return { method, path: checkedExportPath('png', a[0]), png: a[1] };
     }
-    case 'exportIds': return { method, path: exportPath('ids', a[0]), rows: rows('rows', a[1]) };
+    case 'exportIds': return { method, path: checkedExportPath('ids', a[0]), rows: rows('rows', a[1]) };
     case 'timeColumns':
     case 'cancelEvaluation': return { method };
     case 'interpolate': return { method, request: validateInterpolateRequest(a[0]) };
-    case 'exportInterpolation': return { method, path: exportPath('csv', a[0]), request: validateInterpolateRequest(a[1]) };
+    case 'exportInterpolation': return { method, path: checkedExportPath('csv', a[0]), request: validateInterpolateRequest(a[1]) };
     case 'evaluateTime': return { method, request: validateTimeEvaluationRequest(a[0]) };
     default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
   }

@@ -1,13 +1,14 @@
 /**
- * The server thread's handle on the compute worker: posts validated calls, routes results and progress
- * back to the caller, and cancels runs through a shared counter (see serve-worker.ts) so that "cancel"
- * and "a newer run supersedes the old one" take effect while the worker is busy computing.
+ * A host's handle on its compute worker (the HTTP server thread of `isotherm serve`, Electron's main
+ * process): posts validated calls, routes results and progress back to the caller, and cancels runs
+ * through a shared counter (see compute-thread.ts) so that "cancel" and "a newer run supersedes the old
+ * one" take effect while the worker is busy computing.
  */
 import { Worker } from 'node:worker_threads';
 import type { ProgressEvent } from '../src-core/api.js';
-import type { ApiCall } from './serve-validate.js';
-import type { WireValue } from './serve-wire.js';
-import type { ToWorker, WorkerInit } from './serve-worker.js';
+import type { WireValue } from '../src-core/api-wire.js';
+import type { ToWorker, WorkerInit } from './compute-thread.js';
+import type { ApiCall } from './validate.js';
 
 type FromWorker =
   | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: WireValue }
@@ -29,7 +30,7 @@ export class ComputeWorker {
 
   constructor(startDir: string) {
     const init: WorkerInit = { cancelFlag: this.#flag.buffer as SharedArrayBuffer, startDir };
-    this.#worker = new Worker(new URL('./serve-worker.js', import.meta.url), { workerData: init });
+    this.#worker = new Worker(new URL('./compute-thread.js', import.meta.url), { workerData: init });
     this.#worker.on('message', (m: FromWorker) => this.#receive(m));
     this.#worker.on('error', (e) => this.#failAll(e));
     this.#worker.on('exit', (code) => this.#failAll(new Error(`the compute worker exited (code ${code})`)));

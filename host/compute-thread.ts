@@ -1,13 +1,13 @@
 /**
- * The compute worker of `isotherm serve`: owns a LocalIsothermApi and executes validated calls posted by
- * the server thread. Cancellation comes through a SharedArrayBuffer (the worker's event loop is busy
+ * The compute worker thread of both hosts (compute-worker.ts starts it): owns a LocalIsothermApi and
+ * executes validated calls posted by the host thread. Cancellation comes through a SharedArrayBuffer (the worker's event loop is busy
  * during a run, so a posted "cancel" message would arrive too late): run number s is cancelled once
  * the shared counter reaches s.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { LocalIsothermApi } from '../src-core/api-local.js';
-import { errorInfo } from '../src-core/api.js';
-import type { ApiCall } from './serve-validate.js';
+import { LocalIsothermApi } from './local-api.js';
+import { errorInfo } from '../src-core/api-errors.js';
+import type { ApiCall } from './validate.js';
 
 export interface WorkerInit {
   readonly cancelFlag: SharedArrayBuffer;
