@@ -2,7 +2,9 @@
  * Argument parsing for `isotherm embed` (the stable command-line contract in docs/architecture.md).
  * Every problem is an InputError naming the argument, so the CLI exits with code 2 and one line.
  */
+import { initBackend, type BackendInfo } from '../src-core/compute/backend.js';
 import { InputError } from '../src-core/errors.js';
+import type { ReadOptions } from '../src-core/io/open.js';
 import { PCA_PARAM, type EmbedParams } from '../src-core/pipeline/params.js';
 import { PARAM_FLAGS, parseCliParams, parseValue } from '../src-core/pipeline/param-values.js';
 
@@ -64,4 +66,21 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
     useRaw: flags.has('--raw'),
     quiet: flags.has('--quiet') || flags.has('-q'),
   };
+}
+
+/** The reader's options of the map-making commands (`--obs`, `--layer`, `--raw`, `--genome`). */
+export function readOptions(args: EmbedArgs, extraObs: readonly string[] = []): ReadOptions {
+  return {
+    obsColumns: [...args.obsColumns, ...extraObs],
+    useRaw: args.useRaw,
+    ...(args.layer !== undefined ? { layer: args.layer } : {}),
+    ...(args.genome !== undefined ? { genome: args.genome } : {}),
+  };
+}
+
+/** Starts the numeric engine `--backend` names; one that cannot start is an argument error (exit code 2). */
+export async function startBackend(args: EmbedArgs): Promise<BackendInfo> {
+  return initBackend(args.params.backend ?? 'auto').catch((e: Error) => {
+    throw new InputError('--backend', e.message);
+  });
 }

@@ -7,8 +7,9 @@ import { basename, resolve } from 'node:path';
 import { InputError } from '../src-core/errors.js';
 import { writeFileAtomic } from '../src-core/export/index.js';
 import { evaluateInterpolation, formatEvaluationTable } from '../src-core/interpolate/evaluate.js';
+import { findTimeLevel } from '../src-core/interpolate/time-points.js';
 import { checkEnoughCells, resolveParams } from '../src-core/pipeline/params.js';
-import { findLevel, loadTimeCourse, mapOptions, parseOt, splitArgs } from './interpolate.js';
+import { loadTimeCourse, mapOptions, parseOt, splitArgs } from './time-args.js';
 
 type Print = (line: string) => void;
 
@@ -44,22 +45,21 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
   const sampling = values.get('--sampling') ?? 'systematic';
   if (sampling !== 'systematic' && sampling !== 'multinomial') throw new InputError('--sampling', `expected systematic or multinomial, got '${sampling}'`);
 
-  const data = await loadTimeCourse(args, timeColumn, values.get('--obsm-key'), log);
-  if (data.course.levels.length < 3) throw new InputError('--time', `column '${timeColumn}' has ${data.course.levels.length} time points; withholding one needs at least 3`);
+  const { workspace: ws, course } = await loadTimeCourse(args, timeColumn, values.get('--obsm-key'), log);
+  if (course.levels.length < 3) throw new InputError('--time', `column '${timeColumn}' has ${course.levels.length} time points; withholding one needs at least 3`);
   const withholdRaw = values.get('--withhold');
-  const withhold = withholdRaw?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (withhold) {
-    for (const label of withhold) {
-      const level = findLevel(data.course, label, '--withhold');
-      const i = data.course.levels.indexOf(level);
-      if (i === 0 || i === data.course.levels.length - 1) throw new InputError('--withhold', `'${label}' is the first or last time point: it has no neighbours on both sides`);
-    }
-  }
+  const withhold = withholdRaw?.split(',').map((s) => s.trim()).filter((s) => s !== '').map((label) => {
+    const level = findTimeLevel(course, label, '--withhold');
+    const i = course.levels.indexOf(level);
+    if (i === 0 || i === course.levels.length - 1) throw new InputError('--withhold', `'${label}' is the first or last time point: it has no neighbours on both sides`);
+    return level.label;
+  });
+  const X = ws.prep.matrix;
   const k = resolveParams(args.params).knn;
-  for (const level of data.course.levels) checkEnoughCells(data.n - level.cells.length, k, input, `left after withholding ${level.label}`);
-  const result = await evaluateInterpolation(data.pcs, data.n, data.dim, data.course, {
+  for (const level of course.levels) checkEnoughCells(X.nRows - level.cells.length, k, input, `left after withholding ${level.label}`);
+  const result = await evaluateInterpolation(X.data, X.nRows, X.nCols, course, {
     seeds,
-    ...(withhold ? { withhold: withhold.map((l) => findLevel(data.course, l, '--withhold').label) } : {}),
+    ...(withhold ? { withhold } : {}),
     embed: args.params,
     ...(placeK !== undefined ? { placeK } : {}),
     ...(args.params.decay !== undefined ? { placeDecay: args.params.decay } : {}),
@@ -73,7 +73,7 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
     },
   });
   out(formatEvaluationTable(result));
-  const json = { command: 'evaluate', input: resolve(input), pcs: data.pcaSource, argv: [...argv], ...result };
+  const json = { command: 'evaluate', input: resolve(input), pcs: ws.pcaSource(), argv: [...argv], ...result };
   await writeFileAtomic(output, JSON.stringify(json, null, 2) + '\n', { protectedPaths: [resolve(input)] });
   if (!args.quiet) log(`isotherm: wrote ${output} (${result.withheld.length} withheld time point${result.withheld.length === 1 ? '' : 's'} × ${seeds.length} seeds, ${(result.timingsMs / 1000).toFixed(1)} s)`);
 }

@@ -5,6 +5,7 @@
  * label, or its rank when the labels are not numeric — used for the interpolation fraction
  * α = (t_T − t_A) / (t_B − t_A).
  */
+import { InputError } from '../errors.js';
 import type { ObsColumn } from '../io/dataset.js';
 
 export interface TimeLevel {
@@ -85,4 +86,22 @@ export function timeCourse(column: ObsColumn, keep?: ArrayLike<number>): TimeCou
   });
   if (numeric) for (let l = 1; l < levels.length; l++) if (!(levels[l]!.time > levels[l - 1]!.time)) return { column: column.name, levels: levels.map((lv, i) => ({ ...lv, time: i })), timeSource: 'category rank' };
   return { column: column.name, levels, timeSource: numeric ? 'numbers in category labels' : 'category rank' };
+}
+
+/** The level named `label` (or whose time is the number `label`); `name` is what a message names (a flag, a field). */
+export function findTimeLevel(course: TimeCourse, label: string, name: string): TimeLevel {
+  const exact = course.levels.find((l) => l.label === label);
+  if (exact) return exact;
+  const v = Number(label);
+  const byValue = label.trim() !== '' && Number.isFinite(v) ? course.levels.find((l) => l.time === v) : undefined;
+  if (byValue) return byValue;
+  throw new InputError(name, `no time point '${label}' in column '${course.column}' (have: ${course.levels.map((l) => l.label).join(', ')})`);
+}
+
+/** Two different levels to interpolate between; `names` are what messages name. */
+export function timePair(course: TimeCourse, from: string, to: string, names: { readonly from: string; readonly to: string }): { from: TimeLevel; to: TimeLevel } {
+  const a = findTimeLevel(course, from, names.from);
+  const b = findTimeLevel(course, to, names.to);
+  if (a === b) throw new InputError(names.to, `the same time point as ${names.from} ('${from}')`);
+  return { from: a, to: b };
 }

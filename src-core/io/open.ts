@@ -16,7 +16,7 @@ import { describeFormat, SNIFF_BYTES, sniffBytes, type SniffedFormat } from './s
 import { isTenxH5, readOpenTenxH5 } from './tenx-h5.js';
 import { readMtxFile, readTenxFolder } from './tenx-mtx.js';
 
-export interface OpenOptions {
+export interface ReadOptions {
   /** CSV/TSV/Arrow/Parquet wide tables: columns that are metadata even when numeric (`--obs`). */
   readonly obsColumns?: readonly string[];
   /** .h5ad: read `layers/<layer>` instead of X. */
@@ -72,7 +72,7 @@ async function gzipHead(bytes: Uint8Array, path: string): Promise<Uint8Array> {
   }
 }
 
-async function readHdf5(path: string, options: OpenOptions): Promise<AnnotatedDataset> {
+async function readHdf5(path: string, options: ReadOptions): Promise<AnnotatedDataset> {
   const f = await openH5(path);
   try {
     if (isTenxH5(f)) {
@@ -93,7 +93,7 @@ function unsupportedCompression(path: string, what: SniffedFormat): InputError {
 }
 
 /** Reads any supported single-cell matrix file or 10x folder. */
-export async function openDataset(path: string, options: OpenOptions = {}): Promise<AnnotatedDataset> {
+export async function openDataset(path: string, options: ReadOptions = {}): Promise<AnnotatedDataset> {
   const st = statOrThrow(path);
   if (st.isDirectory()) return readTenxFolder(path, options.genome !== undefined ? { genome: options.genome } : {});
   if (!st.isFile()) throw new InputError(path, 'not a regular file or directory');

@@ -6,8 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CategoricalColumn, NumericColumn, ObsColumn } from '../../src-core/io/dataset.js';
-import { detectTimeColumns, evaluationTable, interpolateOnMap } from '../../src-core/interpolate/app.js';
-import { evaluateInThread } from '../../src-core/interpolate/evaluate-thread.js';
+import { detectTimeColumns } from '../../src-core/interpolate/time-columns.js';
+import { evaluationTable } from '../../src-core/interpolate/evaluation-table.js';
+import { interpolateOnMap } from '../../src-core/interpolate/on-map.js';
+import { evaluateInThread } from '../../host/evaluation-thread.js';
 import { isTimeLabel, isTimeName, timeCourse, timeOfLabel } from '../../src-core/interpolate/time-points.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { validateCall } from '../../host/validate.js';

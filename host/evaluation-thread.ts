@@ -5,9 +5,9 @@
  * cancel() terminates the thread at once and the promise rejects with a CancelledError.
  */
 import { Worker } from 'node:worker_threads';
-import { CancelledError } from '../errors.js';
-import type { EvaluationResult } from './evaluate.js';
-import type { EvaluateJob } from './evaluate-worker.js';
+import { CancelledError } from '../src-core/errors.js';
+import type { EvaluationResult } from '../src-core/interpolate/evaluate.js';
+import type { EvaluateJob } from './evaluation-thread-main.js';
 
 export interface EvaluationProgress {
   readonly done: number;
@@ -29,7 +29,7 @@ export function evaluateInThread(job: EvaluateJob, onProgress?: (p: EvaluationPr
   let settled = false;
   let cancel: () => void = () => undefined;
   const result = new Promise<EvaluationResult>((resolve, reject) => {
-    const worker = new Worker(new URL('./evaluate-worker.js', import.meta.url), { workerData: job });
+    const worker = new Worker(new URL('./evaluation-thread-main.js', import.meta.url), { workerData: job });
     const finish = (f: () => void): void => {
       if (settled) return;
       settled = true;

@@ -1,11 +1,11 @@
 /**
- * Worker thread body of evaluateInThread (evaluate-thread.ts): runs evaluateInterpolation on the data it
+ * Worker thread body of evaluateInThread (evaluation-thread.ts): runs evaluateInterpolation on the data it
  * was started with and posts progress lines and the result. Cancelled by terminating the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { errorInfo } from '../api-errors.js';
-import { evaluateInterpolation, type EvaluateOptions } from './evaluate.js';
-import type { TimeCourse } from './time-points.js';
+import { errorInfo } from '../src-core/api-errors.js';
+import { evaluateInterpolation, type EvaluateOptions } from '../src-core/interpolate/evaluate.js';
+import type { TimeCourse } from '../src-core/interpolate/time-points.js';
 
 export interface EvaluateJob {
   readonly pcs: Float32Array;

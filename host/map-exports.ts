@@ -1,0 +1,57 @@
+/**
+ * The app's exports of the current map, each written atomically and never over the input file: the map
+ * as CSV + sidecar (Workspace.exportCsv), the SVG and PNG the renderer drew, the ids of selected cells,
+ * and interpolated cells (export/interpolation-csv.ts).
+ */
+import type { ExportReport, Interpolation } from '../src-core/api.js';
+import { InputError } from '../src-core/errors.js';
+import { csvField, writeFileAtomic } from '../src-core/export/index.js';
+import { writeInterpolationCsv } from '../src-core/export/interpolation-csv.js';
+import type { EmbedResult } from '../src-core/pipeline/pipeline.js';
+import { checkRows } from '../src-core/workspace/cells.js';
+import type { Workspace } from '../src-core/workspace/workspace.js';
+import { localExportPath } from './local-paths.js';
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** `mapOf()` gives the map to export (it throws when there is none), asked once the path is known to be acceptable. */
+export async function exportMapCsv(ws: Workspace, mapOf: () => EmbedResult, path: string, rows?: Int32Array): Promise<ExportReport> {
+  const out = localExportPath('csv', path, ws.inputPath);
+  const map = mapOf();
+  const pick = rows ? checkRows(rows, map.coords.length / 2) : null;
+  const r = await ws.exportCsv(out, map, pick, { notes: ['exported from the Isotherm app'] });
+  return { path: r.path, bytes: r.bytes, extra: [r.sidecar], rows: r.rows };
+}
+
+export async function exportSvg(ws: Workspace, path: string, svg: string): Promise<ExportReport> {
+  const out = localExportPath('svg', path, ws.inputPath);
+  if (typeof svg !== 'string' || !svg.trimStart().startsWith('<svg')) throw new InputError(out, 'the content is not an SVG document');
+  const report = await writeFileAtomic(out, svg, { protectedPaths: [ws.inputPath] });
+  return { path: report.path, bytes: report.bytes, extra: [], rows: 0 };
+}
+
+export async function exportPng(ws: Workspace, path: string, png: Uint8Array): Promise<ExportReport> {
+  const out = localExportPath('png', path, ws.inputPath);
+  if (!(png instanceof Uint8Array) || png.length < 8 || PNG_SIGNATURE.some((b, i) => png[i] !== b)) throw new InputError(out, 'the content is not a PNG image');
+  const report = await writeFileAtomic(out, png, { protectedPaths: [ws.inputPath] });
+  return { path: report.path, bytes: report.bytes, extra: [], rows: 0 };
+}
+
+/** One cell id per line (header `cell_id`) for the map rows `rows`. */
+export async function exportIds(ws: Workspace, path: string, rows: Int32Array): Promise<ExportReport> {
+  const out = localExportPath('ids', path, ws.inputPath);
+  const pick = checkRows(rows, ws.nRows);
+  const lines: string[] = ['cell_id'];
+  for (const r of pick) lines.push(csvField(ws.cellId(r)));
+  const report = await writeFileAtomic(out, lines.join('\n') + '\n', { protectedPaths: [ws.inputPath] });
+  return { path: report.path, bytes: report.bytes, extra: [], rows: pick.length };
+}
+
+/** `interpolation` is computed only once the path is known to be acceptable. */
+export async function exportInterpolation(ws: Workspace, path: string, interpolation: () => Promise<Interpolation>): Promise<ExportReport> {
+  const out = localExportPath('csv', path, ws.inputPath);
+  const r = await interpolation();
+  const table = { coords: r.coords, alpha: r.alpha, source: r.source, target: r.target, cellId: (row: number) => ws.cellId(row), labels: { from: r.from, to: r.to } };
+  const report = await writeInterpolationCsv(out, table, { protectedPaths: [ws.inputPath] });
+  return { path: report.path, bytes: report.bytes, extra: [], rows: report.rows };
+}
