@@ -49,6 +49,7 @@ async function child(n: number, backend: string, k: number, landmarks: string): 
   const out: CaseOut = { ok: false };
   try {
     const { initBackend } = await import('../src-core/compute/backend.js');
+    (await import('../src-core/compute/node-engines.js')).installNodeEngines();
     const { EmbeddingPipeline } = await import('../src-core/pipeline/pipeline.js');
     const { swissRoll } = await import('../src-core/synthetic/swiss-roll.js');
     const info = await initBackend(backend as 'wasm');

@@ -7,6 +7,10 @@ import { initBackend } from '../src-core/compute/backend.js';
 import { distanceFidelity, euclideanPairDistance } from '../src-core/evaluate/distance-fidelity.js';
 import { EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
 import { swissRoll } from '../src-core/synthetic/swiss-roll.js';
+import { installNodeEngines } from '../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 const [nArg, dimArg, seedArg, paramsArg] = process.argv.slice(2);
 const n = Number(nArg);

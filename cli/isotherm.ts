@@ -7,6 +7,7 @@ import { PCA_PARAM } from '../src-core/pipeline/params.js';
 import { paramUsage } from '../src-core/pipeline/param-values.js';
 import { parseEmbedArgs } from './args.js';
 import { runEmbed } from './embed.js';
+import { installNodeEngines } from '../src-core/compute/node-engines.js';
 
 const USAGE = [
   'usage: isotherm <command> [options]',
@@ -41,6 +42,7 @@ const stderr: Print = (s) => void process.stderr.write(s + '\n');
 
 export async function main(argv: readonly string[], out: Print = stdout, err: Print = stderr): Promise<number> {
   const [command, ...rest] = argv;
+  installNodeEngines(); // the CLI is a Node host: it lends the core helper threads and WebGPU
   try {
     switch (command) {
       case 'embed':

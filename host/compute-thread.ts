@@ -8,6 +8,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LocalIsothermApi } from './local-api.js';
 import { errorInfo } from '../src-core/api-errors.js';
 import type { ApiCall } from './validate.js';
+import { installNodeEngines } from '../src-core/compute/node-engines.js';
+
+// This thread computes: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 export interface WorkerInit {
   readonly cancelFlag: SharedArrayBuffer;

@@ -6,6 +6,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorInfo } from '../src-core/api-errors.js';
 import { evaluateInterpolation, type EvaluateOptions } from '../src-core/interpolate/evaluate.js';
 import type { TimeCourse } from '../src-core/interpolate/time-points.js';
+import { installNodeEngines } from '../src-core/compute/node-engines.js';
+
+// This thread computes: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 export interface EvaluateJob {
   readonly pcs: Float32Array;

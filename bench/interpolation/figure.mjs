@@ -1,6 +1,7 @@
 // HSMM strict-protocol figure (docs/interpolation.md §6): node bench/interpolation/figure.mjs 2 docs/figures/interpolation-hsmm-48h-strict.svg (1 = 24 h). Needs `npm run build`.
 // Figure: HSMM strict map without T (24h or 48h); truth (placed T) vs predictions. Writes SVG.
 import { initBackend } from '../../dist/src-core/compute/backend.js';
+import { installNodeEngines } from '../../dist/src-core/compute/node-engines.js';
 import { openDataset } from '../../dist/src-core/io/open.js';
 import { EmbeddingPipeline } from '../../dist/src-core/pipeline/pipeline.js';
 import { timeCourse } from '../../dist/src-core/interpolate/time-points.js';
@@ -11,6 +12,7 @@ import { wasserstein1, wasserstein2 } from '../../dist/src-core/interpolate/metr
 import { placeByKnn } from '../../dist/src-core/interpolate/place.js';
 import { createRng } from '../../dist/src-core/linalg/random.js';
 import { writeFileSync } from 'node:fs';
+installNodeEngines();
 await initBackend('auto');
 const ds = await openDataset(new URL('../../test/fixtures/data/hsmm/hsmm.h5ad', import.meta.url).pathname);
 const X = ds.obsm['X_pca_exact']; const n = X.nRows, dim = X.nCols, pcs = X.data;

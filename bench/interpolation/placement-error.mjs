@@ -1,11 +1,13 @@
 // Placement vs embedding on the full HSMM map (docs/interpolation.md §6, item 1): node bench/interpolation/placement-error.mjs. Needs `npm run build`.
 import { initBackend } from '../../dist/src-core/compute/backend.js';
+import { installNodeEngines } from '../../dist/src-core/compute/node-engines.js';
 import { openDataset } from '../../dist/src-core/io/open.js';
 import { EmbeddingPipeline } from '../../dist/src-core/pipeline/pipeline.js';
 import { timeCourse } from '../../dist/src-core/interpolate/time-points.js';
 import { gatherRows } from '../../dist/src-core/interpolate/costs.js';
 import { wasserstein1, wasserstein2 } from '../../dist/src-core/interpolate/metrics.js';
 import { placeByKnn } from '../../dist/src-core/interpolate/place.js';
+installNodeEngines();
 await initBackend('auto');
 const ds = await openDataset(new URL('../../test/fixtures/data/hsmm/hsmm.h5ad', import.meta.url).pathname);
 const X = ds.obsm['X_pca_exact']; const n = X.nRows, dim = X.nCols, pcs = X.data;

@@ -1,5 +1,6 @@
 // Sensitivity sweep (docs/interpolation.md §6, item 4): node bench/interpolation/sweep.mjs '[{},{"embed":{"preset":"phate"}},{"k":20},{"noZ":true}]' out.json. Needs `npm run build`.
 import { initBackend } from '../../dist/src-core/compute/backend.js';
+import { installNodeEngines } from '../../dist/src-core/compute/node-engines.js';
 import { openDataset } from '../../dist/src-core/io/open.js';
 import { EmbeddingPipeline } from '../../dist/src-core/pipeline/pipeline.js';
 import { timeCourse } from '../../dist/src-core/interpolate/time-points.js';
@@ -10,6 +11,7 @@ import { wasserstein1, wasserstein2 } from '../../dist/src-core/interpolate/metr
 import { placeByKnn } from '../../dist/src-core/interpolate/place.js';
 import { createRng } from '../../dist/src-core/linalg/random.js';
 import { writeFileSync } from 'node:fs';
+installNodeEngines();
 await initBackend('cpu').catch(()=>initBackend('auto'));
 const ds = await openDataset(new URL('../../test/fixtures/data/hsmm/hsmm.h5ad', import.meta.url).pathname);
 const X = ds.obsm['X_pca_exact']; const n = X.nRows, dim = X.nCols, pcs = X.data;

@@ -5,7 +5,8 @@
  *
  * `initBackend('auto')` tries, best first:
  *   tensorflow — @tensorflow/tfjs-node-gpu (CUDA), only if the user installed it (tensorflow-loader.ts)
- *   webgpu     — @tensorflow/tfjs-backend-webgpu on Dawn (webgpu-loader.ts); a software adapter
+ *   webgpu     — @tensorflow/tfjs-backend-webgpu on the device the host lends (engines.ts; Node: Dawn,
+ *                webgpu-loader.ts); a software adapter
  *                (SwiftShader, llvmpipe) is skipped in `auto` and used only when named explicitly
  *   wasm       — the CPU default
  *   cpu        — last resort
@@ -22,9 +23,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CancelledError } from '../errors.js';
 import { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend-names.js';
-import { cpuPoolSize, parallelMatMul, warmCpuPool } from './cpu-pool.js';
+import { hostEngines } from './engines.js';
 import { loadTensorflow } from './tensorflow-loader.js';
-import { closeWebGpu, gpuContext, openWebGpu, type GpuContext } from './webgpu-loader.js';
+import type { GpuContext } from './webgpu-types.js';
 
 export { BACKEND_NAMES, type BackendName, type BackendRequest } from './backend-names.js';
 
@@ -51,8 +52,9 @@ export type BackendLoader = (explicit: boolean) => Promise<{ adapter: string; so
 async function loadWasm(): Promise<{ adapter: string }> {
   await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  warmCpuPool(); // the helper threads start while the first stages (kNN, graph) run
-  const threads = cpuPoolSize();
+  const pool = hostEngines().cpuPool;
+  pool?.warm(); // the helper threads start while the first stages (kNN, graph) run
+  const threads = pool?.size() ?? 1;
   return { adapter: `WebAssembly SIMD (CPU${threads > 1 ? `, ${threads} threads` : ''})` };
 }
 
@@ -63,9 +65,11 @@ async function loadCpu(): Promise<{ adapter: string }> {
 }
 
 async function loadWebGpu(explicit: boolean): Promise<{ adapter: string; software: boolean }> {
-  const ctx = await openWebGpu(explicit);
+  const gpu = hostEngines().webgpu;
+  if (!gpu) throw new Error('this host lends no WebGPU device');
+  const ctx = await gpu.open(explicit);
   if (!(await tf.setBackend('webgpu'))) {
-    closeWebGpu();
+    gpu.close();
     throw new Error(`tfjs could not start on ${ctx.adapterName}`);
   }
   return { adapter: ctx.adapterName, software: ctx.software };
@@ -132,6 +136,14 @@ export function activeGpu(): GpuContext | null {
   return ctx && !ctx.lost ? ctx : null;
 }
 
+function gpuContext(): GpuContext | null {
+  return hostEngines().webgpu?.context() ?? null;
+}
+
+function closeWebGpu(): void {
+  hostEngines().webgpu?.close();
+}
+
 // ---- failures and fallback ------------------------------------------------------------------------
 
 /** What a fallback listener is told besides the note: the backends, the operation and the first line of the cause. */
@@ -185,7 +197,7 @@ async function fallBackToCpu(op: string, cause: unknown): Promise<void> {
       const note = `${from} (${fromAdapter}) failed during ${op}: ${reason}; the operation was rerun on ${name}, and the rest of the run stays there`;
       active.fallbacks.push(note);
       if (from === 'webgpu') closeWebGpu();
-      if (listeners.size === 0) process.stderr.write(`isotherm: ${note}\n`);
+      if (listeners.size === 0) console.error(`isotherm: ${note}`);
       const detail: FallbackDetail = { from, to: name, op, reason };
       for (const fn of [...listeners]) fn(note, detail);
       return;
@@ -271,7 +283,7 @@ async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
 
 /**
  * α·(A·B) for row-major float32 A (r×k) and B (k×c) on the active backend; α is applied on the engine.
- * On wasm, large products are split by rows over helper threads (`cpu-pool.ts`): one core each.
+ * On wasm, large products are split by rows over the host's helper threads (engines.ts; Node: `cpu-pool.ts`).
  */
 export async function matMul(a: Float32Array, b: Float32Array, r: number, k: number, c: number, alpha = 1): Promise<Float32Array> {
   const product = async (rowsA: Float32Array, rows: number): Promise<Float32Array> => {
@@ -282,8 +294,9 @@ export async function matMul(a: Float32Array, b: Float32Array, r: number, k: num
     return readAndDispose(tc);
   };
   return onEngine(`a ${r}×${k} · ${k}×${c} product`, async () => {
-    if (active?.name === 'wasm') {
-      const split = await parallelMatMul(a, b, r, k, c, alpha, product);
+    const pool = hostEngines().cpuPool;
+    if (active?.name === 'wasm' && pool) {
+      const split = await pool.parallelMatMul(a, b, r, k, c, alpha, product);
       if (split) return split;
     }
     return product(a, r);

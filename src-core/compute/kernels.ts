@@ -7,8 +7,8 @@
  * GPU fails in the middle, the pieces already finished are kept, the failed piece and everything
  * after it run on the CPU, and the fallback is recorded in `BackendInfo.fallbacks`.
  */
-import type { KnnResult } from '../graph/kdtree.js';
-import { TopK } from '../graph/top-k.js';
+import type { KnnResult } from '../linalg/neighbours.js';
+import { TopK } from '../linalg/neighbours.js';
 import { csrMulBlock, type Csr64 } from '../linalg/csr.js';
 import { activeGpu, matMul, onEngine } from './backend.js';
 import { GpuCsrMatrix } from './wgsl-csr.js';

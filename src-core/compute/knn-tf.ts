@@ -12,7 +12,7 @@
  * `GpuStageAbandoned`, so that the caller reruns the stage with its CPU method.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KnnResult } from '../graph/kdtree.js';
+import type { KnnResult } from '../linalg/neighbours.js';
 import { activeBackend, onEngine } from './backend.js';
 import { GpuStageAbandoned } from './kernels.js';
 

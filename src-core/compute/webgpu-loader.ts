@@ -12,23 +12,9 @@
  */
 import { execFile } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
-import type { DawnModule, Gpu, GpuAdapter, GpuAdapterInfo, GpuDevice } from './webgpu-types.js';
+import type { DawnModule, Gpu, GpuAdapterInfo, GpuContext, GpuDevice } from './webgpu-types.js';
 
-export interface GpuContext {
-  /** Held so Dawn's instance outlives the device (see above). */
-  readonly gpu: Gpu;
-  readonly adapter: GpuAdapter;
-  readonly device: GpuDevice;
-  /** e.g. "NVIDIA H100 80GB HBM3 (Vulkan)" or "SwiftShader (software)". */
-  readonly adapterName: string;
-  readonly software: boolean;
-  /** Largest storage-buffer binding the device accepts (bytes); kernels tile below it. */
-  readonly maxBinding: number;
-  /** Set when the device is lost (driver reset, destroy, out of memory on some drivers). */
-  lost: string | null;
-  /** Last error no error scope caught (a backstop for the guard in backend.ts). */
-  uncaptured: string | null;
-}
+export type { GpuContext } from './webgpu-types.js';
 
 let context: GpuContext | null = null;
 

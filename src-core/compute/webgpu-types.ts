@@ -120,3 +120,20 @@ export interface DawnModule {
   create(options: string[]): Gpu;
   readonly globals: Record<string, unknown>;
 }
+
+/** The process's one WebGPU adapter and device (opened by a host's engine: webgpu-loader.ts on Node). */
+export interface GpuContext {
+  /** Held so Dawn's instance outlives the device (see above). */
+  readonly gpu: Gpu;
+  readonly adapter: GpuAdapter;
+  readonly device: GpuDevice;
+  /** e.g. "NVIDIA H100 80GB HBM3 (Vulkan)" or "SwiftShader (software)". */
+  readonly adapterName: string;
+  readonly software: boolean;
+  /** Largest storage-buffer binding the device accepts (bytes); kernels tile below it. */
+  readonly maxBinding: number;
+  /** Set when the device is lost (driver reset, destroy, out of memory on some drivers). */
+  lost: string | null;
+  /** Last error no error scope caught (a backstop for the guard in backend.ts). */
+  uncaptured: string | null;
+}

@@ -7,7 +7,7 @@
  * loop (the y dimension of a dispatch is limited to 65,535 workgroups). When X or Y would exceed a
  * storage binding, the product runs in column blocks of X. Values are float32 on the device.
  */
-import type { GpuContext } from './webgpu-loader.js';
+import type { GpuContext } from './webgpu-types.js';
 import type { GpuBuffer } from './webgpu-types.js';
 import { computePipeline, emptyStorage, readBack, shaderOverrides, tileBytes, uniformSlots, uploadStorage } from './gpu-buffers.js';
 

@@ -11,7 +11,7 @@
  *
  * Distances are Σ (q_c − x_c)² in float32 (differences first: no ‖x‖² + ‖y‖² − 2x·y cancellation).
  */
-import type { GpuContext } from './webgpu-loader.js';
+import type { GpuContext } from './webgpu-types.js';
 import { computePipeline, emptyStorage, readBack, shaderOverrides, tileBytes, uniformSlots, UNIFORM_SLOT, uploadStorage } from './gpu-buffers.js';
 import type { GpuBuffer, GpuDevice } from './webgpu-types.js';
 

@@ -12,7 +12,7 @@
  */
 import type { Csr64 } from '../linalg/csr.js';
 import { csrFromTriplets } from '../linalg/csr.js';
-import type { KnnResult } from './kdtree.js';
+import type { KnnResult } from '../linalg/neighbours.js';
 
 export interface AffinityOptions {
   /** Bandwidth neighbour: ε_i = distance to the k-th neighbour. */

@@ -6,17 +6,12 @@
  */
 import { eigenSymmetric } from '../linalg/eigen-sym.js';
 import { TopK } from './top-k.js';
+import type { KnnResult } from '../linalg/neighbours.js';
 
 const LEAF_SIZE = 12;
 
-export interface KnnResult {
-  readonly n: number;
-  readonly k: number;
-  /** Row-major n × k neighbour indices, nearest first, self excluded. */
-  readonly indices: Int32Array;
-  /** Matching Euclidean distances. */
-  readonly distances: Float32Array;
-}
+/** Moved to linalg/neighbours.ts (shared with compute/); re-exported for existing imports. */
+export type { KnnResult };
 
 /** Rotates row-major points (n × d) onto their principal axes, largest variance first. */
 export function principalRotation(points: Float32Array, n: number, d: number): Float32Array {

@@ -8,7 +8,7 @@
 import type { Csr64 } from '../linalg/csr.js';
 import { csrFromTriplets } from '../linalg/csr.js';
 import { createRng, sampleIndices } from '../linalg/random.js';
-import type { KnnResult } from './kdtree.js';
+import type { KnnResult } from '../linalg/neighbours.js';
 
 export interface Landmarks {
   readonly m: number;

@@ -14,7 +14,7 @@ import { extendToCells } from '../embed/extend.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
 import { alphaDecayAffinity } from '../graph/affinity.js';
-import type { KnnResult } from '../graph/kdtree.js';
+import type { KnnResult } from '../linalg/neighbours.js';
 import { knnExact } from '../graph/knn.js';
 import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/landmarks.js';
 import { laplacian } from '../graph/laplacian.js';

@@ -15,6 +15,10 @@ import { validateCall } from '../../host/validate.js';
 import { parseServeArgs } from '../../cli/serve.js';
 import type { MiniCanvas, MiniDocument } from './dom-types.js';
 import { browserSkip, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 declare const document: MiniDocument;
 

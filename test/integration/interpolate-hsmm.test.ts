@@ -18,6 +18,10 @@ import { timeCourse } from '../../src-core/interpolate/time-points.js';
 import { openDataset } from '../../src-core/io/open.js';
 import { main } from '../../cli/isotherm.js';
 import { fixtureData } from '../helpers/paths.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 await initBackend('auto');
 const HSMM = fixtureData('hsmm', 'hsmm.h5ad');

@@ -7,6 +7,10 @@ import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import { CancelSource, type ProgressEvent } from '../../src-core/pipeline/progress.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 await initBackend('auto');
 const roll = swissRoll(800, { noise: 0.5, seed: 5 });

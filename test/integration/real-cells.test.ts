@@ -12,6 +12,10 @@ import type { Dataset } from '../../src-core/io/dataset.js';
 import { openDataset } from '../../src-core/io/open.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import { fixtureData } from '../helpers/paths.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 await initBackend('auto');
 

@@ -12,6 +12,10 @@ import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate
 import { knnAccuracy } from '../../src-core/evaluate/neighbourhood.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import { branchingTree, treeDistance } from '../../src-core/synthetic/tree.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 await initBackend('auto');
 

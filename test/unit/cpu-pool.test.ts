@@ -4,6 +4,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, matMul } from '../../src-core/compute/backend.js';
 import { cpuPoolSize, parallelMatMul, stopCpuPool } from '../../src-core/compute/cpu-pool.js';
 import { createRng } from '../../src-core/linalg/random.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 await initBackend('wasm');
 after(() => stopCpuPool());

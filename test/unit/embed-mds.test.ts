@@ -7,6 +7,10 @@ import { sgdStress } from '../../src-core/embed/sgd-mds.js';
 import { kneeOfEntropy } from '../../src-core/heat/auto-time.js';
 import { heatGeodesicDistances } from '../../src-core/embed/dissimilarity.js';
 import { createRng } from '../../src-core/linalg/random.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 function config(m: number, seed: number): { xy: Float64Array; dist: Float64Array } {
   const rng = createRng(seed);

@@ -25,6 +25,10 @@ import { knnExact } from '../../src-core/graph/knn.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import type { ProgressEvent } from '../../src-core/pipeline/progress.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 /** A stand-in GPU: tfjs's cpu backend, reported under the given adapter name. */
 function fakeGpu(adapter: string): BackendLoader {

@@ -27,6 +27,10 @@ import type { ProgressEvent } from '../../src-core/pipeline/progress.js';
 import { csrFromTriplets, csrMulBlock, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER)) process.env.VK_ICD_FILENAMES = SWIFTSHADER;

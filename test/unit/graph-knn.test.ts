@@ -9,6 +9,10 @@ import { laplacian } from '../../src-core/graph/laplacian.js';
 import { csrFromTriplets } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 function bruteForce(points: Float32Array, n: number, d: number, k: number): { idx: Int32Array; dist: Float64Array } {
   const idx = new Int32Array(n * k);

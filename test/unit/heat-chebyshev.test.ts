@@ -50,6 +50,10 @@ function expmEigenMax(): number[] {
   return [eigMax()];
 }
 import { eigenSymmetric } from '../../src-core/linalg/eigen-sym.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 function eigMax(): number {
   return eigenSymmetric(dense, n).values[0]!;
 }

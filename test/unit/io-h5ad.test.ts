@@ -10,6 +10,10 @@ import { LocalIsothermApi } from '../../host/local-api.js';
 import { InputError } from '../../src-core/errors.js';
 import type { CategoricalColumn, Dataset, NumericColumn } from '../../src-core/io/dataset.js';
 import { fixtureData } from '../helpers/paths.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+// As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
+installNodeEngines();
 
 const D = fixtureData();
 

@@ -1,0 +1,17 @@
+/**
+ * The Node implementations of the engines a host lends the core (engines.ts): helper threads for CPU
+ * products (cpu-pool.ts) and Dawn's WebGPU (webgpu-loader.ts). Node hosts — the CLI, the compute and
+ * evaluation threads of the app, benchmarks — call installNodeEngines() before computing.
+ */
+import { cpuPoolSize, parallelMatMul, warmCpuPool } from './cpu-pool.js';
+import { installEngines, type HostEngines } from './engines.js';
+import { closeWebGpu, gpuContext, openWebGpu } from './webgpu-loader.js';
+
+export const NODE_ENGINES: HostEngines = {
+  cpuPool: { parallelMatMul, warm: warmCpuPool, size: cpuPoolSize },
+  webgpu: { open: openWebGpu, close: closeWebGpu, context: gpuContext },
+};
+
+export function installNodeEngines(): void {
+  installEngines(NODE_ENGINES);
+}
