@@ -40,6 +40,12 @@ function resolveTarget(root: string, fromFile: string, specifier: string): strin
   return relative(root, target).split('\\').join('/');
 }
 
+/** The .ts / .svelte sources under `folders`, repository-relative. */
+export function sourcesUnder(folders: readonly string[]): string[] {
+  const root = projectRoot();
+  return folders.flatMap((f) => sourceFiles(join(root, f)).map((file) => relative(root, file).split('\\').join('/')));
+}
+
 /** Every import and re-export of the sources under `folders` (repository-relative). */
 export function importEdges(folders: readonly string[]): ImportEdge[] {
   const root = projectRoot();

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src-core/compute/backend.js';
-import { knnAccuracy, trustworthiness } from '../../src-core/evaluate/neighbourhood.js';
+import { knnAccuracy, trustworthiness } from '../../src-core/quality/neighbourhood.js';
 import type { Dataset } from '../../src-core/io/dataset.js';
 import { openDataset } from '../../src-core/io/open.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';

@@ -8,8 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src-core/compute/backend.js';
-import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate/distance-fidelity.js';
-import { knnAccuracy } from '../../src-core/evaluate/neighbourhood.js';
+import { distanceFidelity, euclideanPairDistance } from '../../src-core/quality/distance-fidelity.js';
+import { knnAccuracy } from '../../src-core/quality/neighbourhood.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import { branchingTree, treeDistance } from '../../src-core/synthetic/tree.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';

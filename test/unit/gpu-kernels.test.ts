@@ -19,7 +19,7 @@ import { activeBackend, activeGpu, initBackend, injectGpuFaultForTesting, matMul
 import { setTileCapForTesting, shaderOverrides } from '../../src-core/compute/gpu-buffers.js';
 import { csrOperatorOnGpu, knnOnGpu, knnReferenceRows } from '../../src-core/compute/kernels.js';
 import { probeAdapter } from '../../src-core/compute/webgpu-loader.js';
-import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate/distance-fidelity.js';
+import { distanceFidelity, euclideanPairDistance } from '../../src-core/quality/distance-fidelity.js';
 import { knnExact } from '../../src-core/graph/knn.js';
 import { uniformisedExp, uniformisedExpOnEngine } from '../../src-core/heat/squaring.js';
 import { EmbeddingPipeline, type EmbedResult } from '../../src-core/pipeline/pipeline.js';
