@@ -6,7 +6,8 @@
 import { basename, resolve } from 'node:path';
 import { InputError } from '../src-core/errors.js';
 import { writeFileAtomic } from '../src-core/export/index.js';
-import { evaluateInterpolation, formatEvaluationTable } from '../src-core/interpolate/evaluate.js';
+import { evaluateInterpolation } from '../src-core/interpolate/evaluate.js';
+import { formatEvaluationTable } from '../src-core/interpolate/evaluation-table.js';
 import { findTimeLevel } from '../src-core/interpolate/time-points.js';
 import { checkEnoughCells, resolveParams } from '../src-core/pipeline/params.js';
 import { loadTimeCourse, mapOptions, parseOt, splitArgs } from './time-args.js';

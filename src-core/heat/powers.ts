@@ -13,8 +13,7 @@
  */
 import { matMul } from '../compute/backend.js';
 import type { Csr64 } from '../linalg/csr.js';
-import { csrMulBlock } from '../linalg/csr.js';
-import { G_MIN, KERNEL_SCALE, flushBelow, maxDiagonal, squaringPlan, toScaled, uniformisedChain, uniformisedExpOnEngine, unscale } from './squaring.js';
+import { G_MIN, KERNEL_SCALE, flushBelow, maxDiagonal, squaringPlan, toScaled, uniformisedExpOnEngine, uniformisedExpTimes, unscale } from './squaring.js';
 
 /** Tail of the remainder series: below float32's resolution of the kernel it multiplies. */
 const REMAINDER_TAIL = 1e-9;
@@ -103,26 +102,7 @@ function identityScaled(n: number): Float32Array {
   return g;
 }
 
-/** exp(−ρL)·X for a dense n × n X (float64 accumulation), ρ·max L_ii ≤ 1/4. */
+/** exp(−ρL)·X for a dense n × n X (float64 accumulation), ρ·max L_ii ≤ 1/4: terms until the tail is below REMAINDER_TAIL. */
 function applyShortExp(l: Csr64, rho: number, x: Float32Array): Float32Array {
-  const n = l.n;
-  const { p, lam } = uniformisedChain(l);
-  const rate = rho * lam;
-  let power: Float64Array = Float64Array.from(x);
-  let next: Float64Array = new Float64Array(n * n);
-  let weight = Math.exp(-rate);
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) out[i] = weight * power[i]!;
-  let cdf = weight;
-  for (let j = 1; 1 - cdf > REMAINDER_TAIL && j < 60; j++) {
-    csrMulBlock(p, power, n, next);
-    [power, next] = [next, power];
-    weight *= rate / j;
-    cdf += weight;
-    for (let i = 0; i < n * n; i++) {
-      const v = power[i]!;
-      if (v > 0) out[i]! += weight * v;
-    }
-  }
-  return Float32Array.from(out);
+  return Float32Array.from(uniformisedExpTimes(l, rho, Float64Array.from(x), { tail: REMAINDER_TAIL, maxTerms: 59 }));
 }

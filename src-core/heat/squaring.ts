@@ -12,16 +12,9 @@
  * Every intermediate H_{δ·2^s} is a heat kernel too, so one pass yields the whole t-grid for the
  * entropy curve (automatic t) at no extra cost.
  */
-import { matMul } from '../compute/backend.js';
 import { csrOperatorOnGpu } from '../compute/kernels.js';
 import type { Csr64 } from '../linalg/csr.js';
 import { csrMulBlock } from '../linalg/csr.js';
-
-export interface HeatStep {
-  readonly t: number;
-  /** Row-major m × m float32 heat kernel. */
-  readonly kernel: Float32Array;
-}
 
 export interface SquaringPlan {
   /** Base time δ, with δΛ ≤ 1/4. */
@@ -67,27 +60,77 @@ export function uniformisedChain(l: Csr64): { p: Csr64; lam: number } {
   return { p: { n, indptr: l.indptr, indices: l.indices, values: pv }, lam };
 }
 
-/** exp(−δL) as a dense float64 matrix by the non-negative uniformisation series. */
-export function uniformisedExp(l: Csr64, delta: number, terms: number): Float64Array {
-  const n = l.n;
-  const { p: pMat, lam } = uniformisedChain(l);
-  const x = delta * lam;
-  let power = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) power[i * n + i] = 1;
-  let weight = Math.exp(-x);
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) out[i] = weight * power[i]!;
-  let next = new Float64Array(n * n);
-  for (let j = 1; j <= terms; j++) {
-    csrMulBlock(pMat, power, n, next);
-    [power, next] = [next, power];
-    weight *= x / j;
-    for (let i = 0; i < n * n; i++) {
-      const v = power[i]!;
-      if (v !== 0) out[i]! += weight * Math.max(0, v);
+/**
+ * e^{−x} Σ_j x^j / j! · T_j, accumulated term by term: T_0 is the start block, T_j = P·T_{j−1} is supplied
+ * by the caller (CPU or GPU products). Every term is non-negative; negative round-off is dropped.
+ */
+export class PoissonSeries {
+  readonly sum: Float64Array;
+  readonly #x: number;
+  #weight: number;
+  #cdf: number;
+  #terms = 0;
+
+  constructor(x: number, start: Float64Array) {
+    this.#x = x;
+    this.#weight = Math.exp(-x);
+    this.#cdf = this.#weight;
+    this.sum = new Float64Array(start.length);
+    for (let i = 0; i < start.length; i++) this.sum[i] = this.#weight * start[i]!;
+  }
+
+  /** Adds the next term T_j. */
+  add(term: Float64Array): void {
+    this.#terms++;
+    this.#weight *= this.#x / this.#terms;
+    this.#cdf += this.#weight;
+    const out = this.sum;
+    const w = this.#weight;
+    for (let i = 0; i < out.length; i++) {
+      const v = term[i]!;
+      if (v > 0) out[i]! += w * v;
     }
   }
-  return out;
+
+  /** Terms added after T_0. */
+  get terms(): number {
+    return this.#terms;
+  }
+
+  /** Poisson mass of the terms not added yet (the relative truncation bound). */
+  get tail(): number {
+    return 1 - this.#cdf;
+  }
+}
+
+function identity(n: number): Float64Array {
+  const e = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) e[i * n + i] = 1;
+  return e;
+}
+
+/**
+ * exp(−ρL)·X for a dense n × n X by the uniformisation series, float64: `terms` terms, or until the tail is
+ * below `tail`. X is used as scratch space (pass a copy to keep it).
+ */
+export function uniformisedExpTimes(l: Csr64, rho: number, x: Float64Array, stop: { readonly terms: number } | { readonly tail: number; readonly maxTerms: number }): Float64Array {
+  const n = l.n;
+  const { p, lam } = uniformisedChain(l);
+  const series = new PoissonSeries(rho * lam, x);
+  let power: Float64Array = x;
+  let next: Float64Array = new Float64Array(n * n);
+  const more = (): boolean => ('terms' in stop ? series.terms < stop.terms : series.tail > stop.tail && series.terms < stop.maxTerms);
+  while (more()) {
+    csrMulBlock(p, power, n, next);
+    [power, next] = [next, power];
+    series.add(power);
+  }
+  return series.sum;
+}
+
+/** exp(−δL) as a dense float64 matrix by the non-negative uniformisation series. */
+export function uniformisedExp(l: Csr64, delta: number, terms: number): Float64Array {
+  return uniformisedExpTimes(l, delta, identity(l.n), { terms });
 }
 
 /**
@@ -103,59 +146,16 @@ export async function uniformisedExpOnEngine(l: Csr64, delta: number, terms: num
   const op = terms > 0 ? await csrOperatorOnGpu(pMat) : null;
   if (!op) return uniformisedExp(l, delta, terms);
   try {
-    const x = delta * lam;
-    let power: Float64Array = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) power[i * n + i] = 1;
-    let weight = Math.exp(-x);
-    const out = new Float64Array(n * n);
-    for (let i = 0; i < n * n; i++) out[i] = weight * power[i]!;
-    for (let j = 1; j <= terms; j++) {
+    let power: Float64Array = identity(n);
+    const series = new PoissonSeries(delta * lam, power);
+    while (series.terms < terms) {
       power = await op.multiply(power, n);
-      weight *= x / j;
-      for (let i = 0; i < n * n; i++) {
-        const v = power[i]!;
-        if (v !== 0) out[i]! += weight * Math.max(0, v);
-      }
+      series.add(power);
     }
-    return out;
+    return series.sum;
   } finally {
     op.dispose();
   }
-}
-
-/**
- * Heat kernels at t_s = δ·2^s for s = sFrom..plan.squarings, calling `visit` on each (the caller keeps
- * what it needs). Returns the last one.
- */
-export async function heatBySquaring(
-  l: Csr64,
-  plan: SquaringPlan,
-  visit?: (step: HeatStep, index: number) => void | Promise<void>,
-  checkCancelled?: () => void,
-  /** Continue from this kernel (at time δ·2^k) instead of starting from exp(−δL). */
-  start?: Float32Array,
-): Promise<HeatStep> {
-  const n = l.n;
-  const first = start ?? (await uniformisedExpOnEngine(l, plan.delta, plan.seriesTerms));
-  let t = plan.delta;
-  if (visit) await visit({ t, kernel: start ?? Float32Array.from(first) }, 0);
-  if (plan.squarings === 0) return { t, kernel: start ?? Float32Array.from(first) };
-  // Squared in the scaled form G = c·H with entries below G_MIN set to 0, so that every product of two
-  // entries is a normal float32 number: subnormal operands make the CPU's products ~2× slower overall.
-  // Entries of H are ≤ 1, so those of G·G are ≤ c² = 2^120 < float32 max. What the flush drops cannot
-  // matter: an entry of H_{2τ} is dominated by the terms through the geodesic midpoint, whose factors
-  // are ≈ √H_{2τ} ≥ 1e-22 for every entry above the kernel floor (1e-44), far above G_MIN/c ≈ 2e-37.
-  let g: Float32Array = toScaled(first);
-  for (let s = 1; s <= plan.squarings; s++) {
-    checkCancelled?.();
-    g = await matMul(g, g, n, n, n, 1 / KERNEL_SCALE);
-    flushBelow(g, G_MIN);
-    t *= 2;
-    if (visit && s < plan.squarings) await visit({ t, kernel: unscale(g) }, s);
-  }
-  const kernel = unscale(g);
-  if (visit) await visit({ t, kernel }, plan.squarings);
-  return { t, kernel };
 }
 
 export const KERNEL_SCALE = 2 ** 60;

@@ -18,7 +18,7 @@
  *   direction of the entering cell (Cunningham's rule against degenerate cycling).
  * Uniform weights are scaled to integers (a_i = m, b_j = n) so degenerate pivots are detected exactly.
  */
-import { normalisedWeights, type TransportPlan } from './plan.js';
+import { normalisedWeights, PlanEntries, type TransportPlan } from './plan.js';
 
 export interface ExactOtOptions {
   /** Source weights (default uniform); normalised to sum 1. */
@@ -63,18 +63,44 @@ export function exactOt(cost: ArrayLike<number>, n: number, m: number, options: 
     demand = normalisedWeights(options.targetWeights, m, 'exactOt target');
     unit = 1;
   }
-  const a = Float64Array.from(supply);
-  const b = Float64Array.from(demand);
-  const massTol = uniform ? 0 : 1e-14;
+  const basis = initialBasis(C, n, m, supply, demand, uniform ? 0 : 1e-14);
+  const tree = new BasisTree(C, n, m, basis);
+  const pivots = pivotToOptimum(tree, C, n, m, 1e-12 * Math.max(maxAbs, 1e-300), options.maxPivots ?? 10 * n * m + 10_000);
 
+  const entries = new PlanEntries();
+  let primal = 0;
+  for (let e = 0; e < basis.row.length; e++) {
+    const f = basis.flow[e]!;
+    if (f <= 0) continue;
+    entries.push(basis.row[e]!, basis.col[e]!, f * unit);
+    primal += f * unit * C[basis.row[e]! * m + basis.col[e]!]!;
+  }
+  const u = tree.pot.slice(0, n);
+  const v = tree.pot.slice(n);
+  let dual = 0;
+  for (let i = 0; i < n; i++) dual += supply[i]! * unit * u[i]!;
+  for (let j = 0; j < m; j++) dual += demand[j]! * unit * v[j]!;
+  return { ...entries.plan(n, m, primal), u, v, dualObjective: dual, pivots };
+}
+
+/** A basic solution: n + m − 1 cells (row, column, flow in internal units), some with zero flow. */
+interface Basis {
+  readonly row: Int32Array;
+  readonly col: Int32Array;
+  readonly flow: Float64Array;
+}
+
+/**
+ * The starting spanning tree: the row-minimum rule (each row fills its cheapest open columns, one line
+ * crossed out per allocation), redundant zero cells dropped, remaining components joined by zero cells.
+ */
+function initialBasis(C: Float64Array, n: number, m: number, supply: Float64Array, demand: Float64Array, massTol: number): Basis {
   const N = n + m;
   const nBasic = N - 1;
   const bRow = new Int32Array(nBasic);
   const bCol = new Int32Array(nBasic);
   const bFlow = new Float64Array(nBasic);
   let count = 0;
-
-  // ---- initial basis: row-minimum rule ------------------------------------------------------------
   const colOpen = new Uint8Array(m).fill(1);
   let openCols = m;
   const s = Float64Array.from(supply);
@@ -154,48 +180,120 @@ export function exactOt(cost: ArrayLike<number>, n: number, m: number, options: 
     uf[r] = root0;
   }
   if (count !== nBasic) throw new Error(`exactOt: internal error, basis has ${count} cells, expected ${nBasic}`);
+  return { row: bRow, col: bCol, flow: bFlow };
+}
 
-  // ---- tree structure -----------------------------------------------------------------------------
-  const adj: number[][] = Array.from({ length: N }, () => []);
-  for (let e = 0; e < nBasic; e++) {
-    adj[bRow[e]!]!.push(e);
-    adj[n + bCol[e]!]!.push(e);
+/**
+ * The basis as a tree over rows (nodes 0..n−1) and columns (n..n+m−1), rooted at row 0, with the dual
+ * potentials u_i + v_j = C_ij on its cells (pot: u then v).
+ */
+class BasisTree {
+  readonly basis: Basis;
+  readonly adj: number[][];
+  readonly parent: Int32Array;
+  readonly parentSlot: Int32Array;
+  readonly depth: Int32Array;
+  readonly pot: Float64Array;
+  readonly #queue: Int32Array;
+  readonly #C: Float64Array;
+  readonly #n: number;
+  readonly #m: number;
+
+  constructor(C: Float64Array, n: number, m: number, basis: Basis) {
+    const N = n + m;
+    this.basis = basis;
+    this.#C = C;
+    this.#n = n;
+    this.#m = m;
+    this.adj = Array.from({ length: N }, () => []);
+    for (let e = 0; e < basis.row.length; e++) {
+      this.adj[basis.row[e]!]!.push(e);
+      this.adj[n + basis.col[e]!]!.push(e);
+    }
+    this.parent = new Int32Array(N).fill(-1);
+    this.parentSlot = new Int32Array(N).fill(-1);
+    this.depth = new Int32Array(N);
+    this.pot = new Float64Array(N);
+    this.#queue = new Int32Array(N);
+    this.pot[0] = 0;
+    this.depth[0] = 0;
+    this.reroot(0);
   }
-  const parent = new Int32Array(N).fill(-1);
-  const parentSlot = new Int32Array(N).fill(-1);
-  const depth = new Int32Array(N);
-  const pot = new Float64Array(N);
-  const queue = new Int32Array(N);
-  const other = (e: number, node: number): number => (node < n ? n + bCol[e]! : bRow[e]!);
+
   /** Re-roots the part of the tree reachable from x without crossing x's parent edge; sets depth and potentials. */
-  const reroot = (x: number): void => {
+  reroot(x: number): void {
+    const { row, col } = this.basis;
+    const n = this.#n;
+    const queue = this.#queue;
     let head = 0;
     let tail = 0;
     queue[tail++] = x;
     while (head < tail) {
       const u = queue[head++]!;
-      const list = adj[u]!;
+      const list = this.adj[u]!;
       for (let k = 0; k < list.length; k++) {
         const e = list[k]!;
-        if (e === parentSlot[u]) continue;
-        const w = other(e, u);
-        parent[w] = u;
-        parentSlot[w] = e;
-        depth[w] = depth[u]! + 1;
-        pot[w] = C[bRow[e]! * m + bCol[e]!]! - pot[u]!;
-        queue[tail++] = w;
+        if (e === this.parentSlot[u]) continue;
+        const w = u < n ? n + col[e]! : row[e]!;
+        this.parent[w] = u;
+        this.parentSlot[w] = e;
+        this.depth[w] = this.depth[u]! + 1;
+        this.pot[w] = this.#C[row[e]! * this.#m + col[e]!]! - this.pot[u]!;
+        this.#queue[tail++] = w;
       }
     }
-  };
-  pot[0] = 0;
-  depth[0] = 0;
-  reroot(0);
+  }
 
-  // ---- pivoting -----------------------------------------------------------------------------------
+  /** The tree paths (cells) from nodes p and q up to their common ancestor. */
+  cycle(p: number, q: number, pathP: number[], pathQ: number[]): void {
+    pathP.length = 0;
+    pathQ.length = 0;
+    let x = p;
+    let y = q;
+    while (this.depth[x]! > this.depth[y]!) {
+      pathP.push(this.parentSlot[x]!);
+      x = this.parent[x]!;
+    }
+    while (this.depth[y]! > this.depth[x]!) {
+      pathQ.push(this.parentSlot[y]!);
+      y = this.parent[y]!;
+    }
+    while (x !== y) {
+      pathP.push(this.parentSlot[x]!);
+      x = this.parent[x]!;
+      pathQ.push(this.parentSlot[y]!);
+      y = this.parent[y]!;
+    }
+  }
+
+  /** Cell `leave` gives its slot to cell (i, j) carrying `theta`; the subtree cut off is re-rooted from `inside`. */
+  replace(leave: number, i: number, j: number, theta: number, inside: number, outside: number): void {
+    const { row, col, flow } = this.basis;
+    const n = this.#n;
+    removeFrom(this.adj[row[leave]!]!, leave);
+    removeFrom(this.adj[n + col[leave]!]!, leave);
+    row[leave] = i;
+    col[leave] = j;
+    flow[leave] = theta;
+    this.adj[i]!.push(leave);
+    this.adj[n + j]!.push(leave);
+    this.parent[inside] = outside;
+    this.parentSlot[inside] = leave;
+    this.depth[inside] = this.depth[outside]! + 1;
+    this.pot[inside] = this.#C[i * this.#m + j]! - this.pot[outside]!;
+    this.reroot(inside);
+  }
+}
+
+/**
+ * Simplex pivots until no cell has a negative reduced cost: block search for the entering cell, flow θ
+ * round the cycle it closes, the leaving cell by Cunningham's rule. Returns the number of pivots.
+ */
+function pivotToOptimum(tree: BasisTree, C: Float64Array, n: number, m: number, tol: number, maxPivots: number): number {
+  const { flow } = tree.basis;
+  const pot = tree.pot;
   const total = n * m;
   const block = Math.max(32, Math.ceil(Math.sqrt(total)));
-  const tol = 1e-12 * Math.max(maxAbs, 1e-300);
-  const maxPivots = options.maxPivots ?? 10 * total + 10_000;
   let pivots = 0;
   let ci = 0;
   let cj = 0; // scan position
@@ -226,30 +324,13 @@ export function exactOt(cost: ArrayLike<number>, n: number, m: number, options: 
         inBlock = 0;
       }
     }
-    if (enterI < 0) break; // optimal
+    if (enterI < 0) return pivots; // optimal
     if (++pivots > maxPivots) throw new Error(`exactOt: no convergence after ${maxPivots} pivots (degenerate cycling?)`);
 
     // The cycle: tree paths from p = row enterI and q = column enterJ up to their common ancestor.
     const p = enterI;
     const q = n + enterJ;
-    pathP.length = 0;
-    pathQ.length = 0;
-    let x = p;
-    let y = q;
-    while (depth[x]! > depth[y]!) {
-      pathP.push(parentSlot[x]!);
-      x = parent[x]!;
-    }
-    while (depth[y]! > depth[x]!) {
-      pathQ.push(parentSlot[y]!);
-      y = parent[y]!;
-    }
-    while (x !== y) {
-      pathP.push(parentSlot[x]!);
-      x = parent[x]!;
-      pathQ.push(parentSlot[y]!);
-      y = parent[y]!;
-    }
+    tree.cycle(p, q, pathP, pathQ);
     // Cells at even positions on either path lose flow. Leaving cell: minimum flow; ties go to the
     // last one met on apex → p (reversed pathP), entering cell, q → apex (pathQ).
     let theta = Infinity;
@@ -257,7 +338,7 @@ export function exactOt(cost: ArrayLike<number>, n: number, m: number, options: 
     let leaveOnP = false;
     for (let k = pathP.length - 1; k >= 0; k--) {
       if (k % 2 !== 0) continue;
-      const f = bFlow[pathP[k]!]!;
+      const f = flow[pathP[k]!]!;
       if (f <= theta) {
         theta = f;
         leave = pathP[k]!;
@@ -265,7 +346,7 @@ export function exactOt(cost: ArrayLike<number>, n: number, m: number, options: 
       }
     }
     for (let k = 0; k < pathQ.length; k += 2) {
-      const f = bFlow[pathQ[k]!]!;
+      const f = flow[pathQ[k]!]!;
       if (f <= theta) {
         theta = f;
         leave = pathQ[k]!;
@@ -274,64 +355,16 @@ export function exactOt(cost: ArrayLike<number>, n: number, m: number, options: 
     }
     if (leave < 0) throw new Error('exactOt: internal error, no leaving cell');
     if (theta > 0) {
-      for (let k = 0; k < pathP.length; k++) {
-        const e = pathP[k]!;
-        bFlow[e] = k % 2 === 0 ? Math.max(0, bFlow[e]! - theta) : bFlow[e]! + theta;
-      }
-      for (let k = 0; k < pathQ.length; k++) {
-        const e = pathQ[k]!;
-        bFlow[e] = k % 2 === 0 ? Math.max(0, bFlow[e]! - theta) : bFlow[e]! + theta;
+      for (const path of [pathP, pathQ]) {
+        for (let k = 0; k < path.length; k++) {
+          const e = path[k]!;
+          flow[e] = k % 2 === 0 ? Math.max(0, flow[e]! - theta) : flow[e]! + theta;
+        }
       }
     }
     // Replace the leaving cell by the entering one (same slot) and re-root the detached subtree.
-    const lr = bRow[leave]!;
-    const lc = n + bCol[leave]!;
-    removeFrom(adj[lr]!, leave);
-    removeFrom(adj[lc]!, leave);
-    bRow[leave] = enterI;
-    bCol[leave] = enterJ;
-    bFlow[leave] = theta;
-    adj[p]!.push(leave);
-    adj[q]!.push(leave);
-    const inside = leaveOnP ? p : q;
-    const outside = leaveOnP ? q : p;
-    parent[inside] = outside;
-    parentSlot[inside] = leave;
-    depth[inside] = depth[outside]! + 1;
-    pot[inside] = C[enterI * m + enterJ]! - pot[outside]!;
-    reroot(inside);
+    tree.replace(leave, enterI, enterJ, theta, leaveOnP ? p : q, leaveOnP ? q : p);
   }
-
-  // ---- output -------------------------------------------------------------------------------------
-  const src: number[] = [];
-  const tgt: number[] = [];
-  const mass: number[] = [];
-  let primal = 0;
-  for (let e = 0; e < nBasic; e++) {
-    const f = bFlow[e]!;
-    if (f <= 0) continue;
-    src.push(bRow[e]!);
-    tgt.push(bCol[e]!);
-    mass.push(f * unit);
-    primal += f * unit * C[bRow[e]! * m + bCol[e]!]!;
-  }
-  const u = pot.slice(0, n);
-  const v = pot.slice(n);
-  let dual = 0;
-  for (let i = 0; i < n; i++) dual += a[i]! * unit * u[i]!;
-  for (let j = 0; j < m; j++) dual += b[j]! * unit * v[j]!;
-  return {
-    nSource: n,
-    nTarget: m,
-    source: Int32Array.from(src),
-    target: Int32Array.from(tgt),
-    mass: Float64Array.from(mass),
-    cost: primal,
-    u,
-    v,
-    dualObjective: dual,
-    pivots,
-  };
 }
 
 function removeFrom(list: number[], value: number): void {

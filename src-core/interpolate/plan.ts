@@ -13,6 +13,23 @@ export interface TransportPlan {
   readonly cost: number;
 }
 
+/** Collects a plan's entries one by one (exact and entropic solvers alike). */
+export class PlanEntries {
+  readonly #source: number[] = [];
+  readonly #target: number[] = [];
+  readonly #mass: number[] = [];
+
+  push(source: number, target: number, mass: number): void {
+    this.#source.push(source);
+    this.#target.push(target);
+    this.#mass.push(mass);
+  }
+
+  plan(nSource: number, nTarget: number, cost: number): TransportPlan {
+    return { nSource, nTarget, source: Int32Array.from(this.#source), target: Int32Array.from(this.#target), mass: Float64Array.from(this.#mass), cost };
+  }
+}
+
 /** Uniform weights 1/n. */
 export function uniformWeights(n: number): Float64Array {
   return new Float64Array(n).fill(1 / n);

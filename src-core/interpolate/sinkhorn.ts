@@ -15,7 +15,7 @@
  * up to the marginal error δ = ‖P1 − a‖₁ of the stopped iteration (which moves the cost by ≤ δ·max|C|),
  * and ⟨P_ε, C⟩ is non-decreasing in ε.
  */
-import { normalisedWeights, type TransportPlan } from './plan.js';
+import { normalisedWeights, PlanEntries, type TransportPlan } from './plan.js';
 
 export interface SinkhornOptions {
   readonly sourceWeights?: ArrayLike<number>;
@@ -136,9 +136,7 @@ export function sinkhornLog(cost: ArrayLike<number>, n: number, m: number, epsil
   }
 
   const dropBelow = options.dropBelow ?? 1e-12;
-  const src: number[] = [];
-  const tgt: number[] = [];
-  const mass: number[] = [];
+  const entries = new PlanEntries();
   let transport = 0;
   let kl = 0;
   for (let i = 0; i < n; i++) {
@@ -149,20 +147,11 @@ export function sinkhornLog(cost: ArrayLike<number>, n: number, m: number, epsil
       if (p === 0) continue;
       transport += p * C[base + j]!;
       kl += p * logRatio;
-      if (p >= dropBelow) {
-        src.push(i);
-        tgt.push(j);
-        mass.push(p);
-      }
+      if (p >= dropBelow) entries.push(i, j, p);
     }
   }
   return {
-    nSource: n,
-    nTarget: m,
-    source: Int32Array.from(src),
-    target: Int32Array.from(tgt),
-    mass: Float64Array.from(mass),
-    cost: transport,
+    ...entries.plan(n, m, transport),
     transportCost: transport,
     entropicCost: transport + epsilon * kl,
     marginalError: err,

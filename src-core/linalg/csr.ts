@@ -69,8 +69,3 @@ export function csrFromTriplets(n: number, rows: Int32Array, cols: Int32Array, v
   return { n, indptr: outPtr, indices: idx.slice(0, w), values: val.slice(0, w) };
 }
 
-export function csrToDense(a: Csr64): Float64Array {
-  const out = new Float64Array(a.n * a.n);
-  for (let i = 0; i < a.n; i++) for (let p = a.indptr[i]!; p < a.indptr[i + 1]!; p++) out[i * a.n + a.indices[p]!] = a.values[p]!;
-  return out;
-}

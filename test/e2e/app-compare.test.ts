@@ -13,8 +13,8 @@ import type { Page } from 'playwright-core';
 import { DEMO_PATH, LocalIsothermApi } from '../../host/local-api.js';
 import { validateCall } from '../../host/validate.js';
 import { parseServeArgs } from '../../cli/serve.js';
-import type { MiniCanvas, MiniDocument } from './dom-types.js';
-import { browserSkip, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import type { MiniDocument } from './dom-types.js';
+import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';
 
 // As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
@@ -24,48 +24,6 @@ declare const document: MiniDocument;
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-interface Ink {
-  /** Fraction of pixels with any ink. */
-  readonly inked: number;
-  /** Fraction of pixels drawn nearly opaque (selected or unselected-free points). */
-  readonly strong: number;
-  /** Fraction of faint pixels (dimmed, unselected points). */
-  readonly faint: number;
-  readonly hues: number;
-}
-
-async function ink(page: Page, testid: string): Promise<Ink> {
-  return page.evaluate((id) => {
-    const src = document.querySelector(`[data-testid=${id}]`) as MiniCanvas;
-    const c = document.createElement('canvas');
-    c.width = src.width;
-    c.height = src.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(src, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let inked = 0, strong = 0, faint = 0;
-    const hues = new Set<number>();
-    for (let i = 0; i < px.length; i += 4) {
-      const a = px[i + 3]!;
-      if (a === 0) continue;
-      inked++;
-      if (a > 150) strong++;
-      else if (a < 60) faint++;
-      const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
-      const max = Math.max(r, g, b), min = Math.min(r, g, b);
-      if (a > 128 && max - min > 60) {
-        let h: number;
-        if (max === r) h = ((g - b) / (max - min) + 6) % 6;
-        else if (max === g) h = (b - r) / (max - min) + 2;
-        else h = (r - g) / (max - min) + 4;
-        hues.add(Math.floor(h * 2));
-      }
-    }
-    const n = c.width * c.height;
-    return { inked: inked / n, strong: strong / n, faint: faint / n, hues: hues.size };
-  }, testid);
-}
 
 describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 240000 }, () => {
   let served: Served;
@@ -112,7 +70,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     await page.waitForSelector('[data-testid=legend][data-kind=categorical]');
     assert.match((await page.textContent('[data-testid=legend]')) ?? '', /time.*0h.*24h.*48h.*72h/s);
     await page.waitForTimeout(300);
-    const s = await ink(page, 'map-canvas');
+    const s = await canvasStats(page, 'map-canvas');
     assert.ok(s.inked > 0.002 && s.hues >= 3, `demo map coloured by 4 time points: ${JSON.stringify(s)}`);
     await screenshot(page, 'compare-01-demo');
     assert.deepEqual(browser.errors, []);
@@ -125,8 +83,8 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     assert.equal(await cattr('data-preset'), 'phate');
     assert.match((await cattr('data-digest')) ?? '', /^271:/);
     assert.notEqual(await cattr('data-digest'), await attr('data-digest'), 'the PHATE-like map differs from the geodesic one');
-    const left0 = await ink(page, 'map-canvas');
-    const right0 = await ink(page, 'compare-canvas');
+    const left0 = await canvasStats(page, 'map-canvas');
+    const right0 = await canvasStats(page, 'compare-canvas');
     assert.ok(left0.inked > 0.002, `left map blank: ${JSON.stringify(left0)}`);
     assert.ok(right0.inked > 0.002 && right0.hues >= 3, `right map blank or uncoloured: ${JSON.stringify(right0)}`);
     await screenshot(page, 'compare-02-side-by-side');
@@ -145,8 +103,8 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     const count = Number(((await page.textContent('[data-testid=selection-count]')) ?? '').replace(/\D/g, ''));
     assert.ok(count > 5 && count < 271, `lasso over the left half of the comparison selected ${count} of 271`);
     await page.waitForTimeout(400);
-    const left1 = await ink(page, 'map-canvas');
-    const right1 = await ink(page, 'compare-canvas');
+    const left1 = await canvasStats(page, 'map-canvas');
+    const right1 = await canvasStats(page, 'compare-canvas');
     // Both maps dim the unselected cells: fewer strong pixels, more faint ones, in each.
     for (const [name, a, b] of [['left', left0, left1], ['right', right0, right1]] as const) {
       assert.ok(b.strong < a.strong * 0.95, `${name}: selection should dim points (strong ${a.strong} → ${b.strong})`);
@@ -164,7 +122,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     await page.mouse.up();
     await page.waitForFunction((c) => Number((document.querySelector('[data-testid=selection-count]')?.textContent ?? '').replace(/\D/g, '')) !== c, count);
     await page.waitForTimeout(400);
-    const right2 = await ink(page, 'compare-canvas');
+    const right2 = await canvasStats(page, 'compare-canvas');
     assert.ok(right2.strong > right1.strong, `a bigger selection on the left shows more cells on the right (${right1.strong} → ${right2.strong})`);
     await page.keyboard.press('Escape');
     await page.click('[data-testid=tool-pan]');
@@ -231,7 +189,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     assert.match((await page.textContent('[data-testid=dataset-summary]')) ?? '', /271 mapped in 10 dimensions/);
     assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend');
     assert.equal((await page.textContent('[data-testid=pca-value]'))?.trim(), '10');
-    assert.ok((await ink(page, 'map-canvas')).inked > 0.002);
+    assert.ok((await canvasStats(page, 'map-canvas')).inked > 0.002);
     assert.ok(await page.locator('[data-testid=demo-banner]').count(), 'still the demo after re-preprocessing');
     assert.deepEqual(browser.errors, []);
   });

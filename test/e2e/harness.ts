@@ -113,29 +113,35 @@ export interface PixelStats {
   readonly height: number;
   /** Fraction of pixels with any ink (alpha > 0). */
   readonly inked: number;
+  /** Fraction of pixels drawn nearly opaque (alpha > 150: selected points, or all when nothing is selected). */
+  readonly strong: number;
+  /** Fraction of faint pixels (alpha < 60: dimmed, unselected points). */
+  readonly faint: number;
   /** Distinct colours among inked pixels (quantised to 4 bits per channel). */
   readonly colours: number;
   /** Distinct hues among saturated inked pixels (12 bins). */
   readonly hues: number;
 }
 
-/** Statistics of what the WebGL canvas currently shows (it keeps its drawing buffer). */
-export async function canvasStats(page: Page): Promise<PixelStats> {
-  return page.evaluate(() => {
-    const src = document.querySelector('[data-testid=map-canvas]') as MiniCanvas;
+/** Statistics of what a WebGL canvas (by test id; the main map's by default) currently shows (it keeps its drawing buffer). */
+export async function canvasStats(page: Page, testid = 'map-canvas'): Promise<PixelStats> {
+  return page.evaluate((id) => {
+    const src = document.querySelector(`[data-testid=${id}]`) as MiniCanvas;
     const c = document.createElement('canvas');
     c.width = src.width;
     c.height = src.height;
     const ctx = c.getContext('2d')!;
     ctx.drawImage(src, 0, 0);
     const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let inked = 0;
+    let inked = 0, strong = 0, faint = 0;
     const colours = new Set<number>();
     const hues = new Set<number>();
     for (let i = 0; i < px.length; i += 4) {
       const a = px[i + 3]!;
       if (a === 0) continue;
       inked++;
+      if (a > 150) strong++;
+      else if (a < 60) faint++;
       const r = px[i]!, g = px[i + 1]!, b = px[i + 2]!;
       colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
       const max = Math.max(r, g, b), min = Math.min(r, g, b);
@@ -147,8 +153,9 @@ export async function canvasStats(page: Page): Promise<PixelStats> {
         hues.add(Math.floor(h * 2));
       }
     }
-    return { width: c.width, height: c.height, inked: inked / (c.width * c.height), colours: colours.size, hues: hues.size };
-  });
+    const n = c.width * c.height;
+    return { width: c.width, height: c.height, inked: inked / n, strong: strong / n, faint: faint / n, colours: colours.size, hues: hues.size };
+  }, testid);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { APP_URL, CSP, filesFromArgv, startIsotherm, type IsothermHost } from '../../electron/app.js';
+import { filesFromArgv, startIsotherm, type IsothermHost } from '../../electron/app.js';
+import { APP_URL, CSP } from '../../electron/app-security.js';
 import { ComputeWorker } from '../../host/compute-worker.js';
 import type { IpcOutcome } from '../../electron/ipc-protocol.js';
 import { RecentFiles, RECENT_FILE_NAME } from '../../electron/recent-files.js';

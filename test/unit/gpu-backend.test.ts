@@ -20,7 +20,7 @@ import {
 } from '../../src-core/compute/backend.js';
 import { explainImportFailure, setTensorflowImporterForTesting } from '../../src-core/compute/tensorflow-loader.js';
 import { describeAdapter } from '../../src-core/compute/webgpu-loader.js';
-import { knnReferenceRows } from '../../src-core/compute/kernels.js';
+import { knnReferenceRows } from '../helpers/reference.js';
 import { knnExact } from '../../src-core/graph/knn.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import type { ProgressEvent } from '../../src-core/pipeline/progress.js';
