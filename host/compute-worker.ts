@@ -6,34 +6,23 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ProgressEvent } from '../src-core/api.js';
-import type { WireValue } from '../src-core/api-wire.js';
+import { PendingCalls, type ServerMessage, type WireValue } from '../src-core/api-wire.js';
 import type { ToWorker, WorkerInit } from './compute-thread.js';
 import type { ApiCall } from './validate.js';
-
-type FromWorker =
-  | { readonly type: 'result'; readonly id: number; readonly ok: true; readonly value: WireValue }
-  | { readonly type: 'result'; readonly id: number; readonly ok: false; readonly error: { name: string; message: string } }
-  | { readonly type: 'progress'; readonly id: number; readonly event: ProgressEvent };
-
-interface Pending {
-  resolve(v: WireValue): void;
-  reject(e: Error): void;
-  onProgress: ((e: ProgressEvent) => void) | undefined;
-}
 
 export class ComputeWorker {
   readonly #worker: Worker;
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
+  readonly #calls = new PendingCalls();
   #runSeq = 0;
 
   constructor(startDir: string) {
     const init: WorkerInit = { cancelFlag: this.#flag.buffer as SharedArrayBuffer, startDir };
     this.#worker = new Worker(new URL('./compute-thread.js', import.meta.url), { workerData: init });
-    this.#worker.on('message', (m: FromWorker) => this.#receive(m));
-    this.#worker.on('error', (e) => this.#failAll(e));
-    this.#worker.on('exit', (code) => this.#failAll(new Error(`the compute worker exited (code ${code})`)));
+    // The worker answers with the same messages as the WebSocket of `isotherm serve`.
+    this.#worker.on('message', (m: ServerMessage) => this.#calls.receive(m));
+    this.#worker.on('error', (e) => this.#calls.failAll(e));
+    this.#worker.on('exit', (code) => this.#calls.failAll(new Error(`the compute worker exited (code ${code})`)));
   }
 
   call(call: ApiCall, onProgress?: (e: ProgressEvent) => void): Promise<WireValue> {
@@ -49,37 +38,14 @@ export class ComputeWorker {
     } else if (call.method === 'open' || call.method === 'reprocess' || call.method === 'subset' || call.method === 'back') {
       Atomics.store(this.#flag, 0, this.#runSeq);
     }
-    const id = this.#nextId++;
-    return new Promise<WireValue>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, onProgress });
-      const msg: ToWorker = { id, call, runSeq };
-      this.#worker.postMessage(msg);
-    });
+    const { id, answer } = this.#calls.open(onProgress);
+    const msg: ToWorker = { id, call, runSeq };
+    this.#worker.postMessage(msg);
+    return answer;
   }
 
   async terminate(): Promise<void> {
     Atomics.store(this.#flag, 0, 2 ** 31 - 1);
     await this.#worker.terminate();
-  }
-
-  #receive(m: FromWorker): void {
-    const p = this.#pending.get(m.id);
-    if (!p) return;
-    if (m.type === 'progress') {
-      p.onProgress?.(m.event);
-      return;
-    }
-    this.#pending.delete(m.id);
-    if (m.ok) p.resolve(m.value);
-    else {
-      const e = new Error(m.error.message);
-      e.name = m.error.name;
-      p.reject(e);
-    }
-  }
-
-  #failAll(e: Error): void {
-    for (const p of this.#pending.values()) p.reject(e);
-    this.#pending.clear();
   }
 }

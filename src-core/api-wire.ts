@@ -74,3 +74,48 @@ export function decodeMessage(bytes: Uint8Array): unknown {
     return new Ctor(payload.buffer, payload.byteOffset + o, n);
   });
 }
+
+interface Pending {
+  resolve(v: WireValue): void;
+  reject(e: Error): void;
+  onProgress: ((e: ProgressEvent) => void) | undefined;
+}
+
+/**
+ * The caller's side of calls answered by ServerMessages (over the WebSocket, or from the compute worker):
+ * each call gets an id; its progress events go to its callback, its result settles its promise (a
+ * failure as an Error with the original name).
+ */
+export class PendingCalls {
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+
+  /** A new call: its id (to send with it) and the promise of its answer. */
+  open(onProgress?: (e: ProgressEvent) => void): { readonly id: number; readonly answer: Promise<WireValue> } {
+    const id = this.#nextId++;
+    const answer = new Promise<WireValue>((resolve, reject) => this.#pending.set(id, { resolve, reject, onProgress }));
+    return { id, answer };
+  }
+
+  receive(m: ServerMessage): void {
+    const p = this.#pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') {
+      p.onProgress?.(m.event);
+      return;
+    }
+    this.#pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else {
+      const e = new Error(m.error.message);
+      e.name = m.error.name;
+      p.reject(e);
+    }
+  }
+
+  /** Every open call fails with `e` (the connection or the worker is gone). */
+  failAll(e: Error): void {
+    for (const p of this.#pending.values()) p.reject(e);
+    this.#pending.clear();
+  }
+}

@@ -7,19 +7,12 @@ import type {
   CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { withErrorNames } from '../../src-core/api-errors.js';
-import { decodeMessage, encodeMessage, type ServerMessage, type WireValue } from '../../src-core/api-wire.js';
-
-interface Pending {
-  resolve(v: unknown): void;
-  reject(e: Error): void;
-  onProgress?: (e: ProgressEvent) => void;
-}
+import { decodeMessage, encodeMessage, PendingCalls, type ServerMessage, type WireValue } from '../../src-core/api-wire.js';
 
 export class WsIsothermApi implements IsothermApi {
   readonly #ws: WebSocket;
   readonly #ready: Promise<void>;
-  readonly #pending = new Map<number, Pending>();
-  #nextId = 1;
+  readonly #calls = new PendingCalls();
 
   constructor(url: string) {
     this.#ws = new WebSocket(url);
@@ -29,37 +22,18 @@ export class WsIsothermApi implements IsothermApi {
       this.#ws.addEventListener('error', () => fail(new Error('cannot connect to the Isotherm server (is `isotherm serve` still running?)')), { once: true });
     });
     this.#ws.addEventListener('message', (ev: MessageEvent) => this.#receive(ev.data));
-    this.#ws.addEventListener('close', () => {
-      for (const p of this.#pending.values()) p.reject(new Error('the connection to the Isotherm server was closed'));
-      this.#pending.clear();
-    });
+    this.#ws.addEventListener('close', () => this.#calls.failAll(new Error('the connection to the Isotherm server was closed')));
   }
 
   #receive(data: unknown): void {
-    if (!(data instanceof ArrayBuffer)) return;
-    const m = decodeMessage(new Uint8Array(data)) as ServerMessage;
-    const p = this.#pending.get(m.id);
-    if (!p) return;
-    if (m.type === 'progress') {
-      p.onProgress?.(m.event);
-      return;
-    }
-    this.#pending.delete(m.id);
-    if (m.ok) p.resolve(m.value);
-    else {
-      const e = new Error(m.error.message);
-      e.name = m.error.name;
-      p.reject(e);
-    }
+    if (data instanceof ArrayBuffer) this.#calls.receive(decodeMessage(new Uint8Array(data)) as ServerMessage);
   }
 
   async #call<T>(method: string, args: readonly WireValue[], onProgress?: (e: ProgressEvent) => void): Promise<T> {
     await this.#ready;
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
-      this.#ws.send(encodeMessage({ type: 'call', id, method, args }));
-    });
+    const { id, answer } = this.#calls.open(onProgress);
+    this.#ws.send(encodeMessage({ type: 'call', id, method, args }));
+    return answer as Promise<T>;
   }
 
   listFiles(dir?: string): Promise<FileListing> { return this.#call('listFiles', [dir ?? null]); }
