@@ -19,7 +19,7 @@ export function describeWorkspace(ws: Workspace, extra: { readonly depth: number
     obsmKeys: Object.keys(d.obsm),
     notes: [...(extra.notes ?? d.source.notes)],
     depth: extra.depth,
-    pca: ws.options.pca === 'obsm' ? 'auto' : (ws.options.pca ?? 'auto'),
+    ...(ws.options.pca !== 'obsm' ? { pca: ws.options.pca ?? 'auto' } : {}),
     ...(extra.demo ? { demo: true } : {}),
   };
 }
