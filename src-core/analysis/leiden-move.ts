@@ -13,7 +13,7 @@ import type { WeightedGraph } from './weighted-graph.js';
 
 /**
  * Length of the runs of consecutive nodes in the random visiting order (randomOrder). Measured on two
- * 100k-cell graphs (bench/analysis.ts): runs of 16 make the whole clustering 1.5–1.8× faster (CPU time)
+ * 100k-cell graphs (bench/analysis.ts): runs of 16 make the whole clustering 1.5–1.9× faster (CPU time)
  * than a node-by-node shuffle, at the same modularity; a single sequential sweep is a little faster still
  * but ends lower (0.934 vs 0.938 on the tree graph).
  */

@@ -13,8 +13,10 @@
  *   until done
  *
  * Passes repeat from the previous result while modularity improves by at least `minGain` (the
- * paper iterates the algorithm; later passes mostly polish: on a 100k-cell graph the second pass gains
- * 1e-4, the next ones < 3e-5 together). A seeded generator makes the result a function of (graph, γ, θ, seed).
+ * paper iterates the algorithm; later passes mostly polish: on a 100k-cell graph the second pass gained
+ * 9e-5, the six after it 3e-5 together). Nodes are first renumbered breadth-first (locality.ts) for
+ * cache locality; labels come back in the caller's numbering. A seeded generator makes the result a
+ * function of (graph, γ, θ, seed).
  */
 import { createRng, type Rng } from '../linalg/random.js';
 import { InputError } from '../errors.js';
