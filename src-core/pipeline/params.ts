@@ -45,7 +45,7 @@ export interface EmbedParams {
   /** Chebyshev order when heatMethod = 'chebyshev': 'auto' bounds the error by 1e-10. */
   readonly order: 'auto' | number;
   /** Stress weighting: 'none' (metric MDS, SMACOF) or 'heat' (SNE-like, SGD on weighted stress). */
-  readonly stressWeights: 'none' | 'heat';
+  readonly stressWeights: 'none' | 'heat' | 'inv1' | 'inv2';
   readonly mdsIterations: number;
   readonly seed: number;
   readonly backend: BackendRequest;

@@ -117,6 +117,11 @@ export class EmbeddingPipeline {
     return { distances: d, m: Math.round(Math.sqrt(d.length)) };
   }
 
+  /** EXPERIMENT: cached stage values. */
+  cached(name: StageName): unknown {
+    return this.#cache.get(name)?.value;
+  }
+
   async run(overrides: Partial<EmbedParams> = {}, options: RunOptions = {}): Promise<EmbedResult> {
     const p = resolveParams(overrides);
     const backend = activeBackend() ?? (await initBackend(p.backend));
@@ -179,8 +184,8 @@ export class EmbeddingPipeline {
     const mds = await stage<MdsOut>('mds', keys.mds, async () => {
       const init = await classicalMds(dis.distances, lm.m, 2, p.seed);
       if (p.mdsIterations <= 0) return { coords: init, stress: null };
-      if (p.stressWeights === 'heat') {
-        const weights = heatWeights(heat.kernel, lm.m);
+      if (p.stressWeights === 'heat' || p.stressWeights === 'inv1' || p.stressWeights === 'inv2') {
+        const weights = p.stressWeights === 'heat' ? heatWeights(heat.kernel, lm.m) : inverseWeights(dis.distances, lm.m, p.stressWeights === 'inv1' ? 1 : 2);
         return { coords: sgdStress(dis.distances, weights, lm.m, init, p.mdsIterations, p.seed, () => throwIfCancelled(cancel, 'mds')), stress: null };
       }
       const r = smacof(dis.distances, lm.m, init, 2, p.mdsIterations, 1e-5, () => throwIfCancelled(cancel, 'mds'));
@@ -314,5 +319,13 @@ function heatWeights(kernel: Float32Array | Float64Array, m: number): Float64Arr
   let max = 0;
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) max = Math.max(max, kernel[i * m + j]!);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) w[i * m + j] = i === j ? 0 : Math.max(kernel[i * m + j]! / max, 1e-3);
+  return w;
+}
+
+function inverseWeights(d: Float64Array, m: number, q: number): Float64Array {
+  const w = new Float64Array(m * m);
+  let max = 0;
+  for (let i = 0; i < m * m; i++) max = Math.max(max, d[i]!);
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) w[i * m + j] = Math.pow(Math.max(d[i * m + j]!, 1e-6 * max) / max, -q);
   return w;
 }

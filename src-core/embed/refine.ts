@@ -1,0 +1,212 @@
+/**
+ * Neighbourhood refinement: the landmark layout fixes where every region of the data goes (global
+ * geometry from heat-geodesic distances); the out-of-sample extension then places each cell at a weighted
+ * mean of landmark positions, which blurs everything inside a landmark's region. This stage moves every cell
+ * so that its map neighbours are its graph neighbours, starting from that layout, by gradient descent on the
+ * neighbour-embedding objective (docs/algorithm.md §5)
+ *
+ *   C(Y) = ρ·Σ_ij p_ij log(1/q̃_ij) + log Σ_{i≠j} q̃_ij,    q̃_ij = 1 / (1 + ‖y_i − y_j‖²),
+ *
+ * i.e. t-SNE's cost with attraction weight ρ (ρ = 1 is t-SNE; larger ρ keeps more of the initial layout's
+ * large-scale arrangement). p_ij are two-step random-walk probabilities on the pipeline's own affinity graph
+ * (T = D⁻¹W, P ∝ T² + T²ᵀ without self pairs, Σ p_ij = 1): about k² partners per cell, so the attraction also binds
+ * neighbouring regions together and the global arrangement survives; measured on real and simulated cells,
+ * one-step neighbourhoods fragment the map (docs/benchmarks.md).
+ *
+ * Gradient: ∂C/∂y_i = 4 Σ_j (ρ p_ij − q̃_ij/Z) q̃_ij (y_i − y_j); the repulsion Σ_j q̃_ij² (y_i − y_j) and
+ * Z = Σ q̃_ij by Barnes–Hut on a quadtree (θ = 0.8). Steps are Jacobi (every cell moves from the same
+ * positions), with momentum and per-coordinate gains (Jacobs' delta-bar-delta, as in t-SNE), so the result is
+ * deterministic and does not depend on evaluation order.
+ */
+import type { Csr64 } from '../linalg/csr.js';
+import { csrFromTriplets } from '../linalg/csr.js';
+import { buildQuadTree } from './quadtree.js';
+
+export interface RefineOptions {
+  readonly iterations: number;
+  /** ρ: weight of the attraction relative to t-SNE (1). */
+  readonly exaggeration: number;
+  /** Barnes–Hut opening angle (default 0.8). */
+  readonly theta?: number;
+  readonly checkCancelled?: () => void;
+  /** Called every few iterations with the fraction done. */
+  readonly onProgress?: (fraction: number) => void;
+  /** EXPERIMENT: cells held near their initial positions, and the weight of that pull. */
+  readonly anchorCells?: Int32Array;
+  readonly anchorWeight?: number;
+}
+
+/** Iterations by number of cells: the full 150 up to 100k cells, then fewer so the stage stays O(n log n) in all. */
+export function refineIterations(n: number): number {
+  return Math.max(20, Math.round(150 * Math.min(1, 100_000 / Math.max(1, n))));
+}
+
+/** P ∝ T² + (T²)ᵀ with T = D⁻¹W, self pairs dropped, Σ p_ij = 1; rows of W with no edge contribute nothing. */
+export function twoStepAffinities(w: Csr64): Csr64 {
+  const n = w.n;
+  const rowSum = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (w.indices[q] !== i) rowSum[i]! += w.values[q]!;
+  // Count T²'s non-zeros first (upper bound: Σ_i Σ_{j∈N(i)} |N(j)|) so the triplets are allocated once.
+  let bound = 0;
+  for (let i = 0; i < n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) bound += w.indptr[w.indices[q]! + 1]! - w.indptr[w.indices[q]!]!;
+  const rows = new Int32Array(2 * bound);
+  const cols = new Int32Array(2 * bound);
+  const vals = new Float64Array(2 * bound);
+  const acc = new Float64Array(n);
+  const mark = new Int32Array(n).fill(-1);
+  const touched = new Int32Array(n);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    if (!(rowSum[i]! > 0)) continue;
+    let t = 0;
+    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) {
+      const j = w.indices[q]!;
+      if (j === i || !(rowSum[j]! > 0)) continue;
+      const tij = w.values[q]! / rowSum[i]!;
+      for (let r = w.indptr[j]!; r < w.indptr[j + 1]!; r++) {
+        const l = w.indices[r]!;
+        if (l === i || l === j) continue;
+        if (mark[l] !== i) {
+          mark[l] = i;
+          acc[l] = 0;
+          touched[t++] = l;
+        }
+        acc[l]! += (tij * w.values[r]!) / rowSum[j]!;
+      }
+    }
+    for (let s = 0; s < t; s++) {
+      const l = touched[s]!;
+      const v = acc[l]!;
+      rows[e] = i;
+      cols[e] = l;
+      vals[e++] = v;
+      rows[e] = l;
+      cols[e] = i;
+      vals[e++] = v;
+    }
+  }
+  // Normalise to Σ p_ij = 1 (t-SNE's convention; the walk's return mass Σ_j T_ij T_ji was dropped above).
+  let total = 0;
+  for (let q = 0; q < e; q++) total += vals[q]!;
+  if (total > 0) for (let q = 0; q < e; q++) vals[q]! /= total;
+  return csrFromTriplets(n, rows, cols, vals, e);
+}
+
+export function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Float32Array {
+  const n = p.n;
+  const y = scaledStart(init, p);
+  if (n < 3 || o.iterations <= 0) return Float32Array.from(y);
+  const theta2 = (o.theta ?? 0.8) ** 2;
+  const rho = o.exaggeration;
+  const lr = Math.max(n / (4 * rho), 50);
+  const step = new Float64Array(2 * n);
+  const gains = new Float64Array(2 * n).fill(1);
+  const rep = new Float64Array(2 * n);
+  const zRow = new Float64Array(n);
+  const y0 = Float64Array.from(y);
+  const aw = new Float64Array(n);
+  if (o.anchorCells) for (const c of o.anchorCells) aw[c] = (o.anchorWeight ?? 0) / n;
+  const stack = new Int32Array(64 * 4 + 16);
+  for (let it = 0; it < o.iterations; it++) {
+    if ((it & 7) === 0) {
+      o.checkCancelled?.();
+      o.onProgress?.(it / o.iterations);
+    }
+    const tree = buildQuadTree(y, n);
+    for (let i = 0; i < n; i++) zRow[i] = repulsion(i, y, tree, theta2, rep, stack);
+    let z = 0;
+    for (let i = 0; i < n; i++) z += zRow[i]!; // summed in cell order: deterministic
+    const momentum = it < 50 ? 0.5 : 0.8;
+    for (let i = 0; i < n; i++) {
+      let ax = 0, ay = 0;
+      const xi = y[2 * i]!, yi = y[2 * i + 1]!;
+      for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
+        const j = p.indices[q]!;
+        const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
+        const w = p.values[q]! / (1 + dx * dx + dy * dy);
+        ax += w * dx;
+        ay += w * dy;
+      }
+      update(2 * i, 4 * (rho * ax - rep[2 * i]! / z) + aw[i]! * (xi - y0[2 * i]!), momentum);
+      update(2 * i + 1, 4 * (rho * ay - rep[2 * i + 1]! / z) + aw[i]! * (yi - y0[2 * i + 1]!), momentum);
+    }
+    for (let c = 0; c < 2 * n; c++) y[c]! += step[c]!;
+  }
+  o.onProgress?.(1);
+  return Float32Array.from(y);
+
+  function update(c: number, g: number, momentum: number): void {
+    gains[c] = g > 0 !== step[c]! > 0 ? gains[c]! + 0.2 : Math.max(0.01, gains[c]! * 0.8);
+    step[c] = momentum * step[c]! - lr * gains[c]! * g;
+  }
+}
+
+/**
+ * The initial layout, centred and scaled so that the P-weighted mean distance between partners is 1: the
+ * Cauchy kernel's own length scale, so that attraction and repulsion start balanced whatever units the
+ * global layout came in.
+ */
+function scaledStart(init: ArrayLike<number>, p: Csr64): Float64Array {
+  const n = p.n;
+  const y = Float64Array.from({ length: 2 * n }, (_, c) => init[c]!);
+  let mx = 0, my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += y[2 * i]!;
+    my += y[2 * i + 1]!;
+  }
+  mx /= n;
+  my /= n;
+  let num = 0, den = 0;
+  for (let i = 0; i < n; i++)
+    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
+      const j = p.indices[q]!;
+      num += p.values[q]! * Math.hypot(y[2 * i]! - y[2 * j]!, y[2 * i + 1]! - y[2 * j + 1]!);
+      den += p.values[q]!;
+    }
+  const mean = den > 0 ? num / den : 0;
+  const scale = mean > 0 ? 1 / mean : 1;
+  for (let i = 0; i < n; i++) {
+    y[2 * i] = (y[2 * i]! - mx) * scale;
+    y[2 * i + 1] = (y[2 * i + 1]! - my) * scale;
+  }
+  return y;
+}
+
+/** Σ_j q̃_ij² (y_i − y_j) into rep[2i..], returning Σ_j q̃_ij (j ≠ i), by Barnes–Hut. */
+function repulsion(i: number, y: Float64Array, tree: ReturnType<typeof buildQuadTree>, theta2: number, rep: Float64Array, stack: Int32Array): number {
+  const { order, start, end, firstChild, childCount, comX, comY, width2 } = tree;
+  const xi = y[2 * i]!, yi = y[2 * i + 1]!;
+  let fx = 0, fy = 0, z = 0;
+  let sp = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const v = stack[--sp]!;
+    const fc = firstChild[v]!;
+    if (fc < 0) {
+      for (let q = start[v]!; q < end[v]!; q++) {
+        const j = order[q]!;
+        if (j === i) continue;
+        const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
+        const w = 1 / (1 + dx * dx + dy * dy);
+        z += w;
+        fx += w * w * dx;
+        fy += w * w * dy;
+      }
+      continue;
+    }
+    const dx = xi - comX[v]!, dy = yi - comY[v]!;
+    const d2 = dx * dx + dy * dy;
+    if (width2[v]! < theta2 * d2) {
+      const cnt = end[v]! - start[v]!;
+      const w = 1 / (1 + d2);
+      z += cnt * w;
+      fx += cnt * w * w * dx;
+      fy += cnt * w * w * dy;
+    } else {
+      for (let c = 0; c < childCount[v]!; c++) stack[sp++] = fc + c;
+    }
+  }
+  rep[2 * i] = fx;
+  rep[2 * i + 1] = fy;
+  return z;
+}

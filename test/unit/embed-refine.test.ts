@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { refineLayout, twoStepAffinities } from '../../src-core/embed/refine.js';
+import { buildQuadTree } from '../../src-core/embed/quadtree.js';
+import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
+import { knnExact } from '../../src-core/graph/knn.js';
+import { initBackend } from '../../src-core/compute/backend.js';
+import { csrFromTriplets } from '../../src-core/linalg/csr.js';
+import { createRng } from '../../src-core/linalg/random.js';
+import { trustworthiness } from '../../src-core/evaluate/neighbourhood.js';
+
+test('quadtree: every point in exactly one leaf; a node owns its children’s ranges; centres of mass are means', () => {
+  const rng = createRng(3);
+  const n = 500;
+  const y = Float64Array.from({ length: 2 * n }, () => rng.normal());
+  const t = buildQuadTree(y, n);
+  const seen = new Int32Array(n);
+  for (let v = 0; v < t.nodes; v++) {
+    let sx = 0;
+    for (let q = t.start[v]!; q < t.end[v]!; q++) sx += y[2 * t.order[q]!]!;
+    assert.ok(Math.abs(sx / (t.end[v]! - t.start[v]!) - t.comX[v]!) < 1e-9);
+    if (t.firstChild[v]! < 0) {
+      for (let q = t.start[v]!; q < t.end[v]!; q++) seen[t.order[q]!]!++;
+      continue;
+    }
+    let covered = 0;
+    for (let c = 0; c < t.childCount[v]!; c++) covered += t.end[t.firstChild[v]! + c]! - t.start[t.firstChild[v]! + c]!;
+    assert.equal(covered, t.end[v]! - t.start[v]!);
+  }
+  assert.ok(seen.every((s) => s === 1));
+});
+
+test('two-step affinities are symmetric, sum to 1 and reach neighbours of neighbours only', () => {
+  // Path 0-1-2-3: T² links 0–2 and 1–3 (and 0–0, dropped), never 0–3.
+  const rows = [0, 1, 1, 2, 2, 3];
+  const cols = [1, 0, 2, 1, 3, 2];
+  const w = csrFromTriplets(4, Int32Array.from(rows), Int32Array.from(cols), new Float64Array(6).fill(1));
+  const p = twoStepAffinities(w);
+  const dense = new Float64Array(16);
+  for (let i = 0; i < 4; i++) for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) dense[i * 4 + p.indices[q]!] = p.values[q]!;
+  let total = 0;
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) (total += dense[i * 4 + j]!), assert.ok(Math.abs(dense[i * 4 + j]! - dense[j * 4 + i]!) < 1e-15);
+  assert.ok(Math.abs(total - 1) < 1e-12, `sum ${total}`);
+  assert.equal(dense[0 * 4 + 3], 0);
+  assert.ok(dense[0 * 4 + 2]! > 0 && dense[1 * 4 + 3]! > 0);
+  // T² off the diagonal: 0→2 ½, 1→3 ¼, 2→0 ¼, 3→1 ½ (total 1.5, counted twice by symmetrising): P_02 = (½ + ¼)/3.
+  assert.ok(Math.abs(dense[0 * 4 + 2]! - 0.75 / 3) < 1e-15);
+});
+
+test('refinement untangles a shuffled layout of two clusters: trustworthiness rises, and a seedless run repeats exactly', async () => {
+  await initBackend('auto');
+  const rng = createRng(11);
+  const n = 600;
+  const dim = 10;
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) for (let c = 0; c < dim; c++) x[i * dim + c] = rng.normal() + (c === 0 ? (i < n / 2 ? 8 : -8) : 0);
+  const knn = await knnExact(x, n, dim, 20);
+  const w = alphaDecayAffinity(knn, { k: 10, decay: 40 });
+  // A blurred start: the clusters' centres right, every cell jittered over both (what a coarse extension gives).
+  const start = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    start[2 * i] = (i < n / 2 ? 1 : -1) + 3 * rng.normal();
+    start[2 * i + 1] = 3 * rng.normal();
+  }
+  const before = trustworthiness(x, dim, Float32Array.from(start), 2, 10);
+  const p = twoStepAffinities(w);
+  const y = refineLayout(start, p, { iterations: 150, exaggeration: 1.5 });
+  const after = trustworthiness(x, dim, y, 2, 10);
+  assert.ok(after > before + 0.1 && after > 0.85, `trustworthiness ${before.toFixed(3)} → ${after.toFixed(3)}`);
+  // The clusters end up apart: the two halves' centres are farther apart than either half's RMS radius.
+  const centre = (a: number, b: number): [number, number] => {
+    let cx = 0, cy = 0;
+    for (let i = a; i < b; i++) (cx += y[2 * i]!), (cy += y[2 * i + 1]!);
+    return [cx / (b - a), cy / (b - a)];
+  };
+  const [ax, ay] = centre(0, n / 2);
+  const [bx, by] = centre(n / 2, n);
+  let r = 0;
+  for (let i = 0; i < n / 2; i++) r += (y[2 * i]! - ax) ** 2 + (y[2 * i + 1]! - ay) ** 2;
+  assert.ok(Math.hypot(ax - bx, ay - by) > 2 * Math.sqrt(r / (n / 2)));
+  assert.deepEqual(Array.from(refineLayout(start, p, { iterations: 150, exaggeration: 1.5 })), Array.from(y));
+});
