@@ -17,6 +17,7 @@
 import { BACKEND_NAMES, type BackendRequest } from '../compute/backend-names.js';
 import { InputError } from '../errors.js';
 import type { LaplacianKind } from '../graph/laplacian.js';
+import { refineIterations } from '../embed/refine.js';
 import { DEFAULT_PCA_COMPONENTS } from '../preprocess/pca.js';
 import { PCA_AUTO_MIN_FEATURES } from '../preprocess/run-preprocess.js';
 import type { StageName } from './progress.js';
@@ -45,8 +46,12 @@ export interface EmbedParams {
   /** Chebyshev order when heatMethod = 'chebyshev': 'auto' bounds the error by 1e-10. */
   readonly order: 'auto' | number;
   /** Stress weighting: 'none' (metric MDS, SMACOF) or 'heat' (SNE-like, SGD on weighted stress). */
-  readonly stressWeights: 'none' | 'heat' | 'inv1' | 'inv2';
+  readonly stressWeights: 'none' | 'heat';
   readonly mdsIterations: number;
+  /** Neighbourhood refinement of all cells after the landmark layout: 'auto' (150 iterations, fewer above 100k cells), 'off' or a count. */
+  readonly refine: 'auto' | 'off' | number;
+  /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement. */
+  readonly refineExaggeration: number;
   readonly seed: number;
   readonly backend: BackendRequest;
 }
@@ -138,6 +143,17 @@ export const PARAMS: ParamSpecs = {
   },
   stressWeights: { default: 'none', domain: choice(['none', 'heat']), stage: 'mds', help: 'metric MDS, or stress weighted by the heat kernel (set by the preset)' },
   mdsIterations: { default: 30, domain: integer(0, 10000), cli: { flag: '--mds-iterations', value: 'N' }, stage: 'mds', help: 'SMACOF (or SGD) iterations after classical MDS' },
+  refine: {
+    default: 'auto', domain: integer(1, 5000, ['auto', 'off']), cli: { flag: '--refine', value: 'auto|off|N' }, stage: 'refine',
+    help: 'neighbourhood refinement iterations (auto: 150, fewer above 100k cells; off: the extended landmark layout)',
+    key: (p, n) => `refine=${p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine}`,
+  },
+  refineExaggeration: {
+    default: 1.3, domain: real(1, 50), cli: { flag: '--refine-exaggeration', value: 'R' }, stage: 'refine',
+    help: 'refinement attraction ρ: 1 = t-SNE, larger keeps more of the landmark layout',
+    key: (p) => (p.refine === 'off' ? null : `rho=${p.refineExaggeration}`),
+    slider: { min: 1, max: 8, step: 0.1 },
+  },
   seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },
   backend: {
     default: 'auto', domain: choice(['auto', ...BACKEND_NAMES]), cli: { flag: '--backend', value: ['auto', ...BACKEND_NAMES].join('|') }, stage: null, app: false,

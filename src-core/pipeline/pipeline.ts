@@ -1,55 +1,67 @@
 /**
  * The staged, cached embedding pipeline:
- *   knn(k) → graph(decay) → landmarks(m) → heat(laplacian, t, method) → dissimilarity(σ, preset)
- *   → mds(weights, seed) → extend(all cells)
+ *   knn(k) → graph(decay) → landmarks(m; per component) → heat(laplacian, t, method; per component)
+ *   → dissimilarity(σ, preset) → mds(weights, seed) → extend(all cells; components packed side by side)
+ *   → refine(iterations, ρ; all cells)
  * Each stage's result is cached under the parameters it depends on (its own and everything upstream),
  * so changing t reruns heat and what follows, never the graph; changing the MDS seed reuses the
  * distances. Every stage reports progress and honours a cancellation token; a cancelled run leaves
  * the caches of completed stages intact.
+ *
+ * Components: heat never crosses between separate pieces of the graph, so the landmarks → extend stages
+ * run on each connected component on its own (its own landmarks, kernel and automatic t), and the pieces
+ * are packed without overlap (embed/pack-components.ts). The finished map is checked (embed/map-check.ts):
+ * a map that is not finite and spread out is a DegenerateMapError, never an output.
  */
 import { activeBackend, initBackend, onBackendFallback, type BackendInfo } from '../compute/backend.js';
 import { classicalMds } from '../embed/classical-mds.js';
 import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } from '../embed/dissimilarity.js';
 import { extendToCells } from '../embed/extend.js';
+import { checkMap, DegenerateMapError, mapShape } from '../embed/map-check.js';
+import { packComponents } from '../embed/pack-components.js';
+import { refineIterations, refineLayout, twoStepAffinities } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
 import { alphaDecayAffinity } from '../graph/affinity.js';
-import type { KnnResult } from '../linalg/neighbours.js';
+import type { Components } from '../graph/components.js';
 import { knnExact } from '../graph/knn.js';
 import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/landmarks.js';
-import { laplacian } from '../graph/laplacian.js';
-import { kneeOfEntropy, SATURATION, type EntropyPoint } from '../heat/auto-time.js';
-import { chebyshevHeatBlock, chebyshevPlan } from '../heat/chebyshev.js';
-import { HeatPowers } from '../heat/powers.js';
-import { meanRowEntropy } from '../heat/squaring.js';
 import type { Csr64 } from '../linalg/csr.js';
+import { smallLayout, splitByComponent, unitsPerFeature, type ComponentPart } from './component-parts.js';
+import { heatKernel, heatState, type HeatInfo, type HeatOut, type HeatState } from './heat-stage.js';
 import { checkEnoughCells, knnSearchSize, landmarkCount, resolveParams, type EmbedParams } from './params.js';
 import { stageKeys } from './stage-keys.js';
 import { throwIfCancelled, type CancelToken, type ProgressEvent, type StageName } from './progress.js';
 
-export interface HeatInfo {
-  readonly method: 'squaring' | 'chebyshev';
-  readonly t: number;
-  readonly tAuto: boolean;
-  readonly entropyCurve: readonly EntropyPoint[];
-  /** Squaring: number of squarings and series terms. Chebyshev: the order. */
-  readonly squarings?: number;
-  readonly seriesTerms?: number;
-  readonly chebyshevOrder?: number;
-  /** Bound on the absolute (Chebyshev) or relative (series) truncation error. */
-  readonly errorBound: number;
-  readonly lambdaMaxBound: number;
+export type { HeatInfo } from './heat-stage.js';
+
+export interface ComponentInfo {
+  readonly size: number;
+  readonly landmarks: number;
+  /** The component's diffusion time (null: too small for a heat kernel, laid out by its geometry). */
+  readonly t: number | null;
 }
 
 export interface EmbedResult {
   /** Row-major n × 2 coordinates. */
   readonly coords: Float32Array;
   readonly params: EmbedParams;
+  /** Landmarks in all components. */
   readonly landmarks: number;
+  /** The heat stage of the largest component (its entropy curve is the one the app shows). */
   readonly heat: HeatInfo;
+  /** Connected components of the graph, largest first (one entry for a connected graph). */
+  readonly components: readonly ComponentInfo[];
   readonly saturatedPairs: number;
   readonly totalPairs: number;
   readonly stress: number | null;
+  /** s₂/s₁ of the centred final map (1 isotropic, 0 a line) and of the largest component's landmark layout. */
+  readonly collapse: number;
+  readonly layoutCollapse: number;
+  /** Set when the map is nearly a line (docs/algorithm.md §6). */
+  readonly warning: string | null;
+  /** Refinement iterations run (0 = off). */
+  readonly refineIterations: number;
   readonly timingsMs: Readonly<Partial<Record<StageName, number>>>;
   /** Stages actually computed in this run (the others came from the cache). */
   readonly stagesRun: readonly StageName[];
@@ -66,32 +78,36 @@ export interface RunOptions {
   readonly cancel?: CancelToken;
 }
 
-interface HeatOut {
-  readonly kernel: Float32Array | Float64Array;
-  readonly info: HeatInfo;
-  readonly floor: number;
+interface LandmarksOut {
+  readonly components: Components;
+  readonly parts: readonly ComponentPart[];
+  /** Per part; null for a part too small for a heat kernel. */
+  readonly landmarks: readonly (Landmarks | null)[];
+}
+interface DissimilarityOut {
+  readonly parts: readonly (DissimilarityResult | null)[];
 }
 interface MdsOut {
-  readonly coords: Float64Array;
+  readonly parts: readonly (Float64Array | null)[];
   readonly stress: number | null;
 }
-
-/** The operator the heat kernel is built from, with the mass normalisation of coarse landmarks. */
-interface Operator {
-  readonly matrix: Csr64;
-  /** k = S·H̃·S with S = M^{-1/2} (all ones without landmarks or for the normalised Laplacian). */
-  readonly scale: Float64Array;
-  readonly lambdaMaxBound: number;
+interface ExtendOut {
+  readonly coords: Float32Array;
+  readonly layoutCollapse: number;
 }
 
-/** Above this many landmarks the heat stage's dyadic kernels are not kept between runs (memory). */
+/** Above this many landmarks in all, the heat stage's dyadic kernels are not kept between runs (memory). */
 const MAX_CACHED_POWERS_M = 2048;
+/** Below this s₂/s₁ the landmark layout is reported as nearly a line. */
+const LAYOUT_COLLAPSE_WARNING = 0.05;
 
 export class EmbeddingPipeline {
   readonly n: number;
   readonly dim: number;
   readonly #points: Float32Array;
   readonly #cache = new Map<StageName, { key: string; value: unknown }>();
+  /** Per component: the heat operator of the current landmarks and its cached dyadic kernels. */
+  #heatStates: { key: string; states: (HeatState | null)[] } | null = null;
 
   constructor(points: Float32Array, n: number, dim: number) {
     if (points.length !== n * dim) throw new Error(`points: expected ${n * dim} values, got ${points.length}`);
@@ -103,23 +119,24 @@ export class EmbeddingPipeline {
   /** Drops every cached stage (e.g. after the input data changed). */
   clear(): void {
     this.#cache.clear();
-    this.#powers = null;
+    this.#heatStates = null;
   }
 
   /**
-   * The landmark × landmark dissimilarities of the last run (m × m, row-major; m = n when every cell is a
-   * landmark) and m, or null before a run. Read-only: used e.g. as a heat-geodesic OT cost between cells.
+   * The cell × cell dissimilarities of the last run when every cell is a landmark of one connected graph
+   * (n × n, row-major), else null. Read-only: used e.g. as a heat-geodesic OT cost between cells.
    */
   dissimilarities(): { readonly distances: Float64Array; readonly m: number } | null {
     const hit = this.#cache.get('dissimilarity');
-    if (!hit) return null;
-    const d = (hit.value as DissimilarityResult).distances;
+    const parts = (hit?.value as DissimilarityOut | undefined)?.parts;
+    if (!parts || parts.length !== 1 || !parts[0]) return null;
+    const d = parts[0].distances;
     return { distances: d, m: Math.round(Math.sqrt(d.length)) };
   }
 
-  /** EXPERIMENT: cached stage values. */
-  cached(name: StageName): unknown {
-    return this.#cache.get(name)?.value;
+  /** The affinity graph of the last run (symmetric CSR), or null before a run: e.g. for clustering. */
+  graph(): Csr64 | null {
+    return (this.#cache.get('graph')?.value as Csr64 | undefined) ?? null;
   }
 
   async run(overrides: Partial<EmbedParams> = {}, options: RunOptions = {}): Promise<EmbedResult> {
@@ -134,6 +151,7 @@ export class EmbeddingPipeline {
     if (p.knn < 2 || !Number.isInteger(p.knn)) throw new Error(`knn must be an integer ≥ 2, got ${p.knn}`);
     checkEnoughCells(n, p.knn, 'knn');
     const keys = stageKeys(p, n);
+    const check = (name: StageName) => (): void => throwIfCancelled(cancel, name);
 
     const stage = async <T>(name: StageName, key: string, compute: () => Promise<T> | T): Promise<T> => {
       throwIfCancelled(cancel, name);
@@ -169,148 +187,162 @@ export class EmbeddingPipeline {
       }),
     );
     const w = await stage('graph', keys.graph, () => alphaDecayAffinity(knn, { k: p.knn, decay: p.decay }));
-    const m = landmarkCount(n, p.landmarks);
-    const lm = await stage('landmarks', keys.landmarks, () => (m >= n ? identityLandmarks(w) : selectLandmarks(this.#points, this.dim, w, knn as KnnResult, m, 0)));
+    const lms = await stage<LandmarksOut>('landmarks', keys.landmarks, () => {
+      const split = splitByComponent(this.#points, this.dim, w, knn, landmarkCount(n, p.landmarks));
+      const landmarks = split.parts.map((part) => {
+        if (part.m === 0) return null;
+        const size = part.cells.length;
+        return part.m >= size ? identityLandmarks(part.w) : selectLandmarks(part.points, this.dim, part.w, part.knn, part.m, 0);
+      });
+      return { ...split, landmarks };
+    });
+    const totalM = lms.landmarks.reduce((s, l) => s + (l?.m ?? 0), 0);
 
-    // The heat operator (and its cached dyadic kernels) depends on the landmarks and the Laplacian only.
-    const heat = await stage('heat', keys.heat, () => this.#heat(lm, p, onProgress, cancel, `${keys.landmarks}|L=${p.laplacian}`));
+    // The heat operators (and their cached dyadic kernels) depend on the landmarks and the Laplacian only.
+    const heats = await stage('heat', keys.heat, async () => {
+      const opKey = `${keys.landmarks}|L=${p.laplacian}`;
+      if (this.#heatStates?.key !== opKey) {
+        this.#heatStates = null; // release the old kernels before building new ones
+        this.#heatStates = { key: opKey, states: lms.landmarks.map((l) => (l ? heatState(l, p.laplacian) : null)) };
+      }
+      const states = this.#heatStates.states;
+      const out: (HeatOut | null)[] = [];
+      for (let c = 0; c < states.length; c++) {
+        const st = states[c];
+        if (!st) {
+          out.push(null);
+          continue;
+        }
+        const onScan = c === 0 ? (tS: number, fraction: number) => onProgress?.({ stage: 'heat', fraction, message: `t = ${tS.toPrecision(3)}` }) : undefined;
+        out.push(await heatKernel(st, lms.landmarks[c]!.m, p, check('heat'), onScan));
+      }
+      return out;
+    });
     // Large landmark sets: do not hold their dyadic kernels (m² floats each) between runs.
-    if (lm.m > MAX_CACHED_POWERS_M) this.#powers = null;
+    if (totalM > MAX_CACHED_POWERS_M) this.#heatStates = null;
 
-    const dis = await stage<DissimilarityResult>('dissimilarity', keys.dissimilarity, () =>
-      p.dissimilarity === 'potential' ? potentialDistances(heat.kernel, lm.m) : heatGeodesicDistances(heat.kernel, lm.m, heat.info.t, p.sigma, heat.floor),
-    );
+    const dis = await stage<DissimilarityOut>('dissimilarity', keys.dissimilarity, async () => {
+      const parts: (DissimilarityResult | null)[] = [];
+      for (let c = 0; c < heats.length; c++) {
+        const h = heats[c];
+        const m = lms.landmarks[c]?.m ?? 0;
+        if (!h) parts.push(null);
+        else parts.push(p.dissimilarity === 'potential' ? await potentialDistances(h.kernel, m) : heatGeodesicDistances(h.kernel, m, h.info.t, p.sigma, h.floor));
+      }
+      return { parts };
+    });
 
     const mds = await stage<MdsOut>('mds', keys.mds, async () => {
-      const init = await classicalMds(dis.distances, lm.m, 2, p.seed);
-      if (p.mdsIterations <= 0) return { coords: init, stress: null };
-      if (p.stressWeights === 'heat' || p.stressWeights === 'inv1' || p.stressWeights === 'inv2') {
-        const weights = p.stressWeights === 'heat' ? heatWeights(heat.kernel, lm.m) : inverseWeights(dis.distances, lm.m, p.stressWeights === 'inv1' ? 1 : 2);
-        return { coords: sgdStress(dis.distances, weights, lm.m, init, p.mdsIterations, p.seed, () => throwIfCancelled(cancel, 'mds')), stress: null };
+      const parts: (Float64Array | null)[] = [];
+      let stress: number | null = null;
+      for (let c = 0; c < dis.parts.length; c++) {
+        const d = dis.parts[c];
+        const m = lms.landmarks[c]?.m ?? 0;
+        if (!d) {
+          parts.push(null);
+          continue;
+        }
+        const init = m >= 3 ? await classicalMds(d.distances, m, 2, p.seed) : twoPoints(d.distances, m);
+        if (p.mdsIterations <= 0 || m < 3) {
+          parts.push(init);
+          continue;
+        }
+        if (p.stressWeights === 'heat') {
+          const weights = heatWeights(heats[c]!.kernel, m);
+          parts.push(sgdStress(d.distances, weights, m, init, p.mdsIterations, p.seed, check('mds')));
+        } else {
+          const r = smacof(d.distances, m, init, 2, p.mdsIterations, 1e-5, check('mds'));
+          parts.push(r.coords);
+          if (c === 0) stress = r.stress;
+        }
       }
-      const r = smacof(dis.distances, lm.m, init, 2, p.mdsIterations, 1e-5, () => throwIfCancelled(cancel, 'mds'));
-      return { coords: r.coords, stress: r.stress };
+      return { parts, stress };
     });
 
-    const coords = await stage('extend', keys.extend, () => {
-      if (lm.m === n) return Float32Array.from(mds.coords);
-      return extendToCells(w, lm, mds.coords, 2);
+    const extended = await stage<ExtendOut>('extend', keys.extend, () => {
+      const local = lms.parts.map((part, c) => {
+        const lm = lms.landmarks[c];
+        const y = mds.parts[c];
+        if (!lm || !y) return null;
+        return lm.m === part.cells.length ? y : Float64Array.from(extendToCells(part.w, lm, y, 2));
+      });
+      const layoutCollapse = layoutShape(mds.parts[0]!, lms.landmarks[0]!.m);
+      if (lms.parts.length === 1) return { coords: Float32Array.from(local[0]!), layoutCollapse };
+      const main = lms.parts[0]!;
+      const units = unitsPerFeature(main.w, local[0]!, main.points, this.dim);
+      const layouts = lms.parts.map((part, c) => ({
+        members: part.cells,
+        coords: local[c] ?? smallLayout(part.points, part.cells.length, this.dim, units),
+        centroid: centroid(part.points, part.cells.length, this.dim),
+      }));
+      return { coords: Float32Array.from(packComponents(layouts, n)), layoutCollapse };
     });
 
+    const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
+    const coords = await stage('refine', keys.refine, () =>
+      iterations === 0
+        ? extended.coords
+        : refineLayout(extended.coords, twoStepAffinities(w), {
+            iterations,
+            exaggeration: p.refineExaggeration,
+            checkCancelled: check('refine'),
+            onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
+          }),
+    );
+    const shape = checkMap(coords, n, iterations === 0 ? 'extend' : 'refine');
+    const mainHeat = heats[0];
+    if (!mainHeat) throw new Error('the largest component has no heat kernel'); // it has > knn cells: cannot happen
+    const layoutWarning =
+      extended.layoutCollapse < LAYOUT_COLLAPSE_WARNING
+        ? `the landmark layout is nearly a line (singular value ratio ${extended.layoutCollapse.toFixed(3)}): a smaller t may show more structure`
+        : null;
+    let saturatedPairs = 0;
+    let totalPairs = 0;
+    for (const d of dis.parts) {
+      saturatedPairs += d?.saturatedPairs ?? 0;
+      totalPairs += d?.totalPairs ?? 0;
+    }
     return {
       coords,
       params: p,
-      landmarks: lm.m,
-      heat: heat.info,
-      saturatedPairs: dis.saturatedPairs,
-      totalPairs: dis.totalPairs,
+      landmarks: totalM,
+      heat: mainHeat.info,
+      components: lms.parts.map((part, c) => ({ size: part.cells.length, landmarks: lms.landmarks[c]?.m ?? 0, t: heats[c]?.info.t ?? null })),
+      saturatedPairs,
+      totalPairs,
       stress: mds.stress,
+      collapse: shape.collapse,
+      layoutCollapse: extended.layoutCollapse,
+      warning: shape.warning ?? layoutWarning,
+      refineIterations: iterations,
       timingsMs: timings,
       stagesRun: ran,
       backend,
       backendRun: gpuFallbacks.length === 0 ? backend.name : `${startedOn}→${backend.name} (${gpuFallbacks.join('; ')})`,
     };
   }
-
-  /** The heat operator of the current landmarks and its cached dyadic kernels (any t from a few products). */
-  #powers: { key: string; op: Operator; powers: HeatPowers } | null = null;
-
-  async #heat(lm: Landmarks, p: EmbedParams, onProgress: RunOptions['onProgress'], cancel: CancelToken | undefined, opKey: string): Promise<HeatOut> {
-    if (this.#powers?.key !== opKey) {
-      this.#powers = null; // release the old kernels before building new ones
-      const fresh = heatOperator(lm, p.laplacian);
-      this.#powers = { key: opKey, op: fresh, powers: new HeatPowers(fresh.matrix, 1 / (4 * fresh.lambdaMaxBound)) };
-    }
-    const { op, powers } = this.#powers;
-    const check = (): void => throwIfCancelled(cancel, 'heat');
-    const m = lm.m;
-    const maxEntropy = Math.log(m);
-    const curve: EntropyPoint[] = [];
-    let t: number;
-    let chosen: Float32Array | null = null;
-    let squarings = 0;
-    const unitMass = op.scale.every((v) => v === 1);
-    const scaled = (k: Float32Array): Float32Array => {
-      if (unitMass) return k;
-      const out = new Float32Array(m * m);
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) out[i * m + j] = k[i * m + j]! * op.scale[i]! * op.scale[j]!;
-      return out;
-    };
-    if (p.t === 'auto') {
-      // Scan t = δ·2^s until the entropy saturates; keep the kernels, pick the knee.
-      // (entropy is scale-invariant: it is read off the scaled kernels directly)
-      const maxSquarings = 40;
-      for (let s = 0; s <= maxSquarings; s++) {
-        const g = await powers.scaledPower(s, check);
-        const tS = powers.delta0 * 2 ** s;
-        curve.push({ t: tS, entropy: meanRowEntropy(g, m, 256, unitMass ? undefined : op.scale) });
-        onProgress?.({ stage: 'heat', fraction: Math.min(0.95, curve[curve.length - 1]!.entropy / maxEntropy), message: `t = ${tS.toPrecision(3)}` });
-        if (curve[curve.length - 1]!.entropy >= SATURATION * maxEntropy) break;
-      }
-      const knee = kneeOfEntropy(curve, maxEntropy);
-      t = knee.t;
-      chosen = scaled(await powers.power(knee.index, check));
-      squarings = knee.index;
-    } else {
-      t = p.t;
-      if (p.heatMethod === 'squaring') {
-        const at = await powers.at(t, check);
-        chosen = scaled(at.kernel);
-        squarings = Math.max(0, Math.floor(Math.log2(Math.max(1, t / powers.delta0))));
-        curve.push({ t, entropy: meanRowEntropy(chosen, m) });
-      }
-    }
-    const base = { t, tAuto: p.t === 'auto', entropyCurve: curve, lambdaMaxBound: op.lambdaMaxBound };
-    if (p.heatMethod === 'chebyshev') {
-      const cheb = chebyshevPlan(t, op.lambdaMaxBound, p.order);
-      const eye = new Float64Array(m * m);
-      for (let i = 0; i < m; i++) eye[i * m + i] = 1;
-      const h = chebyshevHeatBlock(op.matrix, cheb, eye, m);
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) h[i * m + j] = h[i * m + j]! * op.scale[i]! * op.scale[j]!;
-      let maxScale = 0;
-      for (let i = 0; i < m; i++) maxScale = Math.max(maxScale, op.scale[i]!);
-      return {
-        kernel: h,
-        // Entries below the truncation bound are not resolved: floor them there, not at 1e-16.
-        floor: Math.max(cheb.errorBound * maxScale * maxScale, 1e-300),
-        info: { ...base, method: 'chebyshev', chebyshevOrder: cheb.order, errorBound: cheb.errorBound },
-      };
-    }
-    return {
-      kernel: chosen!,
-      floor: 1e-44,
-      info: { ...base, method: 'squaring', squarings, seriesTerms: powers.seriesTerms, errorBound: powers.seriesTail },
-    };
-  }
 }
 
-/**
- * Laplacian of the landmark graph. For the combinatorial Laplacian of a coarse graph each landmark
- * stands for M_a cells, so heat flows by M^{-1} L_c: we use the symmetric form L̃ = M^{-1/2} L_c M^{-1/2}
- * and map back with k = M^{-1/2} exp(−tL̃) M^{-1/2} (masses relative to their mean).
- */
-function heatOperator(lm: Landmarks, kind: EmbedParams['laplacian']): Operator {
-  const lap = laplacian(lm.weights, kind);
-  const m = lm.m;
-  const scale = new Float64Array(m).fill(1);
-  if (kind === 'combinatorial') {
-    let mean = 0;
-    for (let a = 0; a < m; a++) mean += lm.mass[a]!;
-    mean /= m;
-    for (let a = 0; a < m; a++) scale[a] = 1 / Math.sqrt(lm.mass[a]! / mean);
-  }
-  const mat = lap.matrix;
-  const values = new Float64Array(mat.values.length);
-  let bound = 0;
-  for (let i = 0; i < m; i++) {
-    let row = 0;
-    for (let q = mat.indptr[i]!; q < mat.indptr[i + 1]!; q++) {
-      values[q] = mat.values[q]! * scale[i]! * scale[mat.indices[q]!]!;
-      row += Math.abs(values[q]!);
-    }
-    bound = Math.max(bound, row);
-  }
-  return { matrix: { ...mat, values }, scale, lambdaMaxBound: kind === 'normalized' ? Math.min(2, bound) : bound };
+/** s₂/s₁ of the largest component's landmark layout; a layout that is not finite or has no extent is refused here. */
+function layoutShape(y: Float64Array, m: number): number {
+  const s = mapShape(y, m);
+  if (!s.finite) throw new DegenerateMapError('mds', 'some landmark coordinates are not finite numbers');
+  if (m > 1 && !(s.spread > 0)) throw new DegenerateMapError('mds', 'every landmark is at the same point');
+  return m > 2 ? s.collapse : 1;
+}
+
+function centroid(points: Float32Array, size: number, dim: number): Float64Array {
+  const c = new Float64Array(dim);
+  for (let i = 0; i < size; i++) for (let q = 0; q < dim; q++) c[q]! += points[i * dim + q]!;
+  for (let q = 0; q < dim; q++) c[q]! /= Math.max(1, size);
+  return c;
+}
+
+/** Layout of one or two landmarks (classical MDS needs three): on the x axis at their distance. */
+function twoPoints(d: Float64Array, m: number): Float64Array {
+  const out = new Float64Array(2 * m);
+  if (m === 2) out[2] = d[1]!;
+  return out;
 }
 
 /** SNE-like stress weights: the heat kernel itself, normalised to max 1, with a small floor. */
@@ -319,13 +351,5 @@ function heatWeights(kernel: Float32Array | Float64Array, m: number): Float64Arr
   let max = 0;
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) max = Math.max(max, kernel[i * m + j]!);
   for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) w[i * m + j] = i === j ? 0 : Math.max(kernel[i * m + j]! / max, 1e-3);
-  return w;
-}
-
-function inverseWeights(d: Float64Array, m: number, q: number): Float64Array {
-  const w = new Float64Array(m * m);
-  let max = 0;
-  for (let i = 0; i < m * m; i++) max = Math.max(max, d[i]!);
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) if (i !== j) w[i * m + j] = Math.pow(Math.max(d[i * m + j]!, 1e-6 * max) / max, -q);
   return w;
 }

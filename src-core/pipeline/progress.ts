@@ -1,7 +1,7 @@
 /** Progress events and cooperative cancellation shared by every stage. */
 import { CancelledError } from '../errors.js';
 
-export const STAGES = ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend'] as const;
+export const STAGES = ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine'] as const;
 export type StageName = (typeof STAGES)[number];
 
 export interface ProgressEvent {

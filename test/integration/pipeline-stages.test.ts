@@ -18,17 +18,22 @@ const roll = swissRoll(800, { noise: 0.5, seed: 5 });
 test('changing t reruns only heat and downstream; changing the seed reuses the distances', async () => {
   const pipe = new EmbeddingPipeline(roll.points, roll.n, 3);
   const first = await pipe.run({ t: 2 });
-  assert.deepEqual(first.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  assert.deepEqual(first.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine']);
   const second = await pipe.run({ t: 4 });
-  assert.deepEqual(second.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend']);
+  assert.deepEqual(second.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend', 'refine']);
   assert.notDeepEqual(Array.from(second.coords), Array.from(first.coords), 'the map changed with t');
   const third = await pipe.run({ t: 4, sigma: 0.5 });
-  assert.deepEqual(third.stagesRun, ['dissimilarity', 'mds', 'extend']);
+  assert.deepEqual(third.stagesRun, ['dissimilarity', 'mds', 'extend', 'refine']);
   const fourth = await pipe.run({ t: 4, sigma: 0.5, seed: 9 });
-  assert.deepEqual(fourth.stagesRun, ['mds', 'extend']);
+  assert.deepEqual(fourth.stagesRun, ['mds', 'extend', 'refine']);
   const again = await pipe.run({ t: 4, sigma: 0.5, seed: 9 });
   assert.deepEqual(again.stagesRun, []);
   assert.deepEqual(Array.from(again.coords), Array.from(fourth.coords));
+  const rho = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2 });
+  assert.deepEqual(rho.stagesRun, ['refine'], 'the refinement reruns alone');
+  const off = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refine: 'off' });
+  assert.deepEqual(off.stagesRun, ['refine']);
+  assert.equal(off.refineIterations, 0);
   const preset = await pipe.run({ t: 4, preset: 'phate' });
   assert.ok(!preset.stagesRun.includes('knn') && !preset.stagesRun.includes('graph'), 'a preset change keeps the graph');
 });
@@ -43,7 +48,7 @@ test('progress events cover every stage in order, with fractions in [0, 1]', asy
   const events: ProgressEvent[] = [];
   await new EmbeddingPipeline(roll.points, roll.n, 3).run({}, { onProgress: (e) => events.push(e) });
   const order = [...new Set(events.map((e) => e.stage))];
-  assert.deepEqual(order, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  assert.deepEqual(order, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine']);
   for (const e of events) assert.ok(e.fraction >= 0 && e.fraction <= 1);
   assert.ok(events.filter((e) => e.stage === 'heat').length > 3, 'the heat scan reports as it goes');
 });
@@ -56,7 +61,7 @@ test('cancelling during the heat stage throws CancelledError and keeps the upstr
     (e: unknown) => e instanceof CancelledError && /heat/.test((e as Error).message),
   );
   const after = await pipe.run({});
-  assert.deepEqual(after.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend'], 'graph stages came from the cache');
+  assert.deepEqual(after.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend', 'refine'], 'graph stages came from the cache');
 });
 
 test('the three presets produce different, finite maps; chebyshev method agrees with squaring at fixed t', async () => {
@@ -72,8 +77,8 @@ test('the three presets produce different, finite maps; chebyshev method agrees 
   // At a t where every kernel entry is far above Chebyshev's error floor, the two methods must agree
   // (maps compared through their pairwise distances: MDS axes may flip). At t = 3 the far ends of this
   // 800-point roll are below the 1e-10 floor (6,125 pairs); by t = 5 none are.
-  const sq = await pipe.run({ t: 5, heatMethod: 'squaring', mdsIterations: 0 });
-  const ch = await pipe.run({ t: 5, heatMethod: 'chebyshev', mdsIterations: 0 });
+  const sq = await pipe.run({ t: 5, heatMethod: 'squaring', mdsIterations: 0, refine: 'off' });
+  const ch = await pipe.run({ t: 5, heatMethod: 'chebyshev', mdsIterations: 0, refine: 'off' });
   assert.ok(ch.heat.chebyshevOrder !== undefined && ch.heat.errorBound < 1e-9);
   assert.equal(ch.saturatedPairs, 0);
   const f = distanceFidelity(roll.n, euclideanPairDistance(sq.coords, 2), euclideanPairDistance(ch.coords, 2));

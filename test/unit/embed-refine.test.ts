@@ -7,7 +7,7 @@ import { knnExact } from '../../src-core/graph/knn.js';
 import { initBackend } from '../../src-core/compute/backend.js';
 import { csrFromTriplets } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
-import { trustworthiness } from '../../src-core/evaluate/neighbourhood.js';
+import { trustworthiness } from '../../src-core/quality/neighbourhood.js';
 
 test('quadtree: every point in exactly one leaf; a node owns its children’s ranges; centres of mass are means', () => {
   const rng = createRng(3);
