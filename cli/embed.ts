@@ -23,6 +23,12 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
       }
     },
   });
+  if (result.components.length > 1) {
+    const sizes = result.components.map((c) => c.size);
+    const shown = sizes.length > 8 ? `${sizes.slice(0, 8).join(', ')}, …` : sizes.join(', ');
+    log(`isotherm: the neighbour graph has ${sizes.length} separate components (cells: ${shown}); each is mapped on its own and placed beside the others`);
+  }
+  if (result.warning) log(`isotherm: warning: ${result.warning}`);
   await ws.exportCsv(output, result, null, { backendAdapter: backendInfo.adapter, notes: backendInfo.fallbacks });
   if (!args.quiet) log(`isotherm: wrote ${output} (${ws.nRows} cells, t = ${result.heat.t.toPrecision(3)}${result.heat.tAuto ? ' auto' : ''})`);
 }

@@ -2,6 +2,7 @@
  * The `isotherm` command. Exit codes: 0 ok, 1 runtime failure, 2 bad input or arguments
  * (one line naming the file or argument and the problem).
  */
+import { DegenerateMapError } from '../src-core/embed/map-check.js';
 import { isInputError } from '../src-core/errors.js';
 import { PCA_PARAM } from '../src-core/pipeline/params.js';
 import { paramUsage } from '../src-core/pipeline/param-values.js';
@@ -85,6 +86,11 @@ export async function main(argv: readonly string[], out: Print = stdout, err: Pr
     if (isInputError(e)) {
       err(`isotherm: ${e.message}`);
       return 2;
+    }
+    if (e instanceof DegenerateMapError) {
+      // Never a CSV of empty or identical coordinates: one line naming the stage, nothing written.
+      err(`isotherm: ${e.message}; no map was written`);
+      return 1;
     }
     err(`isotherm: failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;

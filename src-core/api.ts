@@ -70,6 +70,20 @@ export interface RunSummary {
   readonly chebyshevOrder?: number;
   /** Bound on the heat-kernel approximation error of the run. */
   readonly heatErrorBound?: number;
+  /** Cells in each connected component of the neighbour graph, largest first (length 1: connected). */
+  readonly componentSizes: readonly number[];
+  /** s₂/s₁ of the centred map (1 round, 0 a line) and of the largest component's landmark layout. */
+  readonly collapse: number;
+  readonly layoutCollapse: number;
+  /**
+   * From about this t on the landmark layout tends to a line (one eigenvector dominates: e^{−(λ₃−λ₂)t} < 1/20);
+   * null when it never does. The app warns on the t slider beyond it.
+   */
+  readonly collapseT: number | null;
+  /** Set when the map is nearly a line. */
+  readonly warning: string | null;
+  /** Neighbourhood-refinement iterations run (0 = off). */
+  readonly refineIterations: number;
 }
 
 export type ColourBy = { readonly obs: string } | { readonly gene: string };

@@ -8,10 +8,10 @@
  *   C(Y) = ρ·Σ_ij p_ij log(1/q̃_ij) + log Σ_{i≠j} q̃_ij,    q̃_ij = 1 / (1 + ‖y_i − y_j‖²),
  *
  * i.e. t-SNE's cost with attraction weight ρ (ρ = 1 is t-SNE; larger ρ keeps more of the initial layout's
- * large-scale arrangement). p_ij are two-step random-walk probabilities on the pipeline's own affinity graph
- * (T = D⁻¹W, P ∝ T² + T²ᵀ without self pairs, Σ p_ij = 1): about k² partners per cell, so the attraction also binds
- * neighbouring regions together and the global arrangement survives; measured on real and simulated cells,
- * one-step neighbourhoods fragment the map (docs/benchmarks.md).
+ * large-scale arrangement). The partners j of a cell are its two-step neighbours on the pipeline's own
+ * affinity graph — about k² per cell, so the attraction also binds neighbouring regions together and the
+ * global arrangement survives (measured on real and simulated cells, one-step neighbourhoods fragment the
+ * map) — weighted by `refineAffinities` (a noise-robust random walk mixed with a density-keeping Gaussian).
  *
  * Gradient: ∂C/∂y_i = 4 Σ_j (ρ p_ij − q̃_ij/Z) q̃_ij (y_i − y_j); the repulsion Σ_j q̃_ij² (y_i − y_j) and
  * Z = Σ q̃_ij by Barnes–Hut on a quadtree (θ = 0.8). Steps are Jacobi (every cell moves from the same
@@ -209,4 +209,46 @@ function repulsion(i: number, y: Float64Array, tree: ReturnType<typeof buildQuad
   rep[2 * i] = fx;
   rep[2 * i + 1] = fy;
   return z;
+}
+
+/**
+ * The refinement's affinities: P = WALK_SHARE·P_walk + (1 − WALK_SHARE)·P_gauss on the two-step support.
+ * P_walk (twoStepAffinities) comes from the adaptive-bandwidth graph: robust to count noise, but every cell
+ * gets the same attraction, so the map's density is equalised and a manifold sampled unevenly is stretched.
+ * P_gauss = exp(−‖x_i − x_j‖²/2σ²) with one global σ (the median pair distance) keeps density: dense
+ * regions attract more. Alone it fails on noisy counts (all distances inflated alike); the 70/30 mix keeps
+ * both properties (docs/algorithm.md §5, measured on Swiss rolls, simulated counts and real cells).
+ */
+export const WALK_SHARE = 0.7;
+
+export function refineAffinities(w: Csr64, points: Float32Array, dim: number): Csr64 {
+  const walk = twoStepAffinities(w);
+  const gauss = gaussianOnSupport(walk, points, dim);
+  const values = new Float64Array(walk.values.length);
+  for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * walk.values[q]! + (1 - WALK_SHARE) * gauss[q]!;
+  return { ...walk, values };
+}
+
+/** exp(−d²/2σ²) on `p`'s pairs, σ² the median squared pair distance (a 1-in-16 sample), normalised to sum 1. */
+function gaussianOnSupport(p: Csr64, points: Float32Array, dim: number): Float64Array {
+  const d2 = new Float64Array(p.indices.length);
+  const sample: number[] = [];
+  for (let i = 0; i < p.n; i++)
+    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
+      const j = p.indices[q]!;
+      let s = 0;
+      for (let c = 0; c < dim; c++) {
+        const d = points[i * dim + c]! - points[j * dim + c]!;
+        s += d * d;
+      }
+      d2[q] = s;
+      if ((q & 15) === 0) sample.push(s);
+    }
+  sample.sort((a, b) => a - b);
+  const s2 = sample.length ? sample[sample.length >> 1]! : 0;
+  const values = new Float64Array(d2.length);
+  let total = 0;
+  for (let q = 0; q < values.length; q++) total += values[q] = s2 > 0 ? Math.exp(-d2[q]! / (2 * s2)) : 1;
+  if (total > 0) for (let q = 0; q < values.length; q++) values[q]! /= total;
+  return values;
 }

@@ -26,6 +26,10 @@ export interface RunSidecarSource {
   readonly notes?: readonly string[];
 }
 
+function finiteOrNull(v: number): number | null {
+  return Number.isFinite(v) ? v : null;
+}
+
 export function runSidecarInput(s: RunSidecarSource): SidecarInput {
   const { result } = s;
   const p = result.params;
@@ -35,6 +39,7 @@ export function runSidecarInput(s: RunSidecarSource): SidecarInput {
     landmarks: result.landmarks,
     t: result.heat.t,
     order: result.heat.chebyshevOrder ?? p.order,
+    refine: result.refineIterations === 0 ? 'off' : result.refineIterations,
   };
   const parameters: Record<string, JsonValue> = {};
   for (const name of PARAM_NAMES) if (name !== 'backend') parameters[name] = resolved[name] ?? p[name];
@@ -46,8 +51,19 @@ export function runSidecarInput(s: RunSidecarSource): SidecarInput {
     entropyCurve: result.heat.entropyCurve.map((q) => ({ t: q.t, entropy: q.entropy })),
     heatErrorBound: result.heat.errorBound,
     squarings: result.heat.squarings ?? null,
+    // What the automatic t was measured against: the kernel's limit entropy, the spectral gap and its bound.
+    limitEntropy: result.heat.limitEntropy,
+    lambda2: result.heat.lambda2,
+    lambda3: result.heat.lambda3,
+    tMax: finiteOrNull(result.heat.tMax),
+    collapseT: finiteOrNull(result.heat.collapseT),
     saturatedPairs: result.saturatedPairs,
     stress: result.stress,
+    components: { count: result.components.length, sizes: result.components.map((c) => c.size), t: result.components.map((c) => c.t), landmarks: result.components.map((c) => c.landmarks) },
+    // s₂/s₁ of the centred map (1 isotropic, 0 a line), of the final map and of the landmark layout.
+    collapse: result.collapse,
+    layoutCollapse: result.layoutCollapse,
+    warning: result.warning,
   };
   if (s.backendAdapter !== undefined) chosen['backendAdapter'] = s.backendAdapter;
   return {

@@ -44,5 +44,11 @@ export function runSummary(result: EmbedResult, runId: number): RunSummary {
     nPoints: result.coords.length / 2,
     ...(result.heat.chebyshevOrder !== undefined ? { chebyshevOrder: result.heat.chebyshevOrder } : {}),
     heatErrorBound: result.heat.errorBound,
+    componentSizes: result.components.map((c) => c.size),
+    collapse: result.collapse,
+    layoutCollapse: result.layoutCollapse,
+    collapseT: Number.isFinite(result.heat.collapseT) ? result.heat.collapseT : null,
+    warning: result.warning,
+    refineIterations: result.refineIterations,
   };
 }

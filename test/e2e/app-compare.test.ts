@@ -154,7 +154,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     assert.doesNotMatch((await page.textContent('[data-testid=run-info]')) ?? '', /\(auto\)/);
     assert.equal(await page.isChecked('[data-testid=t-auto]'), false);
     assert.notEqual(await attr('data-digest'), digest, 'the coordinates change with t');
-    assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend');
+    assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend,refine');
     await waitCompare(cmpRun);
     assert.notEqual(await cattr('data-digest'), cmpDigest, 'the comparison follows the new t');
     await screenshot(page, 'compare-05-after-drag');
@@ -174,7 +174,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     await page.selectOption('[data-testid=heat-method]', 'chebyshev');
     runId = await waitForRun(page, runId);
     assert.match((await page.textContent('[data-testid=order-value]')) ?? '', /^auto \(\d+\)$/);
-    assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend');
+    assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend,refine');
     const digest = await attr('data-digest');
     await page.locator('[data-testid=slider-order]').fill('5');
     runId = await waitForRun(page, runId);
@@ -187,7 +187,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     await page.locator('[data-testid=slider-pca]').fill('10');
     await waitForRun(page, 0);
     assert.match((await page.textContent('[data-testid=dataset-summary]')) ?? '', /271 mapped in 10 dimensions/);
-    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend');
+    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend,refine');
     assert.equal((await page.textContent('[data-testid=pca-value]'))?.trim(), '10');
     assert.ok((await canvasStats(page, 'map-canvas')).inked > 0.002);
     assert.ok(await page.locator('[data-testid=demo-banner]').count(), 'still the demo after re-preprocessing');
@@ -234,7 +234,7 @@ describe('demo, comparison and reprocess without a browser', () => {
     assert.equal(r.demo, true);
     await assert.rejects(api.coords(), /no map yet/);
     await assert.rejects(api.compareCoords(), /no comparison map yet/);
-    assert.deepEqual((await api.run({ knn: 8 })).stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+    assert.deepEqual((await api.run({ knn: 8 })).stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine']);
 
     const other = new LocalIsothermApi({ demoPath: join(tempDir('isotherm-nodemo-'), 'missing.h5ad') });
     await assert.rejects(other.openDemo(), /missing\.h5ad/);

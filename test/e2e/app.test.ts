@@ -50,7 +50,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.click('[data-testid=open-button]');
     runId = await waitForRun(page, runId);
     assert.match((await page.textContent('[data-testid=dataset-summary]')) ?? '', /400 cells × 10 features/);
-    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend');
+    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend,refine');
     assert.match((await attr('data-digest')) ?? '', /^400:/);
     const stats = await canvasStats(page);
     assert.ok(stats.inked > 0.003, `canvas looks blank: ${JSON.stringify(stats)}`);
@@ -66,9 +66,9 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.waitForSelector('[data-testid=map-canvas][data-animating=true]', { timeout: 30000 });
     runId = await waitForRun(page, runId);
     assert.equal(await page.getAttribute('[data-testid=map-canvas]', 'data-animating'), 'false');
-    assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend');
+    assert.equal(await attr('data-stages-run'), 'heat,dissimilarity,mds,extend,refine');
     for (const s of ['knn', 'graph', 'landmarks']) assert.equal(await stageState(s), 'cached', `${s} should come from the cache`);
-    for (const s of ['heat', 'mds', 'extend']) assert.equal(await stageState(s), 'done');
+    for (const s of ['heat', 'mds', 'extend', 'refine']) assert.equal(await stageState(s), 'done');
     assert.notEqual(await attr('data-digest'), before, 'coordinates should change with t');
     assert.match((await page.textContent('[data-testid=run-info]')) ?? '', /t = 16\.0/);
     assert.equal(await page.isChecked('[data-testid=t-auto]'), false);
@@ -163,7 +163,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     runId = await waitForRun(page, 0);
     assert.match((await page.textContent('[data-testid=run-info]')) ?? '', new RegExp(`^${count} cells`));
     assert.match((await attr('data-digest')) ?? '', new RegExp(`^${count}:`));
-    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend');
+    assert.equal(await attr('data-stages-run'), 'knn,graph,landmarks,heat,dissimilarity,mds,extend,refine');
     assert.ok((await canvasStats(page)).hues >= 1);
     await screenshot(page, '06b-reembedded');
     await page.click('[data-testid=back]');
@@ -274,7 +274,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.waitForSelector('[data-testid=notice] >> text=Run cancelled', { timeout: 30000 });
     assert.match((await page.textContent('[data-testid=notice]')) ?? '', /the previous map is kept/);
     // The stage the cancel reached is marked failed (heat, unless it had already finished).
-    const states = await Promise.all(['heat', 'dissimilarity', 'mds', 'extend'].map(stageState));
+    const states = await Promise.all(['heat', 'dissimilarity', 'mds', 'extend', 'refine'].map(stageState));
     assert.ok(states.includes('failed'), `stage states after cancel: ${states.join(', ')}`);
     assert.equal(await attr('data-digest'), digest);
     assert.equal(Number(await attr('data-run-id')), runId);

