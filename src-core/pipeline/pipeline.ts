@@ -19,7 +19,7 @@ import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } f
 import { extendToCells } from '../embed/extend.js';
 import { checkMap, DegenerateMapError, mapShape } from '../embed/map-check.js';
 import { packComponents } from '../embed/pack-components.js';
-import { refineAffinities, refineIterations, refineLayout } from '../embed/refine.js';
+import { refineAffinities, refineIterations, refineLayout, refinePartners } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
 import { alphaDecayAffinity } from '../graph/affinity.js';
@@ -282,7 +282,7 @@ export class EmbeddingPipeline {
     const coords = await stage('refine', keys.refine, () =>
       iterations === 0
         ? extended.coords
-        : refineLayout(extended.coords, refineAffinities(w, this.#points, this.dim), {
+        : refineLayout(extended.coords, refineAffinities(w, this.#points, this.dim, refinePartners(n)), {
             iterations,
             exaggeration: p.refineExaggeration,
             checkCancelled: check('refine'),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refineLayout, twoStepAffinities } from '../../src-core/embed/refine.js';
+import { refineLayout, sparsifyRow, twoStepAffinities } from '../../src-core/embed/refine.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { knnExact } from '../../src-core/graph/knn.js';
@@ -45,6 +45,51 @@ test('two-step affinities are symmetric, sum to 1 and reach neighbours of neighb
   assert.ok(dense[0 * 4 + 2]! > 0 && dense[1 * 4 + 3]! > 0);
   // T² off the diagonal: 0→2 ½, 1→3 ¼, 2→0 ¼, 3→1 ½ (total 1.5, counted twice by symmetrising): P_02 = (½ + ¼)/3.
   assert.ok(Math.abs(dense[0 * 4 + 2]! - 0.75 / 3) < 1e-15);
+});
+
+test('sparsifyRow keeps the k/2 largest as they are and the row mass exactly; twoStepAffinities(w, k) stays symmetric with ≤ 2k·n pairs', () => {
+  const rng = createRng(4);
+  const n = 300;
+  const acc = new Float64Array(n);
+  const touched = new Int32Array(n);
+  for (let s = 0; s < 200; s++) {
+    touched[s] = n - 1 - s; // row order is not index order
+    acc[n - 1 - s] = rng.next() ** 4; // a heavy head and a long light tail, as in real rows of T²
+  }
+  const before = Float64Array.from(acc);
+  const mass = Array.from(touched.subarray(0, 200)).reduce((a, l) => a + acc[l]!, 0);
+  const top = Array.from(touched.subarray(0, 200)).sort((a, b) => acc[b]! - acc[a]!).slice(0, 8);
+  const kept = sparsifyRow(touched, 200, acc, 16, new Float64Array(n), new Int32Array(n));
+  assert.ok(kept <= 16 && kept > 8, `kept ${kept}`);
+  const row = Array.from(touched.subarray(0, kept));
+  assert.equal(new Set(row).size, kept, 'no partner twice');
+  for (const l of top) assert.ok(row.includes(l) && acc[l] === before[l], `top partner ${l} kept unchanged`);
+  const keptMass = row.reduce((a, l) => a + acc[l]!, 0);
+  assert.ok(Math.abs(keptMass - mass) < 1e-12 * mass, `mass ${keptMass} vs ${mass}`);
+  const step = row.filter((l) => !top.includes(l)).map((l) => acc[l]!);
+  const unit = Math.min(...step);
+  for (const v of step) assert.ok(Math.abs(v / unit - Math.round(v / unit)) < 1e-9, 'tail draws are whole multiples of one step');
+
+  // A dense random graph: each T² row has ~all cells; with k = 8 each row keeps 8, so ≤ 2·8·m pairs after symmetrising.
+  const m = 60;
+  const r: number[] = [], c: number[] = [], v: number[] = [];
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) if (rng.next() < 0.3) (r.push(i, j), c.push(j, i), v.push(...[rng.next() + 0.1].flatMap((x) => [x, x])));
+  const w = csrFromTriplets(m, Int32Array.from(r), Int32Array.from(c), Float64Array.from(v));
+  const full = twoStepAffinities(w);
+  const sparse = twoStepAffinities(w, 8);
+  assert.ok(full.indices.length > 2 * 8 * m, 'the test graph needs sparsifying');
+  assert.ok(sparse.indices.length <= 2 * 8 * m, `${sparse.indices.length} pairs`);
+  let total = 0;
+  for (let i = 0; i < m; i++) {
+    for (let q = sparse.indptr[i]!; q < sparse.indptr[i + 1]!; q++) {
+      total += sparse.values[q]!;
+      const j = sparse.indices[q]!;
+      let back = -1;
+      for (let t = sparse.indptr[j]!; t < sparse.indptr[j + 1]!; t++) if (sparse.indices[t] === i) back = sparse.values[t]!;
+      assert.ok(Math.abs(back - sparse.values[q]!) < 1e-15, 'symmetric');
+    }
+  }
+  assert.ok(Math.abs(total - 1) < 1e-12);
 });
 
 test('refinement untangles a shuffled layout of two clusters: trustworthiness rises, and a seedless run repeats exactly', async () => {
