@@ -86,12 +86,29 @@ function scratch(slot: number, length: number): Float64Array {
   return fresh;
 }
 
+/**
+ * This thread's row cursors for csrGramRows: kept while the same job (args object) asks for blocks in
+ * increasing order — which is how chunks are claimed — and reset to the row starts otherwise.
+ */
+let cursorJob: CsrGramArgs | null = null;
+let cursorA0 = 0;
+let cursors = new Float64Array(0);
+function rowCursor(a: CsrGramArgs, a0: number): Float64Array {
+  if (cursorJob !== a || a0 < cursorA0) {
+    if (cursors.length < a.nRows) cursors = new Float64Array(a.nRows);
+    for (let i = 0; i < a.nRows; i++) cursors[i] = a.indptr[i]!;
+    cursorJob = a;
+  }
+  cursorA0 = a0;
+  return cursors;
+}
+
 export const CSR_TASKS = {
   'gram-csr'(a: CsrGramArgs, c: number): void {
     const a0 = a.starts[c]!;
     const a1 = a.starts[c + 1]!;
     const rows = scratch(0, (a1 - a0) * a.width);
-    csrGramRows(a.indptr, a.indices, a.data, a.nRows, a.width, a0, a1, rows);
+    csrGramRows(a.indptr, a.indices, a.data, a.nRows, a.width, a0, a1, rows, rowCursor(a, a0));
     a.out.set(rows.subarray(0, (a1 - a0) * a.width), a0 * a.width);
   },
   'gram-dense-features'(a: DenseGramArgs, c: number): void {

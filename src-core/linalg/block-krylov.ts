@@ -17,6 +17,7 @@
 import { createRng } from './random.js';
 import { eigenSymmetricTridiagonal } from './eigen-tridiagonal.js';
 import type { SymEigen } from './eigen-sym.js';
+import { blockDots, subtractCombinations } from './block-vectors.js';
 
 /** G applied to `count` vectors of length d stored one after another in `v`; writes G v into `out` likewise. */
 export type BlockOperator = (v: Float64Array, count: number, out: Float64Array) => void;
@@ -66,6 +67,7 @@ export function topEigenpairs(apply: BlockOperator, d: number, k: number, option
   const t = new Float64Array(maxDim * maxDim); // Qᵀ G Q, row-major with stride maxDim
   const gg = new Float64Array(maxDim * maxDim); // (G Q)ᵀ (G Q), for cheap residual estimates
   const w = new Float64Array(block * d);
+  const dots = new Float64Array(maxDim * block);
 
   let m = 0; // basis size
   let width = Math.min(block, maxDim);
@@ -76,17 +78,13 @@ export function topEigenpairs(apply: BlockOperator, d: number, k: number, option
     const added = appendOrthonormal(q, m, w, width, d, rng);
     const blockQ = q.subarray(m * d, (m + added) * d);
     apply(blockQ, added, gq.subarray(m * d, (m + added) * d));
-    for (let j = m; j < m + added; j++) {
-      for (let i = 0; i <= j; i++) {
-        // Both are symmetric up to rounding; one triangle is computed and mirrored.
-        const tij = dot(q, i * d, gq, j * d, d);
-        t[i * maxDim + j] = tij;
-        t[j * maxDim + i] = tij;
-        const gij = dot(gq, i * d, gq, j * d, d);
-        gg[i * maxDim + j] = gij;
-        gg[j * maxDim + i] = gij;
-      }
-    }
+    // New columns of T = QᵀGQ and of (GQ)ᵀ(GQ); both are symmetric up to rounding, so the block's
+    // column is computed against every vector so far and mirrored.
+    const newGq = gq.subarray(m * d, (m + added) * d);
+    blockDots(q, m + added, newGq, added, d, dots);
+    mirrorInto(t, maxDim, dots, m, added);
+    blockDots(gq, m + added, newGq, added, d, dots);
+    mirrorInto(gg, maxDim, dots, m, added);
     m += added;
     options.onBlock?.(m);
     const full = m >= maxDim;
@@ -110,6 +108,19 @@ export function topEigenpairs(apply: BlockOperator, d: number, k: number, option
     w.set(gq.subarray((m - added) * d, (m - added + width) * d));
   }
   return result;
+}
+
+/** Writes the block of columns m..m+added (dots: (m + added) × added, row-major) and its mirror into t. */
+function mirrorInto(t: Float64Array, stride: number, dots: Float64Array, m: number, added: number): void {
+  for (let i = 0; i < m + added; i++) {
+    for (let c = 0; c < added; c++) {
+      const j = m + c;
+      if (i > j) continue; // the lower part of the new diagonal block comes from its upper part
+      const v = dots[i * added + c]!;
+      t[i * stride + j] = v;
+      t[j * stride + i] = v;
+    }
+  }
 }
 
 /** The leading m × m corner of t (stride `stride`), compacted. */
@@ -166,38 +177,48 @@ function ritz(eig: SymEigen, m: number, q: Float64Array, gq: Float64Array, d: nu
 }
 
 /**
- * Orthonormalises the `width` vectors in w against q's first m vectors and each other (two rounds of
- * classical Gram–Schmidt), and appends them to q after position m. A vector that (nearly) lies in the
- * span already is replaced by a fresh Gaussian one, so the basis always grows by `width` vectors.
+ * Orthonormalises the `width` vectors in w against q's first m vectors (two rounds of block classical
+ * Gram–Schmidt) and each other (two rounds of modified Gram–Schmidt), and appends them to q after
+ * position m. A vector that (nearly) lies in the span already is replaced by a fresh Gaussian one, so
+ * the basis always grows by `width` vectors. w is overwritten.
  */
 function appendOrthonormal(q: Float64Array, m: number, w: Float64Array, width: number, d: number, rng: ReturnType<typeof createRng>): number {
-  const coeff = new Float64Array(m + width);
+  const before = new Float64Array(width);
+  for (let c = 0; c < width; c++) before[c] = Math.sqrt(dot(w, c * d, w, c * d, d));
+  if (m > 0) {
+    const coeff = new Float64Array(m * width);
+    for (let round = 0; round < 2; round++) {
+      blockDots(q, m, w, width, d, coeff);
+      subtractCombinations(w, width, q, m, coeff, d);
+    }
+  }
   for (let c = 0; c < width; c++) {
     const v = w.subarray(c * d, c * d + d);
+    for (let round = 0; round < 2; round++) {
+      for (let j = m; j < m + c; j++) {
+        const f = dot(q, j * d, v, 0, d);
+        for (let i = 0; i < d; i++) v[i]! -= f * q[j * d + i]!;
+      }
+    }
+    let norm = Math.sqrt(dot(v, 0, v, 0, d));
+    // Keep it when a meaningful part survived; else the Krylov space is (numerically) invariant here.
     let tries = 0;
-    for (;;) {
-      const before = Math.sqrt(dot(v, 0, v, 0, d));
-      const count = m + c;
-      for (let round = 0; round < 2; round++) {
-        for (let j = 0; j < count; j++) coeff[j] = dot(q, j * d, v, 0, d);
-        for (let j = 0; j < count; j++) {
-          const f = coeff[j]!;
-          if (f === 0) continue;
-          const qj = j * d;
-          for (let i = 0; i < d; i++) v[i]! -= f * q[qj + i]!;
-        }
-      }
-      const after = Math.sqrt(dot(v, 0, v, 0, d));
-      // Keep it when a meaningful part survived; else the Krylov space is (numerically) invariant here.
-      if (after > 1e-8 * before && after > 0) {
-        const inv = 1 / after;
-        const dst = (m + c) * d;
-        for (let i = 0; i < d; i++) q[dst + i] = v[i]! * inv;
-        break;
-      }
+    while (!(norm > 1e-8 * before[c]! && norm > 0)) {
       if (++tries > 5) throw new Error('topEigenpairs: could not extend the Krylov basis');
       for (let i = 0; i < d; i++) v[i] = rng.normal();
+      const fresh = Math.sqrt(dot(v, 0, v, 0, d));
+      for (let round = 0; round < 2; round++) {
+        for (let j = 0; j < m + c; j++) {
+          const f = dot(q, j * d, v, 0, d);
+          for (let i = 0; i < d; i++) v[i]! -= f * q[j * d + i]!;
+        }
+      }
+      norm = Math.sqrt(dot(v, 0, v, 0, d));
+      before[c] = fresh;
     }
+    const inv = 1 / norm;
+    const dst = (m + c) * d;
+    for (let i = 0; i < d; i++) q[dst + i] = v[i]! * inv;
   }
   return width;
 }

@@ -12,7 +12,7 @@ import type { CsrMatrix, Matrix } from '../io/dataset.js';
 import type { ChunkRunner } from '../compute/chunk-runner.js';
 import { topEigenpairs } from '../linalg/block-krylov.js';
 import { eigenSymmetricTridiagonal } from '../linalg/eigen-tridiagonal.js';
-import { canonicalCsr, gramBlockStarts, mirrorUpper, transposeCsr } from '../linalg/gram.js';
+import { gramBlockStarts, mirrorUpper, transposeCsr } from '../linalg/gram.js';
 import { balancedRowStarts } from '../linalg/centred-row-products.js';
 import { orthonormalize } from './qr.js';
 
@@ -48,7 +48,7 @@ export function gramSide(x: Matrix): GramSide {
   return x.nCols <= x.nRows ? 'features' : 'cells';
 }
 
-/** Leading k eigenpairs of the centred data's Gram matrix on the smaller side. */
+/** Leading k eigenpairs of the centred data's Gram matrix on the smaller side (CSR x: canonical rows, isCanonicalCsr). */
 export function gramEigen(
   x: Matrix,
   mean: Float64Array,
@@ -105,7 +105,7 @@ function formGram(x: Matrix, mean: Float64Array, side: GramSide, runner: ChunkRu
     return g;
   }
   // XᵀX on the features side; on the cells side XXᵀ = (Xᵀ)ᵀ Xᵀ, the same kernel on the transpose.
-  const m: CsrMatrix = side === 'features' ? canonicalCsr(x) : transposeCsr(x);
+  const m: CsrMatrix = side === 'features' ? x : transposeCsr(x);
   const args = {
     indptr: runner.share(m.indptr),
     indices: runner.share(m.indices),

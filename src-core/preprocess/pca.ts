@@ -16,6 +16,7 @@ import { denseMatrix, type DenseMatrix, type Matrix } from '../io/dataset.js';
 import { serialRunner, type ChunkRunner } from '../compute/chunk-runner.js';
 import { csrPoolRunner } from '../compute/csr-pool.js';
 import { DEFAULT_KRYLOV_TOLERANCE } from '../linalg/block-krylov.js';
+import { canonicalCsr } from '../linalg/gram.js';
 import { columnMoments } from './matrix-stats.js';
 import { componentsFromLeft, gramEigen, GRAM_MAX_DIM } from './pca-gram.js';
 import { passesEigen } from './pca-passes.js';
@@ -85,7 +86,8 @@ const MIN_THREADED_WORK = 3e8;
 /** A scattered update into G costs about this many contiguous multiply-adds (measured, docs/algorithm.md). */
 const SCATTER_COST = 3;
 
-export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
+export function pca(input: Matrix, options: PcaOptions = {}): PcaResult {
+  let x = input;
   const n = x.nRows;
   const p = x.nCols;
   const requested = options.nComponents ?? DEFAULT_PCA_COMPONENTS;
@@ -115,9 +117,12 @@ export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
     if (options.signal?.aborted) throw new CancelledError('pca');
     options.onProgress?.(Math.min(total, done), total);
   };
-  const { mean, variance } = columnMoments(x);
+  const moments = columnMoments(x);
   let totalVariance = 0;
-  for (let j = 0; j < p; j++) totalVariance += variance[j]!;
+  for (let j = 0; j < p; j++) totalVariance += moments.variance[j]!;
+  // One shared copy (when threads are used) serves every phase; the kernels want sorted CSR rows.
+  x = shareMatrix(x.kind === 'csr' ? canonicalCsr(x) : x, runner);
+  const mean = runner.share(moments.mean);
   report(5);
 
   let values: Float64Array;
@@ -180,7 +185,7 @@ export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
   return {
     scores: denseMatrix(n, k, scores),
     components,
-    mean,
+    mean: mean.buffer instanceof SharedArrayBuffer ? mean.slice() : mean,
     singularValues,
     explainedVariance,
     explainedVarianceRatio,
@@ -197,6 +202,12 @@ export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
     powerIterations,
     seed,
   };
+}
+
+/** x with its arrays in memory the runner's threads share (x itself on one thread). */
+function shareMatrix(x: Matrix, runner: ChunkRunner): Matrix {
+  if (x.kind === 'dense') return { ...x, data: runner.share(x.data) };
+  return { ...x, indptr: runner.share(x.indptr), indices: runner.share(x.indices), data: runner.share(x.data) };
 }
 
 /**
