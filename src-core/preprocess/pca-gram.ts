@@ -145,21 +145,20 @@ function formGram(x: Matrix, mean: Float64Array, side: GramSide, runner: ChunkRu
 }
 
 /**
- * Components from left singular vectors (cells side): v_c = Aᵀ u_c / σ_c, k × p. Where σ_c is zero
- * (rank-deficient data) v_c is undefined; those are completed to an orthonormal set.
+ * Components from left singular vectors (cells side): v_c = Aᵀ u_c / σ_c, k × p. Dividing by σ_c magnifies
+ * the eigen-solve's rounding by σ_1/σ_c, so the set is re-orthonormalised in order of decreasing σ
+ * (Householder QR; the leading ones barely move) and σ_c ≤ 1e-6·σ_1 — numerically zero: G's eigenvalues
+ * carry errors ~ε·σ_1², i.e. ~1e-8·σ_1 in σ — gives no direction at all; those are completed to an
+ * orthonormal set.
  */
 export function componentsFromLeft(x: Matrix, mean: Float64Array, u: Float64Array, sigma: Float64Array, k: number): Float64Array {
   const n = x.nRows;
   const p = x.nCols;
   const comp = new Float64Array(k * p);
-  const floor = 1e-10 * Math.max(sigma[0]!, 0);
-  let degenerate = false;
+  const floor = 1e-6 * Math.max(sigma[0]!, 0);
   for (let c = 0; c < k; c++) {
     const sc = sigma[c]!;
-    if (!(sc > floor) || sc === 0) {
-      degenerate = true;
-      continue;
-    }
+    if (!(sc > floor)) continue; // left 0: completed below
     const v = comp.subarray(c * p, c * p + p);
     let uSum = 0;
     for (let i = 0; i < n; i++) {
@@ -175,23 +174,19 @@ export function componentsFromLeft(x: Matrix, mean: Float64Array, u: Float64Arra
     }
     for (let j = 0; j < p; j++) v[j] = (v[j]! - uSum * mean[j]!) / sc;
   }
-  if (degenerate) completeOrthonormal(comp, k, p);
+  orthonormalizeRows(comp, k, p);
   return comp;
 }
 
-/** Replaces the zero rows of comp (k × p) by unit vectors orthogonal to all the others, keeping the rest. */
-function completeOrthonormal(comp: Float64Array, k: number, p: number): void {
-  // Defined rows first, so that Householder QR's later columns are orthogonal to all of them.
-  const order: number[] = [];
-  const isZero = (c: number): boolean => comp.subarray(c * p, c * p + p).every((v) => v === 0);
-  for (let c = 0; c < k; c++) if (!isZero(c)) order.push(c);
-  const defined = order.length;
-  for (let c = 0; c < k; c++) if (isZero(c)) order.push(c);
+/** Orthonormalises the rows of comp (k × p) in order, keeping each row's sign; zero rows are completed. */
+function orthonormalizeRows(comp: Float64Array, k: number, p: number): void {
   const cols = new Float64Array(p * k); // p × k row-major, as orthonormalize takes it
-  for (let o = 0; o < k; o++) for (let j = 0; j < p; j++) cols[j * k + o] = comp[order[o]! * p + j]!;
+  for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) cols[j * k + c] = comp[c * p + j]!;
   const q = orthonormalize(cols, p, k);
-  for (let o = defined; o < k; o++) {
-    const c = order[o]!;
-    for (let j = 0; j < p; j++) comp[c * p + j] = q[j * k + o]!;
+  for (let c = 0; c < k; c++) {
+    let dot = 0;
+    for (let j = 0; j < p; j++) dot += q[j * k + c]! * comp[c * p + j]!;
+    const sign = dot < 0 ? -1 : 1;
+    for (let j = 0; j < p; j++) comp[c * p + j] = sign * q[j * k + c]!;
   }
 }

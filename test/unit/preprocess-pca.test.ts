@@ -385,3 +385,24 @@ test('pca reports progress, and cancels between chunks of the Gram matrix', () =
   );
   assert.throws(() => pca({ kind: 'csr', nRows: 4097, nCols: 4097, indptr: new Int32Array(4098), indices: new Int32Array(0), data: new Float32Array(0) }, { solver: 'gram' }), /Gram solver needs/);
 });
+
+test('rank-deficient data: zero components are completed to an orthonormal set (cells side)', () => {
+  // Six cells, three distinct: the centred data has rank 2, so PCs 3-5 have σ = 0.
+  const base = lowRankPlusNoise(3, 40, 21);
+  const data = new Float32Array(6 * 40);
+  for (let i = 0; i < 6; i++) data.set(base.data.subarray((i % 3) * 40, (i % 3) * 40 + 40), i * 40);
+  for (const input of [{ kind: 'dense', nRows: 6, nCols: 40, data } as DenseMatrix, toCsr({ kind: 'dense', nRows: 6, nCols: 40, data })]) {
+    const res = pca(input, { nComponents: 10 });
+    assert.equal(res.solver, 'gram-cells');
+    assert.equal(res.nComponents, 5);
+    for (let c = 2; c < 5; c++) {
+      assert.ok(res.singularValues[c]! < 1e-5 * res.singularValues[0]!, `σ${c + 1} = ${res.singularValues[c]}`);
+      for (let i = 0; i < 6; i++) assert.ok(Math.abs(res.scores.data[i * 5 + c]!) < 1e-4);
+    }
+    for (let a = 0; a < 5; a++) for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let j = 0; j < 40; j++) s += res.components[a * 40 + j]! * res.components[b * 40 + j]!;
+      assert.ok(Math.abs(s - (a === b ? 1 : 0)) < 1e-9, `components ${a}·${b} = ${s}`);
+    }
+  }
+});
