@@ -7,7 +7,9 @@
  *
  * Library-size normalisation + sqrt (what `preprocess` does to counts), then `pca` once per thread
  * count, with the time of each phase (from pca's progress units: moments 0–5, Gram or passes 5–65,
- * eigen-solve 65–80, scores 80–100) and whether the result is bit-identical to the first run's.
+ * eigen-solve 65–80, scores 80–100), the CPU seconds of all threads (on a machine shared with other
+ * work, wall time overstates what an idle machine would take; CPU time much less so), and whether the
+ * result is bit-identical to the first run's.
  * Output: a markdown table on stdout.
  */
 import os from 'node:os';
@@ -59,13 +61,14 @@ t = performance.now();
 const x = transformValues(normalizeLibrarySize(counts).matrix, 'sqrt').matrix;
 const prepS = (performance.now() - t) / 1000;
 console.log(`\n${args.cells.toLocaleString('en-US')} cells × ${args.genes.toLocaleString('en-US')} genes, ${counts.indptr[args.cells]!.toLocaleString('en-US')} non-zeros (seed ${args.seed}); generated in ${fmt(genS)} s, normalise + sqrt ${fmt(prepS)} s; PCA ${args.pca} components, solver ${args.solver}.\n`);
-console.log('| threads | moments s | Gram / passes s | eigen-solve s | scores s | PCA total s | solver | Krylov basis | residual / σ₁² | RSS after MB | same bits as first row |');
-console.log('|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|');
+console.log('| threads | moments s | Gram / passes s | eigen-solve s | scores s | PCA total s | CPU s (all threads) | solver | Krylov basis | residual / σ₁² | RSS after MB | same bits as first row |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|');
 let first: PcaResult | null = null;
 for (const threads of args.threads) {
   const runner = threads === 1 ? serialRunner : csrPoolRunner(threads);
   if (threads > 1) waitForCsrPool(30_000);
   const marks: number[] = [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const res = pca(x, {
     nComponents: args.pca,
@@ -76,9 +79,10 @@ for (const threads of args.threads) {
     },
   });
   const t1 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
   const [m5, m65, m80] = [marks[0] ?? t0, marks[1] ?? t0, marks[2] ?? t0];
   const same = first === null ? '—' : sameResult(first, res) ? 'yes' : '**no**';
-  console.log(`| ${runner.threads} | ${fmt((m5 - t0) / 1000)} | ${fmt((m65 - m5) / 1000)} | ${fmt((m80 - m65) / 1000)} | ${fmt((t1 - m80) / 1000)} | ${fmt((t1 - t0) / 1000)} | ${res.solver} | ${res.krylovDimension} | ${res.relativeResidual.toExponential(1)} | ${fmt(rssMB(), 0)} | ${same} |`);
+  console.log(`| ${runner.threads} | ${fmt((m5 - t0) / 1000)} | ${fmt((m65 - m5) / 1000)} | ${fmt((m80 - m65) / 1000)} | ${fmt((t1 - m80) / 1000)} | ${fmt((t1 - t0) / 1000)} | ${fmt((cpu.user + cpu.system) / 1e6)} | ${res.solver} | ${res.krylovDimension} | ${res.relativeResidual.toExponential(1)} | ${fmt(rssMB(), 0)} | ${same} |`);
   first ??= res;
 }
 await stopCsrPool();

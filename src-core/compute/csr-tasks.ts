@@ -11,6 +11,7 @@ import {
   denseCentredRowsTimes,
   denseGramTimesRows,
 } from '../linalg/centred-row-products.js';
+import { blockDots, subtractCombinationsRange } from '../linalg/block-vectors.js';
 import { csrGramRows, denseCentredGramRows, denseCentredRowGramRows, symTimesRows } from '../linalg/gram.js';
 
 type Indptr = Int32Array | Float64Array;
@@ -44,6 +45,27 @@ export interface SymTimesArgs {
   readonly count: number;
   readonly starts: Int32Array;
   readonly out: Float64Array;
+}
+
+/** out[i·bCount + c] = a_i · b_c for the a-vectors i of chunk c (block-vectors.ts). */
+export interface BlockDotsArgs {
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly bCount: number;
+  readonly d: number;
+  readonly starts: Int32Array;
+  readonly out: Float64Array;
+}
+
+/** w_c −= Σ_j coeff[j·wCount + c] q_j on the coordinates [starts[c], starts[c+1]) only. */
+export interface SubtractArgs {
+  readonly w: Float64Array;
+  readonly wCount: number;
+  readonly q: Float64Array;
+  readonly qCount: number;
+  readonly coeff: Float64Array;
+  readonly d: number;
+  readonly starts: Int32Array;
 }
 
 /** Scores of rows [starts[c], starts[c+1]): out (n × k, float32) and extremes[c·2k ..] (see ColumnExtremes). */
@@ -127,6 +149,14 @@ export const CSR_TASKS = {
   },
   'sym-times'(a: SymTimesArgs, c: number): void {
     symTimesRows(a.g, a.d, a.v, a.count, a.starts[c]!, a.starts[c + 1]!, a.out);
+  },
+  'block-dots'(a: BlockDotsArgs, c: number): void {
+    const i0 = a.starts[c]!;
+    const i1 = a.starts[c + 1]!;
+    blockDots(a.a.subarray(i0 * a.d, i1 * a.d), i1 - i0, a.b, a.bCount, a.d, a.out.subarray(i0 * a.bCount, i1 * a.bCount));
+  },
+  'subtract-combinations'(a: SubtractArgs, c: number): void {
+    subtractCombinationsRange(a.w, a.wCount, a.q, a.qCount, a.coeff, a.d, a.starts[c]!, a.starts[c + 1]!);
   },
   scores(a: ScoresArgs, c: number): void {
     const ext = a.extremes.subarray(c * 2 * a.k, (c + 1) * 2 * a.k);

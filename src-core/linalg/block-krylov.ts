@@ -34,6 +34,8 @@ export interface TopEigenOptions {
   readonly seed?: number;
   /** Fresh zeroed arrays the operator reads and writes (shared memory when G runs on threads). */
   readonly allocate?: (length: number) => Float64Array;
+  /** The block vector products (default: block-vectors.ts on this thread); arrays come from `allocate`. */
+  readonly vectorOps?: BlockVectorOps;
   /** Called after every block product with the basis size so far. */
   readonly onBlock?: (dim: number) => void;
 }
@@ -49,6 +51,14 @@ export interface TopEigenResult {
   readonly dimension: number;
   readonly converged: boolean;
 }
+
+/** The two block products of the iteration, replaceable by versions split over threads. */
+export interface BlockVectorOps {
+  dots(a: Float64Array, aCount: number, b: Float64Array, bCount: number, d: number, out: Float64Array): void;
+  subtract(w: Float64Array, wCount: number, q: Float64Array, qCount: number, coeff: Float64Array, d: number): void;
+}
+
+const serialVectorOps: BlockVectorOps = { dots: blockDots, subtract: subtractCombinations };
 
 export const DEFAULT_KRYLOV_BLOCK = 16;
 export const DEFAULT_KRYLOV_TOLERANCE = 1e-6;
@@ -66,8 +76,9 @@ export function topEigenpairs(apply: BlockOperator, d: number, k: number, option
   const gq = allocate(maxDim * d); // G times each
   const t = new Float64Array(maxDim * maxDim); // Qᵀ G Q, row-major with stride maxDim
   const gg = new Float64Array(maxDim * maxDim); // (G Q)ᵀ (G Q), for cheap residual estimates
-  const w = new Float64Array(block * d);
-  const dots = new Float64Array(maxDim * block);
+  const w = allocate(block * d);
+  const dots = allocate(maxDim * block);
+  const ops = options.vectorOps ?? serialVectorOps;
 
   let m = 0; // basis size
   let width = Math.min(block, maxDim);
@@ -75,15 +86,15 @@ export function topEigenpairs(apply: BlockOperator, d: number, k: number, option
   let nextCheck = Math.max(k + block, checkEvery);
   let result: TopEigenResult;
   for (;;) {
-    const added = appendOrthonormal(q, m, w, width, d, rng);
+    const added = appendOrthonormal(q, m, w, width, d, rng, ops, dots);
     const blockQ = q.subarray(m * d, (m + added) * d);
     apply(blockQ, added, gq.subarray(m * d, (m + added) * d));
     // New columns of T = QᵀGQ and of (GQ)ᵀ(GQ); both are symmetric up to rounding, so the block's
     // column is computed against every vector so far and mirrored.
     const newGq = gq.subarray(m * d, (m + added) * d);
-    blockDots(q, m + added, newGq, added, d, dots);
+    ops.dots(q, m + added, newGq, added, d, dots);
     mirrorInto(t, maxDim, dots, m, added);
-    blockDots(gq, m + added, newGq, added, d, dots);
+    ops.dots(gq, m + added, newGq, added, d, dots);
     mirrorInto(gg, maxDim, dots, m, added);
     m += added;
     options.onBlock?.(m);
@@ -182,14 +193,22 @@ function ritz(eig: SymEigen, m: number, q: Float64Array, gq: Float64Array, d: nu
  * position m. A vector that (nearly) lies in the span already is replaced by a fresh Gaussian one, so
  * the basis always grows by `width` vectors. w is overwritten.
  */
-function appendOrthonormal(q: Float64Array, m: number, w: Float64Array, width: number, d: number, rng: ReturnType<typeof createRng>): number {
+function appendOrthonormal(
+  q: Float64Array,
+  m: number,
+  w: Float64Array,
+  width: number,
+  d: number,
+  rng: ReturnType<typeof createRng>,
+  ops: BlockVectorOps,
+  coeff: Float64Array,
+): number {
   const before = new Float64Array(width);
   for (let c = 0; c < width; c++) before[c] = Math.sqrt(dot(w, c * d, w, c * d, d));
   if (m > 0) {
-    const coeff = new Float64Array(m * width);
     for (let round = 0; round < 2; round++) {
-      blockDots(q, m, w, width, d, coeff);
-      subtractCombinations(w, width, q, m, coeff, d);
+      ops.dots(q, m, w, width, d, coeff);
+      ops.subtract(w, width, q, m, coeff, d);
     }
   }
   for (let c = 0; c < width; c++) {

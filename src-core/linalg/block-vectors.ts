@@ -43,6 +43,23 @@ export function blockDots(a: Float64Array, aCount: number, b: Float64Array, bCou
 
 /** w_c −= Σ_j coeff[j·wCount + c] q_j for c < wCount, j < qCount (coefficients as blockDots(q, w) gives them). */
 export function subtractCombinations(w: Float64Array, wCount: number, q: Float64Array, qCount: number, coeff: Float64Array, d: number): void {
+  subtractCombinationsRange(w, wCount, q, qCount, coeff, d, 0, d);
+}
+
+/**
+ * subtractCombinations on the coordinates [t0, t1) only. Each coordinate gets the same operations in the
+ * same order (j ascending) whatever the range, so a split over threads changes no bit.
+ */
+export function subtractCombinationsRange(
+  w: Float64Array,
+  wCount: number,
+  q: Float64Array,
+  qCount: number,
+  coeff: Float64Array,
+  d: number,
+  t0: number,
+  t1: number,
+): void {
   let c = 0;
   for (; c + 3 < wCount; c += 4) {
     const w0 = c * d;
@@ -55,7 +72,7 @@ export function subtractCombinations(w: Float64Array, wCount: number, q: Float64
       const f2 = coeff[j * wCount + c + 2]!;
       const f3 = coeff[j * wCount + c + 3]!;
       const qj = j * d;
-      for (let t = 0; t < d; t++) {
+      for (let t = t0; t < t1; t++) {
         const x = q[qj + t]!;
         w[w0 + t]! -= f0 * x;
         w[w1 + t]! -= f1 * x;
@@ -70,7 +87,7 @@ export function subtractCombinations(w: Float64Array, wCount: number, q: Float64
       const f = coeff[j * wCount + c]!;
       if (f === 0) continue;
       const qj = j * d;
-      for (let t = 0; t < d; t++) w[wc + t]! -= f * q[qj + t]!;
+      for (let t = t0; t < t1; t++) w[wc + t]! -= f * q[qj + t]!;
     }
   }
 }

@@ -10,7 +10,7 @@
  */
 import type { CsrMatrix, Matrix } from '../io/dataset.js';
 import type { ChunkRunner } from '../compute/chunk-runner.js';
-import { topEigenpairs } from '../linalg/block-krylov.js';
+import { topEigenpairs, type BlockVectorOps } from '../linalg/block-krylov.js';
 import { eigenSymmetricTridiagonal } from '../linalg/eigen-tridiagonal.js';
 import { gramBlockStarts, mirrorUpper, transposeCsr } from '../linalg/gram.js';
 import { balancedRowStarts } from '../linalg/centred-row-products.js';
@@ -74,7 +74,15 @@ export function gramEigen(
     (v, count, out) => runner.run('sym-times', { g, d, v, count, starts: symStarts, out }, nChunks),
     d,
     k,
-    { block: GRAM_KRYLOV_BLOCK, maxDim, tolerance, seed, allocate: (n) => runner.allocate(n), onBlock: (m) => hooks.onEigen(m / maxDim) },
+    {
+      block: GRAM_KRYLOV_BLOCK,
+      maxDim,
+      tolerance,
+      seed,
+      allocate: (n) => runner.allocate(n),
+      ...(runner.threads > 1 ? { vectorOps: threadedVectorOps(runner, d) } : {}),
+      onBlock: (m) => hooks.onEigen(m / maxDim),
+    },
   );
   hooks.onEigen(1);
   const top = Math.max(res.values[0]!, 1e-300);
@@ -86,6 +94,20 @@ export function gramEigen(
     dimension: res.dimension,
     relativeResidual: Math.max(...res.residuals) / top,
     converged: res.converged,
+  };
+}
+
+/** The Krylov iteration's block products, split over the runner's threads (same bits as on one). */
+function threadedVectorOps(runner: ChunkRunner, d: number): BlockVectorOps {
+  const coordinateStarts = balancedRowStarts(d, 16);
+  return {
+    dots(a, aCount, b, bCount, dd, out) {
+      const starts = balancedRowStarts(aCount, Math.min(16, aCount));
+      runner.run('block-dots', { a, b, bCount, d: dd, starts, out }, starts.length - 1);
+    },
+    subtract(w, wCount, q, qCount, coeff, dd) {
+      runner.run('subtract-combinations', { w, wCount, q, qCount, coeff, d: dd, starts: coordinateStarts }, coordinateStarts.length - 1);
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { eigenSymmetric } from '../../src-core/linalg/eigen-sym.js';
 import { eigenSymmetricTridiagonal } from '../../src-core/linalg/eigen-tridiagonal.js';
 import { topEigenpairs } from '../../src-core/linalg/block-krylov.js';
+import { blockDots, subtractCombinations, subtractCombinationsRange } from '../../src-core/linalg/block-vectors.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { orthonormalize } from '../../src-core/preprocess/qr.js';
 
@@ -134,4 +135,29 @@ test('block Krylov recovers an eigenvalue repeated more often than the block is 
   const res = topEigenpairs(symTimes(g, d), d, 15, { block: 8, seed: 3, maxDim: 200 });
   assert.ok(res.converged && res.dimension < d, `dimension ${res.dimension}`);
   for (let c = 0; c < 15; c++) assert.ok(Math.abs(res.values[c]! - spectrum[c]!) < 1e-8, `value ${c}: ${res.values[c]} vs ${spectrum[c]}`);
+});
+
+test('block vector products: dots match one-at-a-time sums; split coordinate ranges change no bit', () => {
+  const rng = createRng(8);
+  const d = 37;
+  const a = Float64Array.from({ length: 6 * d }, () => rng.normal());
+  const b = Float64Array.from({ length: 7 * d }, () => rng.normal()); // 4 at a time, then 3 singly
+  const out = new Float64Array(6 * 7);
+  blockDots(a, 6, b, 7, d, out);
+  for (let i = 0; i < 6; i++) for (let c = 0; c < 7; c++) {
+    let s = 0;
+    for (let t = 0; t < d; t++) s += a[i * d + t]! * b[c * d + t]!;
+    assert.equal(out[i * 7 + c], s);
+  }
+  const coeff = Float64Array.from({ length: 6 * 7 }, () => rng.normal());
+  const whole = b.slice();
+  subtractCombinations(whole, 7, a, 6, coeff, d);
+  const split = b.slice();
+  for (const [t0, t1] of [[0, 5], [5, 6], [6, 30], [30, 37]] as const) subtractCombinationsRange(split, 7, a, 6, coeff, d, t0, t1);
+  assert.deepEqual(split, whole);
+  for (let c = 0; c < 7; c++) for (let t = 0; t < d; t++) {
+    let s = b[c * d + t]!;
+    for (let j = 0; j < 6; j++) s -= coeff[j * 7 + c]! * a[j * d + t]!;
+    assert.ok(Math.abs(whole[c * d + t]! - s) < 1e-12);
+  }
 });
