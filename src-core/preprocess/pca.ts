@@ -8,13 +8,13 @@
  *  - 'krylov' (pca-passes.ts): randomized block Krylov iteration on AᵀA with one pass over X per block,
  *    for data too wide on both sides for a Gram matrix.
  * 'auto' takes the Gram solver whenever it is allowed and its estimated cost is lower. The heavy loops
- * run as chunks on a ChunkRunner (threads; compute/csr-pool.ts) and give the same bits on any number of
- * threads.
+ * run as chunks on a ChunkRunner — the threads a host lends (compute/engines.ts `chunkPool`; Node:
+ * compute/csr-pool.ts), else this thread — and give the same bits on any number of threads.
  */
 import { CancelledError } from '../errors.js';
 import { denseMatrix, type DenseMatrix, type Matrix } from '../io/dataset.js';
 import { serialRunner, type ChunkRunner } from '../compute/chunk-runner.js';
-import { csrPoolRunner } from '../compute/csr-pool.js';
+import { hostEngines } from '../compute/engines.js';
 import { DEFAULT_KRYLOV_TOLERANCE } from '../linalg/block-krylov.js';
 import { canonicalCsr } from '../linalg/gram.js';
 import { columnMoments } from './matrix-stats.js';
@@ -40,7 +40,7 @@ export interface PcaOptions {
   readonly solver?: 'auto' | 'gram' | 'krylov';
   /** Eigen-solve stops once every residual ‖G v − σ² v‖ ≤ tolerance · σ_1². Default 1e-6. */
   readonly tolerance?: number;
-  /** Where the chunked loops run. Default: helper threads (csr-pool.ts) for large inputs, else this thread. */
+  /** Where the chunked loops run. Default: the host's chunk pool (engines.ts) for large inputs, else this thread. */
   readonly runner?: ChunkRunner;
   /** Checked between chunks and blocks; when aborted, pca throws CancelledError('pca'). AbortSignal fits. */
   readonly signal?: { readonly aborted: boolean };
@@ -109,7 +109,8 @@ export function pca(input: Matrix, options: PcaOptions = {}): PcaResult {
   const useGram = choice === 'gram' || (choice === 'auto' && costs.gram !== null && costs.gram <= 2 * costs.krylov);
   if (useGram && costs.gram === null) throw new Error(`pca: the Gram solver needs min(cells, features) ≤ ${GRAM_MAX_DIM}, got ${Math.min(n, p)}`);
   const work = useGram ? costs.gram! : costs.krylov;
-  const runner = options.runner ?? (work >= MIN_THREADED_WORK ? csrPoolRunner() : serialRunner);
+  const pool = hostEngines().chunkPool;
+  const runner = options.runner ?? (work >= MIN_THREADED_WORK && pool ? pool.runner() : serialRunner);
 
   // Progress units: moments 5, Gram or passes 60, eigen-solve 15, scores 20.
   const total = 100;

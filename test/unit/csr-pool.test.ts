@@ -1,6 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialRunner } from '../../src-core/compute/chunk-runner.js';
+import { hostEngines } from '../../src-core/compute/engines.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
 import { csrPoolRunner, csrPoolThreads, stopCsrPool, waitForCsrPool } from '../../src-core/compute/csr-pool.js';
 import { gramBlockStarts } from '../../src-core/linalg/gram.js';
 import { createRng } from '../../src-core/linalg/random.js';
@@ -80,4 +82,15 @@ test('ISOTHERM_THREADS sets the thread count; 1 means this thread only', () => {
     if (saved === undefined) delete process.env['ISOTHERM_THREADS'];
     else process.env['ISOTHERM_THREADS'] = saved;
   }
+});
+
+test('Node hosts lend the pool to the core through installNodeEngines (the core imports no Node module)', () => {
+  installNodeEngines();
+  const pool = hostEngines().chunkPool;
+  assert.ok(pool, 'a chunk pool is installed');
+  assert.equal(pool.threads(), csrPoolThreads());
+  const runner = pool.runner(2);
+  assert.equal(runner.threads, 2);
+  assert.notEqual(runner, serialRunner);
+  assert.equal(pool.runner(1), serialRunner);
 });
