@@ -9,9 +9,12 @@
  * count, with the time of each phase (from pca's progress units: moments 0–5, Gram or passes 5–65,
  * eigen-solve 65–80, scores 80–100), the CPU seconds of all threads (on a machine shared with other
  * work, wall time overstates what an idle machine would take; CPU time much less so), and whether the
- * result is bit-identical to the first run's.
+ * result is bit-identical to the first run's. Peak RSS is the kernel's high-water mark (VmHWM), reset
+ * before each run (writing 5 to /proc/self/clear_refs), so it is the peak of that run with the input
+ * already in memory; the peak of generation + normalisation is printed above the table.
  * Output: a markdown table on stdout.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { normalizeLibrarySize } from '../src-core/preprocess/normalize.js';
 import { transformValues } from '../src-core/preprocess/transform.js';
@@ -43,6 +46,25 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 const rssMB = (): number => process.memoryUsage().rss / 2 ** 20;
+
+/** VmHWM in MB (null where /proc is missing). */
+function peakMB(): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+function resetPeak(): boolean {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
 const fmt = (x: number, d = 1): string => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 function sameResult(a: PcaResult, b: PcaResult): boolean {
@@ -60,14 +82,15 @@ const genS = (performance.now() - t) / 1000;
 t = performance.now();
 const x = transformValues(normalizeLibrarySize(counts).matrix, 'sqrt').matrix;
 const prepS = (performance.now() - t) / 1000;
-console.log(`\n${args.cells.toLocaleString('en-US')} cells × ${args.genes.toLocaleString('en-US')} genes, ${counts.indptr[args.cells]!.toLocaleString('en-US')} non-zeros (seed ${args.seed}); generated in ${fmt(genS)} s, normalise + sqrt ${fmt(prepS)} s; PCA ${args.pca} components, solver ${args.solver}.\n`);
-console.log('| threads | moments s | Gram / passes s | eigen-solve s | scores s | PCA total s | CPU s (all threads) | solver | Krylov basis | residual / σ₁² | RSS after MB | same bits as first row |');
-console.log('|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|');
+console.log(`\n${args.cells.toLocaleString('en-US')} cells × ${args.genes.toLocaleString('en-US')} genes, ${counts.indptr[args.cells]!.toLocaleString('en-US')} non-zeros (seed ${args.seed}); generated in ${fmt(genS)} s, normalise + sqrt ${fmt(prepS)} s (peak RSS so far ${fmt(peakMB() ?? NaN, 0)} MB, RSS now ${fmt(rssMB(), 0)} MB); PCA ${args.pca} components, solver ${args.solver}.\n`);
+console.log('| threads | moments s | Gram / passes s | eigen-solve s | scores s | PCA total s | CPU s (all threads) | solver | Krylov basis | residual / σ₁² | peak RSS during PCA MB | RSS after MB | same bits as first row |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---|');
 let first: PcaResult | null = null;
 for (const threads of args.threads) {
   const runner = threads === 1 ? serialRunner : csrPoolRunner(threads);
   if (threads > 1) waitForCsrPool(30_000);
   const marks: number[] = [];
+  const peakReset = resetPeak();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const res = pca(x, {
@@ -80,9 +103,10 @@ for (const threads of args.threads) {
   });
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const peak = peakReset ? peakMB() : null;
   const [m5, m65, m80] = [marks[0] ?? t0, marks[1] ?? t0, marks[2] ?? t0];
   const same = first === null ? '—' : sameResult(first, res) ? 'yes' : '**no**';
-  console.log(`| ${runner.threads} | ${fmt((m5 - t0) / 1000)} | ${fmt((m65 - m5) / 1000)} | ${fmt((m80 - m65) / 1000)} | ${fmt((t1 - m80) / 1000)} | ${fmt((t1 - t0) / 1000)} | ${fmt((cpu.user + cpu.system) / 1e6)} | ${res.solver} | ${res.krylovDimension} | ${res.relativeResidual.toExponential(1)} | ${fmt(rssMB(), 0)} | ${same} |`);
+  console.log(`| ${runner.threads} | ${fmt((m5 - t0) / 1000)} | ${fmt((m65 - m5) / 1000)} | ${fmt((m80 - m65) / 1000)} | ${fmt((t1 - m80) / 1000)} | ${fmt((t1 - t0) / 1000)} | ${fmt((cpu.user + cpu.system) / 1e6)} | ${res.solver} | ${res.krylovDimension} | ${res.relativeResidual.toExponential(1)} | ${peak === null ? '?' : fmt(peak, 0)} | ${fmt(rssMB(), 0)} | ${same} |`);
   first ??= res;
 }
 await stopCsrPool();
