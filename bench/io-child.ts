@@ -8,9 +8,12 @@
  * starts the child with --expose-gc so the reader's garbage is collected at that boundary.
  */
 import fs from 'node:fs';
+import { installNodeEngines } from '../src-core/compute/node-engines.js';
 import { openDataset } from '../src-core/io/open.js';
 import { preprocess } from '../src-core/preprocess/run-preprocess.js';
 import { writeSyntheticArrow, writeSyntheticParquet, writeWideCsv, type SyntheticSpec, type WriteSummary } from './io-gen.js';
+
+installNodeEngines(); // a Node host, like the CLI: PCA's loops get the shared-memory threads
 
 export type ChildTask =
   | { readonly kind: 'read'; readonly path: string }

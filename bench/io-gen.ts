@@ -18,7 +18,7 @@ import {
 } from 'apache-arrow';
 import * as parquet from 'parquet-wasm/node';
 import { createRng, type Rng } from '../src-core/linalg/random.js';
-import type { Dataset } from '../src-core/io/dataset.js';
+import type { CsrMatrix, Dataset } from '../src-core/io/dataset.js';
 
 export interface SyntheticSpec {
   readonly nCells: number;
@@ -246,6 +246,31 @@ export async function writeSyntheticParquet(path: string, spec: SyntheticSpec, r
     fs.closeSync(fd);
   }
   return { path, bytes, nnz, batches: gen.batchCount, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The same synthetic counts held in memory as CSR (for benchmarks of what follows the read). */
+export function syntheticCsr(spec: SyntheticSpec): CsrMatrix {
+  const gen = new SyntheticCounts(spec);
+  const indptr = new Int32Array(spec.nCells + 1);
+  let indices = new Int32Array(Math.ceil(spec.nCells * spec.nGenes * spec.density * 1.05) + spec.nGenes);
+  let data = new Float32Array(indices.length);
+  let nnz = 0;
+  for (let b = 0; b < gen.batchCount; b++) {
+    const batch = gen.batch(b);
+    if (nnz + batch.length > indices.length) {
+      const cap = Math.ceil((nnz + batch.length) * 1.2);
+      const i2 = new Int32Array(cap); i2.set(indices); indices = i2;
+      const d2 = new Float32Array(cap); d2.set(data); data = d2;
+    }
+    for (let e = 0; e < batch.length; e++) {
+      indptr[batch.cells[e]! + 1]!++;
+      indices[nnz + e] = batch.genes[e]!;
+      data[nnz + e] = batch.values[e]!;
+    }
+    nnz += batch.length;
+  }
+  for (let i = 0; i < spec.nCells; i++) indptr[i + 1]! += indptr[i]!;
+  return { kind: 'csr', nRows: spec.nCells, nCols: spec.nGenes, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
 }
 
 function csvField(s: string): string {

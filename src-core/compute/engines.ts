@@ -1,10 +1,12 @@
 /**
- * What a host lends the numeric core: helper threads for large CPU products and the WebGPU device. The
- * core imports no Node module for them — without them it runs single-threaded on wasm (or cpu) and has
- * no `webgpu` backend — and Node hosts install their implementations at start-up (node-engines.ts:
- * cpu-pool.ts on worker threads, webgpu-loader.ts on Dawn). A browser host could lend Web Workers and
+ * What a host lends the numeric core: helper threads for large CPU products, threads sharing memory for
+ * PCA's chunked loops, and the WebGPU device. The core imports no Node module for them — without them it
+ * runs single-threaded on wasm (or cpu) and has no `webgpu` backend — and Node hosts install their
+ * implementations at start-up (node-engines.ts: cpu-pool.ts and csr-pool.ts on worker threads,
+ * webgpu-loader.ts on Dawn). A browser host could lend Web Workers and
  * navigator.gpu the same way.
  */
+import type { ChunkRunner } from './chunk-runner.js';
 import type { GpuContext } from './webgpu-types.js';
 
 export interface CpuPool {
@@ -27,8 +29,20 @@ export interface WebGpuEngine {
   context(): GpuContext | null;
 }
 
+/**
+ * Threads sharing memory (SharedArrayBuffer) for PCA's chunked loops (chunk-runner.ts, csr-tasks.ts).
+ * Without it PCA runs them on this thread; results are bit-identical either way.
+ */
+export interface ChunkPool {
+  /** A runner over `threads` threads, this one included (default: what the host allows), or the serial runner. */
+  runner(threads?: number): ChunkRunner;
+  /** Threads a runner uses by default. */
+  threads(): number;
+}
+
 export interface HostEngines {
   readonly cpuPool?: CpuPool;
+  readonly chunkPool?: ChunkPool;
   readonly webgpu?: WebGpuEngine;
 }
 

@@ -1,38 +1,50 @@
 /**
- * PCA by randomized subspace iteration (Halko, Martinsson & Tropp 2011, Alg. 4.4 + 5.1), on dense or
- * CSR data without densifying and without forming the centred matrix A = X - 1 μᵀ.
- *
- * We iterate in feature space: Z ← orth(Aᵀ A Z), starting from a Gaussian p × l block (l = k + oversampling).
- * Each step is one streamed pass over X (see centred-products.ts) and is re-orthonormalised (Householder QR),
- * which is what keeps the small singular values from being swamped by the large ones. The final step is a
- * Rayleigh-Ritz projection: with Y = A Z, the eigen-decomposition YᵀY = W Λ Wᵀ gives singular values
- * √λ, right singular vectors Z W and scores Y W = U Σ. Only p × l and l × l blocks plus the n × k output are
- * held in memory.
+ * PCA of dense or CSR data without densifying it and without forming the centred matrix A = X - 1 μᵀ
+ * (docs/algorithm.md, PCA). Two solvers:
+ *  - 'gram' (pca-gram.ts): the d × d Gram matrix of A on the smaller side (d = min(cells, features)
+ *    ≤ 4,096), then its leading eigenpairs by block Krylov iteration in memory — exact to a residual
+ *    tolerance, and for sparse data far cheaper than repeated passes: forming XᵀX costs Σ nnz_i²/2,
+ *    about one pass of a randomized method, while the eigen-solve never touches X again.
+ *  - 'krylov' (pca-passes.ts): randomized block Krylov iteration on AᵀA with one pass over X per block,
+ *    for data too wide on both sides for a Gram matrix.
+ * 'auto' takes the Gram solver whenever it is allowed and its estimated cost is lower. The heavy loops
+ * run as chunks on a ChunkRunner — the threads a host lends (compute/engines.ts `chunkPool`; Node:
+ * compute/csr-pool.ts), else this thread — and give the same bits on any number of threads.
  */
 import { CancelledError } from '../errors.js';
 import { denseMatrix, type DenseMatrix, type Matrix } from '../io/dataset.js';
-import { createRng } from '../linalg/random.js';
-import { eigenSymmetric } from '../linalg/eigen-sym.js';
+import { serialRunner, type ChunkRunner } from '../compute/chunk-runner.js';
+import { hostEngines } from '../compute/engines.js';
+import { DEFAULT_KRYLOV_TOLERANCE } from '../linalg/block-krylov.js';
+import { canonicalCsr } from '../linalg/gram.js';
 import { columnMoments } from './matrix-stats.js';
-import { orthonormalize } from './qr.js';
-import { centredGramTimes, forEachCentredRowProduct } from './centred-products.js';
+import { componentsFromLeft, gramEigen, GRAM_MAX_DIM } from './pca-gram.js';
+import { passesEigen } from './pca-passes.js';
+import { flipSigns, projectScores, signsOfColumns } from './pca-scores.js';
+
+export type PcaSolver = 'gram-features' | 'gram-cells' | 'krylov';
 
 export interface PcaOptions {
   /** Number of components; capped at min(nCells, nFeatures) - 1. Default 50. */
   readonly nComponents?: number;
-  /** Seed of the Gaussian start block. Default 0. */
+  /** Seed of the Gaussian Krylov start block. Default 0. */
   readonly seed?: number;
-  /** Extra columns in the random block beyond k. Default 10. */
+  /** 'krylov' solver: block width beyond k. Default 10. */
   readonly oversampling?: number;
   /**
-   * Subspace (power) iterations. Default 7, the top of Halko's usual 4-7 range: on scRNA-seq spectra, which
-   * are flat after the first few PCs, 4 iterations visibly under-resolve PCs 6-50 (measured on HSMM:
-   * PC10 variance off by 0.4 % with 4, 0.02 % with 7), while each iteration is only one pass over X.
+   * 'krylov' solver: blocks after the first, i.e. passes over X beyond one (it may stop earlier once
+   * converged). Default 7: 8 blocks of k + 10 vectors (docs/algorithm.md has the accuracy figures).
    */
   readonly powerIterations?: number;
-  /** Checked before every pass over X; when aborted, pca throws CancelledError('pca'). AbortSignal fits. */
+  /** 'auto' (default), or force 'gram' (needs min(n, p) ≤ 4,096) or 'krylov'. */
+  readonly solver?: 'auto' | 'gram' | 'krylov';
+  /** Eigen-solve stops once every residual ‖G v − σ² v‖ ≤ tolerance · σ_1². Default 1e-6. */
+  readonly tolerance?: number;
+  /** Where the chunked loops run. Default: the host's chunk pool (engines.ts) for large inputs, else this thread. */
+  readonly runner?: ChunkRunner;
+  /** Checked between chunks and blocks; when aborted, pca throws CancelledError('pca'). AbortSignal fits. */
   readonly signal?: { readonly aborted: boolean };
-  /** Called after every pass over X with (passes done, total passes). */
+  /** Called as work progresses with (done, total) in arbitrary units. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -52,6 +64,15 @@ export interface PcaResult {
   readonly nComponents: number;
   /** True when nComponents is smaller than requested because of the data's shape. */
   readonly capped: boolean;
+  readonly solver: PcaSolver;
+  /** Krylov basis size (the Gram side d when solved whole). */
+  readonly krylovDimension: number;
+  /** Passes over X: moments, Gram (or Krylov blocks), scores or components. */
+  readonly passes: number;
+  /** Largest eigen-residual ‖G v − σ² v‖ / σ_1² of the returned components. */
+  readonly relativeResidual: number;
+  readonly converged: boolean;
+  readonly threads: number;
   readonly oversampling: number;
   readonly powerIterations: number;
   readonly seed: number;
@@ -60,8 +81,13 @@ export interface PcaResult {
 export const DEFAULT_PCA_COMPONENTS = 50;
 export const DEFAULT_POWER_ITERATIONS = 7;
 export const DEFAULT_OVERSAMPLING = 10;
+/** Below this many estimated multiply-adds the loops stay on this thread (threads cost ~50 ms to start). */
+const MIN_THREADED_WORK = 3e8;
+/** A scattered update into G costs about this many contiguous multiply-adds (measured, docs/algorithm.md). */
+const SCATTER_COST = 3;
 
-export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
+export function pca(input: Matrix, options: PcaOptions = {}): PcaResult {
+  let x = input;
   const n = x.nRows;
   const p = x.nCols;
   const requested = options.nComponents ?? DEFAULT_PCA_COMPONENTS;
@@ -70,79 +96,89 @@ export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
   if (maxK < 1) throw new Error(`pca: needs at least 2 cells and 2 features, got ${n} × ${p}`);
   const k = Math.min(requested, maxK);
   const oversampling = options.oversampling ?? DEFAULT_OVERSAMPLING;
-  const l = Math.min(k + oversampling, Math.min(n, p));
   const powerIterations = options.powerIterations ?? DEFAULT_POWER_ITERATIONS;
+  if (!Number.isInteger(oversampling) || oversampling < 0) throw new Error(`pca: oversampling must be a non-negative integer, got ${oversampling}`);
+  if (!Number.isInteger(powerIterations) || powerIterations < 0) throw new Error(`pca: powerIterations must be a non-negative integer, got ${powerIterations}`);
   const seed = options.seed ?? 0;
+  const tolerance = options.tolerance ?? DEFAULT_KRYLOV_TOLERANCE;
+  const l = Math.min(k + oversampling, p);
 
-  const { mean, variance } = columnMoments(x);
-  let totalVariance = 0;
-  for (let j = 0; j < p; j++) totalVariance += variance[j]!;
+  const costs = estimateCosts(x, k, l, powerIterations + 1);
+  const choice = options.solver ?? 'auto';
+  // The Gram solver is exact (to the residual tolerance): preferred unless it costs over twice as much.
+  const useGram = choice === 'gram' || (choice === 'auto' && costs.gram !== null && costs.gram <= 2 * costs.krylov);
+  if (useGram && costs.gram === null) throw new Error(`pca: the Gram solver needs min(cells, features) ≤ ${GRAM_MAX_DIM}, got ${Math.min(n, p)}`);
+  const work = useGram ? costs.gram! : costs.krylov;
+  const pool = hostEngines().chunkPool;
+  const runner = options.runner ?? (work >= MIN_THREADED_WORK && pool ? pool.runner() : serialRunner);
 
-  const rng = createRng(seed);
-  const omega = new Float64Array(p * l);
-  for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
-  let z = orthonormalize(omega, p, l);
-  // Passes over X: the moments, one per AᵀA application, the Rayleigh-Ritz Gram and the scores.
-  const totalPasses = powerIterations + 4;
-  let passes = 1;
-  const passDone = (): void => {
-    options.onProgress?.(passes, totalPasses);
+  // Progress units: moments 5, Gram or passes 60, eigen-solve 15, scores 20.
+  const total = 100;
+  const report = (done: number): void => {
     if (options.signal?.aborted) throw new CancelledError('pca');
-    passes++;
+    options.onProgress?.(Math.min(total, done), total);
   };
-  passDone();
-  // One application of AᵀA is the basic range finder; each further one is a power iteration.
-  for (let it = 0; it <= powerIterations; it++) {
-    z = orthonormalize(centredGramTimes(x, mean, z, l), p, l);
-    passDone();
-  }
+  const moments = columnMoments(x);
+  let totalVariance = 0;
+  for (let j = 0; j < p; j++) totalVariance += moments.variance[j]!;
+  // One shared copy (when threads are used) serves every phase; the kernels want sorted CSR rows.
+  x = shareMatrix(x.kind === 'csr' ? canonicalCsr(x) : x, runner);
+  const mean = runner.share(moments.mean);
+  report(5);
 
-  const gram = new Float64Array(l * l);
-  forEachCentredRowProduct(x, mean, z, l, (_i, y) => {
-    for (let a = 0; a < l; a++) {
-      const ya = y[a]!;
-      if (ya === 0) continue;
-      for (let b = a; b < l; b++) gram[a * l + b]! += ya * y[b]!;
+  let values: Float64Array;
+  let components: Float64Array;
+  let scores: Float32Array;
+  let solver: PcaSolver;
+  let krylovDimension: number;
+  let passes: number;
+  let relativeResidual: number;
+  let converged: boolean;
+  if (useGram) {
+    const eig = gramEigen(x, mean, k, runner, seed, tolerance, {
+      onGram: (f) => report(5 + 60 * f),
+      onEigen: (f) => report(65 + 15 * f),
+    });
+    values = eig.values;
+    krylovDimension = eig.dimension;
+    relativeResidual = eig.relativeResidual;
+    converged = eig.converged;
+    passes = 3;
+    if (eig.side === 'features') {
+      solver = 'gram-features';
+      components = eig.vectors;
+      const projected = projectScores(x, mean, components, k, runner, (f) => report(80 + 20 * f));
+      scores = projected.scores;
+      flipSigns(scores, components, projected.signs, n, k, p);
+    } else {
+      solver = 'gram-cells';
+      const sigma = values.map((v) => Math.sqrt(Math.max(v, 0)));
+      const exact = new Float64Array(n * k);
+      for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) exact[i * k + c] = eig.vectors[c * n + i]! * sigma[c]!;
+      scores = Float32Array.from(exact);
+      components = componentsFromLeft(x, mean, eig.vectors, sigma, k);
+      flipSigns(scores, components, signsOfColumns(exact, n, k), n, k, p);
+      report(100);
     }
-  });
-  passDone();
-  for (let a = 0; a < l; a++) for (let b = 0; b < a; b++) gram[a * l + b] = gram[b * l + a]!;
-  const eig = eigenSymmetric(gram, l);
-  const w = eig.vectors; // vector c is w[c*l .. c*l + l)
-
-  const scores = new Float32Array(n * k);
-  const maxAbs = new Float64Array(k);
-  const argSign = new Float64Array(k);
-  forEachCentredRowProduct(x, mean, z, l, (i, y) => {
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let r = 0; r < l; r++) s += y[r]! * w[c * l + r]!;
-      scores[i * k + c] = s;
-      // First occurrence of the largest |score| decides the sign, as numpy's argmax would.
-      if (Math.abs(s) > maxAbs[c]!) {
-        maxAbs[c] = Math.abs(s);
-        argSign[c] = Math.sign(s);
-      }
-    }
-  });
-
-  options.onProgress?.(totalPasses, totalPasses);
-  const components = new Float64Array(k * p);
-  for (let c = 0; c < k; c++) {
-    const sign = argSign[c]! < 0 ? -1 : 1;
-    for (let j = 0; j < p; j++) {
-      let s = 0;
-      for (let r = 0; r < l; r++) s += z[j * l + r]! * w[c * l + r]!;
-      components[c * p + j] = sign * s;
-    }
-    if (sign < 0) for (let i = 0; i < n; i++) scores[i * k + c] = -scores[i * k + c]!;
+  } else {
+    solver = 'krylov';
+    const eig = passesEigen(x, mean, k, l, powerIterations + 1, runner, seed, tolerance, (done, all) => report(5 + (75 * done) / all));
+    values = eig.values;
+    components = eig.vectors;
+    krylovDimension = eig.dimension;
+    relativeResidual = eig.relativeResidual;
+    converged = eig.converged;
+    passes = eig.passes + 2;
+    const projected = projectScores(x, mean, components, k, runner, (f) => report(80 + 20 * f));
+    scores = projected.scores;
+    flipSigns(scores, components, projected.signs, n, k, p);
   }
 
   const singularValues = new Float64Array(k);
   const explainedVariance = new Float64Array(k);
   const explainedVarianceRatio = new Float64Array(k);
   for (let c = 0; c < k; c++) {
-    const lambda = Math.max(eig.values[c]!, 0);
+    const lambda = Math.max(values[c]!, 0);
     singularValues[c] = Math.sqrt(lambda);
     explainedVariance[c] = lambda / (n - 1);
     explainedVarianceRatio[c] = totalVariance > 0 ? explainedVariance[c]! / totalVariance : 0;
@@ -150,15 +186,60 @@ export function pca(x: Matrix, options: PcaOptions = {}): PcaResult {
   return {
     scores: denseMatrix(n, k, scores),
     components,
-    mean,
+    mean: mean.buffer instanceof SharedArrayBuffer ? mean.slice() : mean,
     singularValues,
     explainedVariance,
     explainedVarianceRatio,
     totalVariance,
     nComponents: k,
     capped: k < requested,
+    solver,
+    krylovDimension,
+    passes,
+    relativeResidual,
+    converged,
+    threads: runner.threads,
     oversampling,
     powerIterations,
     seed,
   };
+}
+
+/** x with its arrays in memory the runner's threads share (x itself on one thread). */
+function shareMatrix(x: Matrix, runner: ChunkRunner): Matrix {
+  if (x.kind === 'dense') return { ...x, data: runner.share(x.data) };
+  return { ...x, indptr: runner.share(x.indptr), indices: runner.share(x.indices), data: runner.share(x.data) };
+}
+
+/**
+ * Estimated multiply-adds of each solver. Gram (null when not allowed): forming G, then a Krylov basis
+ * of m ≈ 6k + 64 vectors (what flat spectra need; docs/algorithm.md) at d² each plus 2m²d to keep it
+ * orthogonal, then the projection. Krylov: `blocks` passes of 2·nnz·l, the same orthogonalisation on a
+ * basis of blocks·l vectors of length p, and the projection.
+ */
+function estimateCosts(x: Matrix, k: number, l: number, blocks: number): { gram: number | null; krylov: number } {
+  const n = x.nRows;
+  const p = x.nCols;
+  const nnz = x.kind === 'csr' ? x.indptr[n]! : n * p;
+  const basis = Math.min(p, blocks * l);
+  const krylov = blocks * 2 * nnz * l + 2 * basis * basis * p + nnz * k;
+  const d = Math.min(n, p);
+  if (d > GRAM_MAX_DIM) return { gram: null, krylov };
+  let form: number;
+  if (x.kind === 'dense') form = (n * p * (d + 1)) / 2;
+  else if (p <= n) {
+    form = 0;
+    for (let i = 0; i < n; i++) {
+      const m = x.indptr[i + 1]! - x.indptr[i]!;
+      form += (m * (m + 1)) / 2;
+    }
+    form *= SCATTER_COST;
+  } else {
+    const counts = new Float64Array(p);
+    for (let q = 0; q < nnz; q++) counts[x.indices[q]!]!++;
+    form = 2 * nnz;
+    for (let j = 0; j < p; j++) form += (SCATTER_COST * counts[j]! * (counts[j]! + 1)) / 2;
+  }
+  const m = Math.min(d, 6 * k + 64);
+  return { gram: form + m * d * d + 2 * m * m * d + nnz * k, krylov };
 }

@@ -169,10 +169,15 @@ export function preprocess(dataset: Dataset, options: PreprocessOptions = {}): P
     steps.push({
       step: 'pca',
       applied: true,
-      params: { nComponents: res.nComponents, requested: nComponents, seed: res.seed, powerIterations: res.powerIterations, oversampling: res.oversampling, solver: 'randomized-subspace-iteration' },
+      params: { nComponents: res.nComponents, requested: nComponents, seed: res.seed, powerIterations: res.powerIterations, oversampling: res.oversampling, solver: res.solver },
       result: {
         nCells: x.nRows,
         nFeatures: x.nCols,
+        krylovDimension: res.krylovDimension,
+        passes: res.passes,
+        relativeResidual: res.relativeResidual,
+        converged: res.converged,
+        threads: res.threads,
         explainedVariance: Array.from(res.explainedVariance),
         explainedVarianceRatio: Array.from(res.explainedVarianceRatio),
         cumulativeVarianceRatio: cumulative,
