@@ -14,7 +14,7 @@
  * map) — weighted by `refineAffinities` (a noise-robust random walk mixed with a density-keeping Gaussian).
  *
  * Gradient: ∂C/∂y_i = 4 Σ_j (ρ p_ij − q̃_ij/Z) q̃_ij (y_i − y_j); the repulsion Σ_j q̃_ij² (y_i − y_j) and
- * Z = Σ q̃_ij by Barnes–Hut on a quadtree (θ = 0.8). Steps are Jacobi (every cell moves from the same
+ * Z = Σ q̃_ij by Barnes–Hut on a quadtree (θ = 1). Steps are Jacobi (every cell moves from the same
  * positions), with momentum and per-coordinate gains (Jacobs' delta-bar-delta, as in t-SNE), so the result is
  * deterministic and does not depend on evaluation order.
  */
@@ -26,7 +26,7 @@ export interface RefineOptions {
   readonly iterations: number;
   /** ρ: weight of the attraction relative to t-SNE (1). */
   readonly exaggeration: number;
-  /** Barnes–Hut opening angle (default 0.8). */
+  /** Barnes–Hut opening angle (default 1: measured no worse than 0.8 on mouse10k and Swiss rolls, ~⅓ fewer node visits). */
   readonly theta?: number;
   readonly checkCancelled?: () => void;
   /** Called every few iterations with the fraction done. */
@@ -171,7 +171,7 @@ export function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions
   const n = p.n;
   const y = scaledStart(init, p);
   if (n < 3 || o.iterations <= 0) return Float32Array.from(y);
-  const theta2 = (o.theta ?? 0.8) ** 2;
+  const theta2 = (o.theta ?? 1) ** 2;
   const rho = o.exaggeration;
   const lr = Math.max(n / (4 * rho), 50);
   const step = new Float64Array(2 * n);
