@@ -3,29 +3,117 @@
  * process): posts validated calls, routes results and progress back to the caller, and cancels runs
  * through a shared counter (see compute-thread.ts) so that "cancel" and "a newer run supersedes the old
  * one" take effect while the worker is busy computing.
+ *
+ * Faults: when the worker thread dies (out of memory, a native fault, an uncaught error), every pending
+ * call fails with a WorkerRestarted error that says what happened, a new worker is started at once, and
+ * the data set that was open is opened again in it (re-embedded selections and maps are lost: the page
+ * asks describe() and runs again). Later calls go to the new worker.
  */
 import { Worker } from 'node:worker_threads';
-import type { ProgressEvent } from '../src-core/api.js';
+import type { OpenOptions, ProgressEvent } from '../src-core/api.js';
 import { PendingCalls, type ServerMessage, type WireValue } from '../src-core/api-wire.js';
 import type { ToWorker, WorkerInit } from './compute-thread.js';
 import type { ApiCall } from './validate.js';
+import { unpackedWorkerUrl } from './worker-url.js';
+
+/** Name of the error pending calls fail with when the worker died (the renderer reloads on it). */
+export const WORKER_RESTARTED = 'WorkerRestarted';
+
+/** What reopens the data set in a fresh worker: the last open (with reprocess options) or the demo. */
+type Reopen = { readonly method: 'open'; readonly path: string; readonly options: OpenOptions } | { readonly method: 'openDemo' };
+
+const MAX_RESTARTS = 3;
+const RESTART_WINDOW_MS = 60_000;
+
+export interface ComputeWorkerOptions {
+  /** Told once per restart, with the reason (hosts log it). */
+  readonly onRestart?: (reason: string) => void;
+  /** V8 heap limit of the worker thread in MB: reaching it ends the worker (restarted), not the host. */
+  readonly maxHeapMb?: number;
+}
 
 export class ComputeWorker {
-  readonly #worker: Worker;
+  #worker: Worker;
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
-  readonly #calls = new PendingCalls();
+  #calls = new PendingCalls();
   #runSeq = 0;
+  #closing = false;
+  #lastError: Error | null = null;
+  /** The data set open in the worker (set when its open succeeds). */
+  #reopen: Reopen | null = null;
+  /** A reopen after a restart is in flight: if the worker dies again, the data set is not opened a third time. */
+  #reopening = false;
+  #restarts = 0;
+  /** Times of recent restarts: a worker that keeps dying (e.g. at start-up) is not restarted forever. */
+  #recent: number[] = [];
+  /** Set when restarts were given up: every call fails with it. */
+  #broken: Error | null = null;
+  readonly #startDir: string;
+  readonly #options: ComputeWorkerOptions;
 
-  constructor(startDir: string) {
-    const init: WorkerInit = { cancelFlag: this.#flag.buffer as SharedArrayBuffer, startDir };
-    this.#worker = new Worker(new URL('./compute-thread.js', import.meta.url), { workerData: init });
+  constructor(startDir: string, options: ComputeWorkerOptions = {}) {
+    this.#startDir = startDir;
+    this.#options = options;
+    this.#worker = this.#spawn();
+  }
+
+  /** How many times the worker was restarted after a fault. */
+  get restarts(): number {
+    return this.#restarts;
+  }
+
+  #spawn(): Worker {
+    const init: WorkerInit = { cancelFlag: this.#flag.buffer as SharedArrayBuffer, startDir: this.#startDir };
+    const limits = this.#options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.#options.maxHeapMb } } : {};
+    const worker = new Worker(unpackedWorkerUrl(new URL('./compute-thread.js', import.meta.url)), { workerData: init, ...limits });
+    const calls = this.#calls;
     // The worker answers with the same messages as the WebSocket of `isotherm serve`.
-    this.#worker.on('message', (m: ServerMessage) => this.#calls.receive(m));
-    this.#worker.on('error', (e) => this.#calls.failAll(e));
-    this.#worker.on('exit', (code) => this.#calls.failAll(new Error(`the compute worker exited (code ${code})`)));
+    worker.on('message', (m: ServerMessage) => calls.receive(m));
+    worker.on('error', (e) => {
+      this.#lastError = e;
+    });
+    worker.on('exit', (code) => this.#exited(worker, code));
+    return worker;
+  }
+
+  #exited(worker: Worker, code: number): void {
+    if (worker !== this.#worker) return;
+    const calls = this.#calls;
+    if (this.#closing) {
+      calls.failAll(new Error('the compute worker was stopped'));
+      return;
+    }
+    if (this.#reopening) this.#reopen = null;
+    const cause = this.#lastError ? `${this.#lastError.message}` : `it exited with code ${code}`;
+    this.#lastError = null;
+    const what = this.#reopen ? (this.#reopen.method === 'open' ? `${this.#reopen.path} is being opened again` : 'the demo data set is being opened again') : 'no data set was open';
+    const reason = `the compute worker stopped (${cause}); Isotherm started a new one and ${what}: maps, re-embedded selections and runs in progress are lost`;
+    const now = Date.now();
+    this.#recent = [...this.#recent.filter((t) => now - t < RESTART_WINDOW_MS), now];
+    this.#calls = new PendingCalls();
+    if (this.#recent.length > MAX_RESTARTS) {
+      this.#broken = new Error(`the compute worker stopped ${this.#recent.length} times within ${RESTART_WINDOW_MS / 1000} s (last: ${cause}); restart Isotherm`);
+      calls.failAll(this.#broken);
+      this.#options.onRestart?.(this.#broken.message);
+      return;
+    }
+    this.#restarts += 1;
+    this.#worker = this.#spawn();
+    const e = new Error(reason);
+    e.name = WORKER_RESTARTED;
+    calls.failAll(e);
+    this.#options.onRestart?.(reason);
+    if (this.#reopen) {
+      this.#reopening = true;
+      const done = (): void => {
+        this.#reopening = false;
+      };
+      this.call(this.#reopen).then(done, done);
+    }
   }
 
   call(call: ApiCall, onProgress?: (e: ProgressEvent) => void): Promise<WireValue> {
+    if (this.#broken) return Promise.reject(this.#broken);
     if (call.method === 'cancel') {
       Atomics.store(this.#flag, 0, this.#runSeq);
       return Promise.resolve(null);
@@ -41,10 +129,28 @@ export class ComputeWorker {
     const { id, answer } = this.#calls.open(onProgress);
     const msg: ToWorker = { id, call, runSeq };
     this.#worker.postMessage(msg);
+    const reopen = this.#reopenAfter(call);
+    if (reopen) answer.then((d) => {
+      if (d !== null) this.#reopen = reopen;
+    }, () => undefined);
     return answer;
   }
 
+  /** What a restarted worker must open again once `call` succeeded (null: the call does not change it). */
+  #reopenAfter(call: ApiCall): Reopen | null {
+    if (call.method === 'open') return { method: 'open', path: call.path, options: call.options };
+    if (call.method === 'openDemo') return this.#reopen ?? { method: 'openDemo' };
+    if (call.method === 'reprocess' && this.#reopen?.method === 'open') return { ...this.#reopen, options: call.options };
+    return null;
+  }
+
+  /** Ends the worker thread as a fault would (tests: the restart path). */
+  async crashForTesting(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
   async terminate(): Promise<void> {
+    this.#closing = true;
     Atomics.store(this.#flag, 0, 2 ** 31 - 1);
     await this.#worker.terminate();
   }

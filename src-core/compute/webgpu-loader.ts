@@ -66,6 +66,12 @@ export interface ProbeResult {
  * `auto` therefore probes first and opens Dawn in-process only when a hardware adapter exists.
  */
 export function probeAdapter(timeoutMs = 20000): Promise<ProbeResult> {
+  // The packaged app's RunAsNode fuse is off (package.json build.electronFuses): its binary started with
+  // ELECTRON_RUN_AS_NODE would be a second app window, not Node. In Electron `auto` therefore never picks
+  // WebGPU; choosing `webgpu` explicitly opens Dawn in-process.
+  if (typeof process.versions.electron === 'string') {
+    return Promise.resolve({ adapter: null, stderr: 'no adapter probe inside Electron (its RunAsNode fuse is off): choose the webgpu backend explicitly' });
+  }
   let url: string;
   try {
     url = import.meta.resolve(DAWN_MODULE);
