@@ -22,7 +22,23 @@ export interface ServeOptions {
   readonly port: number;
   /** Without INPUT, open the bundled demo data set at start-up (default true; `--no-demo` turns it off). */
   readonly demo?: boolean;
+  /** Bounds on connections, calls and frames (default SERVE_LIMITS). */
+  readonly limits?: Partial<ServeLimits>;
 }
+
+/** What one `serve` accepts at a time: more is refused, with the reason logged. */
+export interface ServeLimits {
+  /** Open WebSockets (a page is one; more are refused with HTTP 503). */
+  readonly maxConnections: number;
+  /** HTTP sockets (static files, upgrades). */
+  readonly maxHttpSockets: number;
+  /** Calls waiting for the compute worker, all connections together (more are answered with an error). */
+  readonly maxPendingCalls: number;
+  /** Largest frame; a larger one closes its connection (1009). */
+  readonly maxFrameBytes: number;
+}
+
+export const SERVE_LIMITS: ServeLimits = { maxConnections: 8, maxHttpSockets: 64, maxPendingCalls: 64, maxFrameBytes: 80 * 1024 * 1024 };
 
 export interface RunningServer {
   readonly url: string;
@@ -82,10 +98,13 @@ async function serveStatic(res: ServerResponse, rest: string): Promise<void> {
 
 export async function startServer(options: ServeOptions, log: (line: string) => void = () => undefined): Promise<RunningServer> {
   const token = newToken();
-  const worker = new ComputeWorker(options.input ? resolve(options.input, '..') : process.cwd());
+  const limits: ServeLimits = { ...SERVE_LIMITS, ...options.limits };
+  const worker = new ComputeWorker(options.input ? resolve(options.input, '..') : process.cwd(), { onRestart: (reason) => log(reason) });
   const http = createServer();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 80 * 1024 * 1024 });
+  http.maxConnections = limits.maxHttpSockets;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   let port = 0;
+  let pendingCalls = 0;
 
   http.on('request', (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res, port);
@@ -113,6 +132,11 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (wss.clients.size >= limits.maxConnections) {
+      log(`refused WebSocket: ${wss.clients.size} connections already open (at most ${limits.maxConnections})`);
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => attach(ws));
   });
 
@@ -120,19 +144,42 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
     const send = (m: ServerMessage): void => {
       if (ws.readyState === ws.OPEN) ws.send(encodeMessage(m));
     };
+    /** A frame that is not our protocol ends the connection: the page never sends one. */
+    const drop = (code: number, reason: string): void => {
+      log(`closed a WebSocket: ${reason}`);
+      ws.close(code, reason.slice(0, 120));
+    };
+    // ws reports a frame over maxPayload (and other framing errors) here, then closes with 1009/1002.
+    ws.on('error', (e) => log(`closed a WebSocket: ${e.message}`));
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) return send({ type: 'result', id: -1, ok: false, error: { name: 'InputError', message: 'protocol: expected binary frames' } });
+      if (!isBinary) return drop(1003, 'protocol: expected binary frames');
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      let id = -1;
+      let msg: { type?: unknown; id?: unknown; method?: unknown; args?: unknown };
       try {
-        const msg = decodeMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as { type?: unknown; id?: unknown; method?: unknown; args?: unknown };
-        if (msg.type !== 'call' || typeof msg.id !== 'number' || !Number.isInteger(msg.id)) throw new InputError('protocol', 'expected {type: "call", id, method, args}');
-        id = msg.id;
+        msg = decodeMessage(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as typeof msg;
+      } catch (e) {
+        return drop(1007, `protocol: malformed frame (${e instanceof Error ? e.message : String(e)})`);
+      }
+      if (msg === null || typeof msg !== 'object' || msg.type !== 'call' || typeof msg.id !== 'number' || !Number.isInteger(msg.id)) {
+        return drop(1007, 'protocol: expected {type: "call", id, method, args}');
+      }
+      const id = msg.id;
+      try {
+        if (pendingCalls >= limits.maxPendingCalls) throw new InputError('serve', `${pendingCalls} calls are already waiting (at most ${limits.maxPendingCalls}); try again when they are answered`);
         const call = validateCall(msg.method, msg.args);
-        const callId = id;
-        worker.call(call, (event) => send({ type: 'progress', id: callId, event })).then(
-          (value) => send({ type: 'result', id: callId, ok: true, value }),
-          (e: unknown) => send({ type: 'result', id: callId, ok: false, error: errorInfo(e) }),
+        pendingCalls += 1;
+        const settle = (): void => {
+          pendingCalls -= 1;
+        };
+        worker.call(call, (event) => send({ type: 'progress', id, event })).then(
+          (value) => {
+            settle();
+            send({ type: 'result', id, ok: true, value });
+          },
+          (e: unknown) => {
+            settle();
+            send({ type: 'result', id, ok: false, error: errorInfo(e) });
+          },
         );
       } catch (e) {
         send({ type: 'result', id, ok: false, error: errorInfo(e) });
