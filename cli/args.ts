@@ -19,12 +19,14 @@ export interface EmbedArgs {
   readonly useRaw: boolean;
   readonly genome?: string;
   readonly quiet: boolean;
+  /** `--force`: replace an existing output file that Isotherm did not write. */
+  readonly force: boolean;
 }
 
 /** Flags with a value that every map-making command takes: the embedding parameters, then reading and preprocessing. */
 export const MAP_VALUE_FLAGS: ReadonlySet<string> = new Set([...PARAM_FLAGS, '--pca', '--obs', '--layer', '--genome']);
 /** Flags without a value that every map-making command takes. */
-export const MAP_BOOL_FLAGS: ReadonlySet<string> = new Set(['--quiet', '-q', '--raw']);
+export const MAP_BOOL_FLAGS: ReadonlySet<string> = new Set(['--quiet', '-q', '--raw', '--force']);
 
 const VALUE_FLAGS = new Set(['-o', '--output', ...MAP_VALUE_FLAGS]);
 
@@ -65,6 +67,7 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
     ...(genome !== undefined ? { genome } : {}),
     useRaw: flags.has('--raw'),
     quiet: flags.has('--quiet') || flags.has('-q'),
+    force: flags.has('--force'),
   };
 }
 

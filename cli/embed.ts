@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../src-core/errors.js';
+import { assertWritableDestination, sidecarPathFor } from '../src-core/export/index.js';
 import type { ProgressEvent } from '../src-core/pipeline/progress.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { readOptions, startBackend, type EmbedArgs } from './args.js';
@@ -10,6 +11,8 @@ import { readOptions, startBackend, type EmbedArgs } from './args.js';
 export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Promise<void> {
   const output = resolve(args.output);
   if (resolve(args.input) === output) throw new InputError(args.output, 'the output would overwrite the input file');
+  // Checked again when writing; checked here so that a refused output fails before the work.
+  for (const p of [output, sidecarPathFor(output)]) await assertWritableDestination(p, [resolve(args.input)], args.force ? 'any' : 'isotherm');
   const backendInfo = await startBackend(args);
   const ws = await Workspace.open(args.input, readOptions(args), { pca: args.pca });
   let lastStage = '';
@@ -29,6 +32,6 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
     log(`isotherm: the neighbour graph has ${sizes.length} separate components (cells: ${shown}); each is mapped on its own and placed beside the others`);
   }
   if (result.warning) log(`isotherm: warning: ${result.warning}`);
-  await ws.exportCsv(output, result, null, { backendAdapter: backendInfo.adapter, notes: backendInfo.fallbacks });
+  await ws.exportCsv(output, result, null, { backendAdapter: backendInfo.adapter, notes: backendInfo.fallbacks }, { replace: args.force ? 'any' : 'isotherm' });
   if (!args.quiet) log(`isotherm: wrote ${output} (${ws.nRows} cells, t = ${result.heat.t.toPrecision(3)}${result.heat.tAuto ? ' auto' : ''})`);
 }

@@ -5,7 +5,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { InputError } from '../src-core/errors.js';
-import { writeFileAtomic } from '../src-core/export/index.js';
+import { assertWritableDestination, writeFileAtomic } from '../src-core/export/index.js';
 import { evaluateInterpolation } from '../src-core/interpolate/evaluate.js';
 import { formatEvaluationTable } from '../src-core/interpolate/evaluation-table.js';
 import { findTimeLevel } from '../src-core/interpolate/time-points.js';
@@ -46,6 +46,7 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
   const sampling = values.get('--sampling') ?? 'systematic';
   if (sampling !== 'systematic' && sampling !== 'multinomial') throw new InputError('--sampling', `expected systematic or multinomial, got '${sampling}'`);
 
+  await assertWritableDestination(output, [resolve(input)], args.force ? 'any' : 'isotherm');
   const { workspace: ws, course } = await loadTimeCourse(args, timeColumn, values.get('--obsm-key'), log);
   if (course.levels.length < 3) throw new InputError('--time', `column '${timeColumn}' has ${course.levels.length} time points; withholding one needs at least 3`);
   const withholdRaw = values.get('--withhold');
@@ -75,6 +76,6 @@ export async function runEvaluate(argv: readonly string[], out: Print, log: Prin
   });
   out(formatEvaluationTable(result));
   const json = { command: 'evaluate', input: resolve(input), pcs: ws.pcaSource(), argv: [...argv], ...result };
-  await writeFileAtomic(output, JSON.stringify(json, null, 2) + '\n', { protectedPaths: [resolve(input)] });
+  await writeFileAtomic(output, JSON.stringify(json, null, 2) + '\n', { protectedPaths: [resolve(input)], replace: args.force ? 'any' : 'isotherm' });
   if (!args.quiet) log(`isotherm: wrote ${output} (${result.withheld.length} withheld time point${result.withheld.length === 1 ? '' : 's'} × ${seeds.length} seeds, ${(result.timingsMs / 1000).toFixed(1)} s)`);
 }

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../src-core/errors.js';
-import { sidecarPathFor, writeFileAtomic } from '../src-core/export/index.js';
+import { assertWritableDestination, sidecarPathFor, writeFileAtomic } from '../src-core/export/index.js';
 import { writeInterpolationCsv } from '../src-core/export/interpolation-csv.js';
 import { interpolateOnMap } from '../src-core/interpolate/on-map.js';
 import { timePair } from '../src-core/interpolate/time-points.js';
@@ -37,6 +37,9 @@ export async function runInterpolate(argv: readonly string[], _out: Print, log: 
   const space = values.get('--space') ?? 'pcs';
   if (space !== 'map' && space !== 'pcs') throw new InputError('--space', `expected map or pcs, got '${space}'`);
   const ot = parseOt(values);
+  // Both outputs are checked before the work: an output that may not be replaced fails at once.
+  const replace = args.force ? 'any' : 'isotherm';
+  for (const p of [output, sidecarPathFor(output)]) await assertWritableDestination(p, [resolve(input)], replace);
 
   const { workspace: ws, course } = await loadTimeCourse(args, timeColumn, values.get('--obsm-key'), log);
   const { from: A, to: B } = timePair(course, from, to, { from: '--from', to: '--to' });
@@ -53,7 +56,7 @@ export async function runInterpolate(argv: readonly string[], _out: Print, log: 
     placeK: params.knn, placeDecay: params.decay, anchor: false, maxCells: Infinity, ot,
   });
   const protectedPaths = [resolve(input)];
-  await writeInterpolationCsv(output, { coords: r.coords, alpha, source: r.source, target: r.target, cellId: (row) => ws.cellId(row) }, { protectedPaths });
+  await writeInterpolationCsv(output, { coords: r.coords, alpha, source: r.source, target: r.target, cellId: (row) => ws.cellId(row) }, { protectedPaths, replace });
   const sidecar = {
     command: 'interpolate',
     input: resolve(input),
@@ -66,6 +69,6 @@ export async function runInterpolate(argv: readonly string[], _out: Print, log: 
     pcs: ws.pcaSource(),
     map: { t: map.heat.t, tAuto: map.heat.tAuto, knn: map.params.knn, decay: map.params.decay, preset: map.params.preset, seed: map.params.seed, landmarks: map.landmarks },
   };
-  await writeFileAtomic(sidecarPathFor(output), JSON.stringify(sidecar, null, 2) + '\n', { protectedPaths });
+  await writeFileAtomic(sidecarPathFor(output), JSON.stringify(sidecar, null, 2) + '\n', { protectedPaths, replace });
   if (!args.quiet) log(`isotherm: wrote ${output} (${count} cells at α = ${alpha} between ${A.label} and ${B.label})`);
 }

@@ -33,6 +33,7 @@ const USAGE = [
   `      ${'--layer NAME | --raw'.padEnd(34)} .h5ad: read layers/NAME, or raw/X, instead of X`,
   `      ${'--genome NAME'.padEnd(34)} 10x: which genome`,
   `      ${'--quiet, -q'.padEnd(34)} no progress lines`,
+  `      ${'--force'.padEnd(34)} replace output files that exist and were not written by Isotherm (refused otherwise)`,
   '',
   'INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/.arrows, .parquet',
 ].join('\n');

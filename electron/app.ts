@@ -26,6 +26,8 @@ import { RecentFiles } from './recent-files.js';
 export interface ApiWorker {
   call(call: ApiCall, onProgress?: (e: ProgressEvent) => void): Promise<unknown>;
   terminate(): Promise<void>;
+  /** Adds a folder the user chose here (dialog, drop, recent list, argv) to the worker's file scope. */
+  grant?(folder: string): void;
 }
 
 export interface HostOptions {
@@ -179,6 +181,8 @@ class MainProcess {
       this.pendingOpen = path;
       return false;
     }
+    // The user chose this file (dialog, drop, recent list, command line): its folder joins the file scope.
+    this.worker.grant?.(isDirectory(path) ? path : dirname(path));
     // Post the open first, then reload the page: its describe() waits for the open in the worker.
     const opened = this.worker.call({ method: 'open', path, options: {} });
     void win.loadURL(APP_URL).catch((e: unknown) => this.log(`could not reload the view: ${message(e)}`));
@@ -258,8 +262,11 @@ class MainProcess {
       if (d === null) throw new Error('Open a data set and compute its map first.');
       const stem = basename(d.path, extname(d.path));
       const dir = d.demo ? app.getPath('documents') : dirname(d.path);
-      const r = await dialog.showSaveDialog(win, { title: 'Export the map as CSV', defaultPath: resolve(dir, `${stem}.isotherm.csv`), filters: [{ name: 'CSV', extensions: ['csv'] }] });
+      const r = await dialog.showSaveDialog(win, { title: 'Export the map as CSV', defaultPath: resolve(dir, `${stem}.isotherm.csv`), filters: [{ name: 'CSV', extensions: ['csv'] }], properties: ['showOverwriteConfirmation'] });
       if (r.canceled || !r.filePath) return;
+      // The native save dialog already asked before replacing the CSV (not its sidecar, which is checked as usual).
+      worker.grant?.(dirname(r.filePath));
+      await worker.call(validateCall('confirmOverwrite', [r.filePath]));
       const report = (await worker.call(validateCall('exportCsv', [r.filePath]))) as ExportReport;
       await dialog.showMessageBox(win, {
         type: 'info',

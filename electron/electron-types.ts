@@ -100,6 +100,8 @@ export interface Dialog {
     readonly title: string;
     readonly defaultPath?: string;
     readonly filters: readonly FileFilter[];
+    /** Linux: ask before replacing an existing file (macOS and Windows always ask). */
+    readonly properties?: readonly 'showOverwriteConfirmation'[];
   }): Promise<{ readonly canceled: boolean; readonly filePath?: string }>;
   showMessageBox(window: BrowserWindow, options: {
     readonly type: 'none' | 'info' | 'error' | 'question' | 'warning';

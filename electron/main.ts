@@ -21,5 +21,5 @@ startIsotherm(electron, {
   preloadPath: here('./preload.cjs'),
   ...(existsSync(icon) ? { iconPath: icon } : {}),
   argv: process.argv,
-  createWorker: (startDir) => new ComputeWorker(startDir),
+  createWorker: (startDir) => new ComputeWorker(startDir, { onRestart: (reason) => process.stderr.write(`isotherm: ${reason}\n`) }),
 });

@@ -4,7 +4,9 @@
  * during a run, so a posted "cancel" message would arrive too late): run number s is cancelled once
  * the shared counter reaches s.
  */
+import { homedir } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { FileScope } from './file-scope.js';
 import { LocalIsothermApi } from './local-api.js';
 import { errorInfo } from '../src-core/api-errors.js';
 import type { ApiCall } from './validate.js';
@@ -16,13 +18,19 @@ installNodeEngines();
 export interface WorkerInit {
   readonly cancelFlag: SharedArrayBuffer;
   readonly startDir: string;
+  /** Folders granted so far besides the home folder and startDir (a restarted worker gets them again). */
+  readonly granted: readonly string[];
 }
 
-export type ToWorker = { readonly id: number; readonly call: ApiCall; readonly runSeq: number };
+/** A call, or the host adding a folder the user chose (a dialog, a drop) to the file scope. */
+export type CallToWorker = { readonly id: number; readonly call: ApiCall; readonly runSeq: number };
+export type ToWorker = CallToWorker | { readonly grant: string };
 
 const init = workerData as WorkerInit;
 const flag = new Int32Array(init.cancelFlag);
-const api = new LocalIsothermApi({ startDir: init.startDir });
+// The file-access scope (docs/app.md "File access"): home, the start folder, folders the user opened.
+const scope = new FileScope([homedir(), init.startDir, ...init.granted]);
+const api = new LocalIsothermApi({ startDir: init.startDir, scope });
 const port = parentPort!;
 
 function transferables(v: unknown): ArrayBuffer[] {
@@ -35,7 +43,7 @@ function transferables(v: unknown): ArrayBuffer[] {
   return [];
 }
 
-async function execute(msg: ToWorker): Promise<unknown> {
+async function execute(msg: CallToWorker): Promise<unknown> {
   const c = msg.call;
   switch (c.method) {
     case 'listFiles': return api.listFiles(c.dir);
@@ -65,6 +73,7 @@ async function execute(msg: ToWorker): Promise<unknown> {
     case 'exportSvg': return api.exportSvg(c.path, c.svg);
     case 'exportPng': return api.exportPng(c.path, c.png);
     case 'exportIds': return api.exportIds(c.path, c.rows);
+    case 'confirmOverwrite': return api.confirmOverwrite(c.path);
     case 'timeColumns': return api.timeColumns();
     case 'interpolate': return api.interpolate(c.request);
     case 'exportInterpolation': return api.exportInterpolation(c.path, c.request);
@@ -74,7 +83,9 @@ async function execute(msg: ToWorker): Promise<unknown> {
   }
 }
 
-port.on('message', (msg: ToWorker) => {
+port.on('message', (m: ToWorker) => {
+  if ('grant' in m) return scope.grant(m.grant);
+  const msg = m;
   execute(msg).then(
     (value) => {
       const v = value === undefined ? null : value;

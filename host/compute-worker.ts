@@ -49,6 +49,7 @@ export class ComputeWorker {
   /** Set when restarts were given up: every call fails with it. */
   #broken: Error | null = null;
   readonly #startDir: string;
+  readonly #granted: string[] = [];
   readonly #options: ComputeWorkerOptions;
 
   constructor(startDir: string, options: ComputeWorkerOptions = {}) {
@@ -63,7 +64,7 @@ export class ComputeWorker {
   }
 
   #spawn(): Worker {
-    const init: WorkerInit = { cancelFlag: this.#flag.buffer as SharedArrayBuffer, startDir: this.#startDir };
+    const init: WorkerInit = { cancelFlag: this.#flag.buffer as SharedArrayBuffer, startDir: this.#startDir, granted: [...this.#granted] };
     const limits = this.#options.maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.#options.maxHeapMb } } : {};
     const worker = new Worker(unpackedWorkerUrl(new URL('./compute-thread.js', import.meta.url)), { workerData: init, ...limits });
     const calls = this.#calls;
@@ -142,6 +143,14 @@ export class ComputeWorker {
     if (call.method === 'openDemo') return this.#reopen ?? { method: 'openDemo' };
     if (call.method === 'reprocess' && this.#reopen?.method === 'open') return { ...this.#reopen, options: call.options };
     return null;
+  }
+
+  /** Adds a folder the user chose (native dialog, drop, recent list, command line) to the worker's file scope. */
+  grant(folder: string): void {
+    if (this.#granted.includes(folder)) return;
+    this.#granted.push(folder);
+    const msg: ToWorker = { grant: folder };
+    this.#worker.postMessage(msg);
   }
 
   /** Ends the worker thread as a fault would (tests: the restart path). */

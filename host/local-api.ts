@@ -33,7 +33,9 @@ import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/
 import { cellInfo, checkRows, colourOf, searchGenes } from '../src-core/workspace/cells.js';
 import { describeWorkspace, runSummary } from '../src-core/workspace/summaries.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
+import { ExportPolicy } from './export-policy.js';
 import { listFolder } from './file-listing.js';
+import type { FileScope } from './file-scope.js';
 import { localPath } from './local-paths.js';
 import { exportIds, exportInterpolation, exportMapCsv, exportPng, exportSvg } from './map-exports.js';
 import { interpolateForApp, TimeEvaluations, timeColumns } from './time-course-api.js';
@@ -43,6 +45,8 @@ export interface LocalApiOptions {
   readonly startDir?: string;
   /** The demo data set openDemo() opens (default DEMO_PATH). */
   readonly demoPath?: string;
+  /** Folders reads, listings and exports are confined to (the hosts always pass one); none: anywhere. */
+  readonly scope?: FileScope;
 }
 
 /**
@@ -81,14 +85,22 @@ export class LocalIsothermApi implements IsothermApi {
   /** open() was called: openDemo() then does nothing (the user's choice wins). */
   #userOpened = false;
   readonly #evaluations = new TimeEvaluations();
+  readonly #scope: FileScope | null;
+  readonly #exports: ExportPolicy;
 
   constructor(options: LocalApiOptions = {}) {
     this.#startDir = resolve(options.startDir ?? process.cwd());
     this.#demoPath = options.demoPath ?? DEMO_PATH;
+    this.#scope = options.scope ?? null;
+    this.#exports = new ExportPolicy(this.#scope);
   }
 
   async listFiles(dir?: string): Promise<FileListing> {
-    return listFolder(dir === undefined || dir === '' ? this.#startDir : localPath('dir', dir));
+    const folder = dir === undefined || dir === '' ? this.#startDir : localPath('dir', dir);
+    const scope = this.#scope;
+    if (!scope) return listFolder(folder);
+    await scope.readable(folder);
+    return listFolder(folder, (p) => scope.listable(p));
   }
 
   // ---- the open data set ------------------------------------------------------------------------
@@ -154,6 +166,8 @@ export class LocalIsothermApi implements IsothermApi {
 
   async #open(path: string, options: OpenOptions, demo: boolean, loaded?: Dataset): Promise<DatasetDescription> {
     const input = localPath('path', path);
+    // The bundled demo lives with the app, outside the user's folders.
+    if (!demo) await this.#scope?.readable(input);
     await this.#leave();
     const prepare = { pca: options.pca ?? 'auto' } as const;
     const workspace = loaded ? Workspace.prepare({ path: input, dataset: loaded, read: {}, readMs: 0 }, prepare) : await Workspace.open(input, {}, prepare);
@@ -230,23 +244,28 @@ export class LocalIsothermApi implements IsothermApi {
   // ---- exports ------------------------------------------------------------------------------------
 
   async exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> {
-    return exportMapCsv(this.#need().workspace, () => this.#needMap(), path, rows);
+    return exportMapCsv(this.#need().workspace, this.#exports, () => this.#needMap(), path, rows);
   }
 
   async exportSvg(path: string, svg: string): Promise<ExportReport> {
-    return exportSvg(this.#need().workspace, path, svg);
+    return exportSvg(this.#need().workspace, this.#exports, path, svg);
   }
 
   async exportPng(path: string, png: Uint8Array): Promise<ExportReport> {
-    return exportPng(this.#need().workspace, path, png);
+    return exportPng(this.#need().workspace, this.#exports, path, png);
   }
 
   async exportIds(path: string, rows: Int32Array): Promise<ExportReport> {
-    return exportIds(this.#need().workspace, path, rows);
+    return exportIds(this.#need().workspace, this.#exports, path, rows);
   }
 
   async exportInterpolation(path: string, request: InterpolateRequest): Promise<ExportReport> {
-    return exportInterpolation(this.#need().workspace, path, () => this.interpolate(request));
+    return exportInterpolation(this.#need().workspace, this.#exports, path, () => this.interpolate(request));
+  }
+
+  /** The user agreed to replace `path`, a file Isotherm did not write (once: the next export to it). */
+  async confirmOverwrite(path: string): Promise<void> {
+    this.#exports.confirm(localPath('path', path));
   }
 
   // ---- time courses -------------------------------------------------------------------------------

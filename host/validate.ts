@@ -30,6 +30,7 @@ export type ApiCall =
   | { readonly method: 'exportSvg'; readonly path: string; readonly svg: string }
   | { readonly method: 'exportPng'; readonly path: string; readonly png: Uint8Array }
   | { readonly method: 'exportIds'; readonly path: string; readonly rows: Int32Array }
+  | { readonly method: 'confirmOverwrite'; readonly path: string }
   | { readonly method: 'timeColumns' }
   | { readonly method: 'interpolate'; readonly request: InterpolateRequest }
   | { readonly method: 'exportInterpolation'; readonly path: string; readonly request: InterpolateRequest }
@@ -142,6 +143,7 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
       return { method, path: checkedExportPath('png', a[0]), png: a[1] };
     }
     case 'exportIds': return { method, path: checkedExportPath('ids', a[0]), rows: rows('rows', a[1]) };
+    case 'confirmOverwrite': return { method, path: checkedPath('path', a[0]) };
     case 'timeColumns':
     case 'cancelEvaluation': return { method };
     case 'interpolate': return { method, request: validateInterpolateRequest(a[0]) };

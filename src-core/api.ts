@@ -187,6 +187,11 @@ export interface IsothermApi {
   exportPng(path: string, png: Uint8Array): Promise<ExportReport>;
   /** One cell id per line for `rows` (e.g. a lasso selection). */
   exportIds(path: string, rows: Int32Array): Promise<ExportReport>;
+  /**
+   * The user agreed to replace `path`: an export refuses to replace a file Isotherm did not write
+   * (error name 'OverwriteRefused') until this is called for that path; it holds for the next export there.
+   */
+  confirmOverwrite(path: string): Promise<void>;
   /** Time-like metadata columns of the open data set (see TimeColumnInfo), the likeliest first. */
   timeColumns(): Promise<readonly TimeColumnInfo[]>;
   /** Cells displaced a fraction α of the way from time point `from` to `to` on the current map (docs/interpolation.md). */

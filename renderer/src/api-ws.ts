@@ -59,6 +59,7 @@ export class WsIsothermApi implements IsothermApi {
   exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
   exportPng(path: string, png: Uint8Array): Promise<ExportReport> { return this.#call('exportPng', [path, png]); }
   exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }
+  confirmOverwrite(path: string): Promise<void> { return this.#call('confirmOverwrite', [path]); }
   timeColumns(): Promise<readonly TimeColumnInfo[]> { return this.#call('timeColumns', []); }
   interpolate(request: InterpolateRequest): Promise<Interpolation> { return this.#call('interpolate', [request as unknown as WireValue]); }
   exportInterpolation(path: string, request: InterpolateRequest): Promise<ExportReport> { return this.#call('exportInterpolation', [path, request as unknown as WireValue]); }

@@ -11,10 +11,21 @@ import { randomBytes } from 'node:crypto';
 import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { writtenByIsotherm } from './isotherm-files.js';
+
+/** Name of the error for an existing file Isotherm did not write (the app asks before replacing it). */
+export const OVERWRITE_REFUSED = 'OverwriteRefused';
 
 export interface AtomicWriteOptions {
   /** Files the output must never replace, typically the input data set. */
   readonly protectedPaths?: readonly string[];
+  /**
+   * Which existing destination may be replaced: 'any' (the default, for the library and the app's own
+   * state files) or 'isotherm': only a file Isotherm wrote (isotherm-files.ts), so that a user-facing
+   * export never clobbers someone's file unconfirmed (the CLI's `--force` and the app's confirmation
+   * switch back to 'any').
+   */
+  readonly replace?: 'any' | 'isotherm';
 }
 
 export type Chunk = string | Uint8Array;
@@ -62,7 +73,7 @@ export async function writeFileAtomic(dest: string, content: Chunk | ChunkSource
  */
 export async function withAtomicFile<T>(dest: string, build: (tempPath: string) => Promise<T>, options: AtomicWriteOptions = {}): Promise<T> {
   const target = resolve(dest);
-  await assertWritableDestination(target, options.protectedPaths ?? []);
+  await assertWritableDestination(target, options.protectedPaths ?? [], options.replace ?? 'any');
   const tempPath = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   try {
     const result = await build(tempPath);
@@ -75,7 +86,7 @@ export async function withAtomicFile<T>(dest: string, build: (tempPath: string) 
 }
 
 /** Refuses a destination in a missing directory, a directory itself, or one of the protected input files. */
-export async function assertWritableDestination(target: string, protectedPaths: readonly string[]): Promise<void> {
+export async function assertWritableDestination(target: string, protectedPaths: readonly string[], replace: 'any' | 'isotherm' = 'any'): Promise<void> {
   const dir = dirname(target);
   const dirStat = await stat(dir).catch(() => null);
   if (!dirStat || !dirStat.isDirectory()) throw new InputError(target, `output directory ${dir} does not exist`);
@@ -91,5 +102,10 @@ export async function assertWritableDestination(target: string, protectedPaths: 
     if (input === target || inputReal === destReal || sameInode) {
       throw new InputError(target, `refusing to write onto the input file ${p}; choose another output path`);
     }
+  }
+  if (destStat && replace === 'isotherm' && !(await writtenByIsotherm(target))) {
+    const e = new InputError(target, 'this file exists and was not written by Isotherm: choose another name, or confirm to replace it (CLI: --force)');
+    e.name = OVERWRITE_REFUSED;
+    throw e;
   }
 }

@@ -1,5 +1,6 @@
 /** Public surface of the export stage (Node only: uses node:fs). */
-export { writeFileAtomic, withAtomicFile, assertWritableDestination } from './atomic-write.js';
+export { writeFileAtomic, withAtomicFile, assertWritableDestination, OVERWRITE_REFUSED } from './atomic-write.js';
+export { writtenByIsotherm, looksWrittenByIsotherm, SVG_MARK, PNG_SOFTWARE } from './isotherm-files.js';
 export type { AtomicWriteOptions, Chunk, ChunkSource, WriteReport } from './atomic-write.js';
 export type { EmbeddingTable } from './embedding-table.js';
 export { writeEmbeddingCsv, embeddingCsvChunks, csvColumns } from './csv-write.js';
@@ -12,3 +13,4 @@ export type { JsonValue, Sidecar, SidecarInput } from './sidecar.js';
 export { writeH5adWithEmbedding, DEFAULT_OBSM_KEY } from './h5ad-write.js';
 export type { H5adWriteOptions, H5adWriteReport } from './h5ad-write.js';
 export { embeddingArrowTable, writeEmbeddingArrow, writeEmbeddingParquet } from './arrow-write.js';
+export { markPng } from './png-mark.js';

@@ -99,6 +99,7 @@ export async function writeSidecar(path: string, input: SidecarInput, options: A
   // NaN and ±Infinity are not JSON: JSON.stringify turns them into null, which is what we want here.
   await writeFileAtomic(path, JSON.stringify(sidecar, null, 2) + '\n', {
     protectedPaths: [input.inputPath, ...(options.protectedPaths ?? [])],
+    ...(options.replace ? { replace: options.replace } : {}),
   });
   return sidecar;
 }

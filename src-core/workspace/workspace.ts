@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { sidecarPathFor, writeEmbeddingCsv, writeSidecar, type SidecarInput } from '../export/index.js';
+import { assertWritableDestination, sidecarPathFor, writeEmbeddingCsv, writeSidecar, type SidecarInput } from '../export/index.js';
 import { runSidecarInput } from '../export/run-sidecar.js';
 import type { Dataset } from '../io/dataset.js';
 import { openDataset, type ReadOptions } from '../io/open.js';
@@ -40,6 +40,12 @@ export async function readDataset(path: string, read: ReadOptions = {}): Promise
 function preprocessOptions(o: PrepareOptions): PreprocessOptions {
   if (o.pca === 'obsm' || o.obsmKey !== undefined) return { usePca: 'obsm', ...(o.obsmKey !== undefined ? { obsmKey: o.obsmKey } : {}) };
   return o.pca === undefined || o.pca === 'auto' ? {} : { pca: o.pca };
+}
+
+/** What Workspace.exportCsv may replace (AtomicWriteOptions.replace): the CSV, and the sidecar (default: as the CSV). */
+export interface ExportWriteOptions {
+  readonly replace?: 'any' | 'isotherm';
+  readonly replaceSidecar?: 'any' | 'isotherm';
 }
 
 /** What goes into a map's sidecar besides the run itself. */
@@ -168,7 +174,13 @@ export class Workspace {
    * The map as CSV (cell_id, x, y, metadata; only the map rows `rows` when given) and its JSON sidecar,
    * both written atomically; never over the input file.
    */
-  async exportCsv(path: string, result: EmbedResult, rows: Int32Array | null = null, extras: SidecarExtras = {}): Promise<{ path: string; bytes: number; rows: number; sidecar: string }> {
+  async exportCsv(path: string, result: EmbedResult, rows: Int32Array | null = null, extras: SidecarExtras = {}, write: ExportWriteOptions = {}): Promise<{ path: string; bytes: number; rows: number; sidecar: string }> {
+    const sidecar = sidecarPathFor(path);
+    const replace = write.replace ?? 'any';
+    const replaceSidecar = write.replaceSidecar ?? replace;
+    // Both destinations are checked before either is written: a refused sidecar leaves no lone CSV behind.
+    await assertWritableDestination(resolve(path), [this.inputPath], replace);
+    await assertWritableDestination(resolve(sidecar), [this.inputPath], replaceSidecar);
     const coordinates = rows ? new Float32Array(rows.length * 2) : result.coords;
     const rowIndex = rows ? new Int32Array(rows.length) : this.prep.keptCells;
     if (rows) {
@@ -179,9 +191,8 @@ export class Workspace {
       }
     }
     const table = { cellIds: this.dataset.cellIds, coordinates, obs: this.dataset.obs, rowIndex };
-    const report = await writeEmbeddingCsv(path, table, { protectedPaths: [this.inputPath] });
-    const sidecar = sidecarPathFor(path);
-    await writeSidecar(sidecar, this.sidecarInput(result, [path], extras));
+    const report = await writeEmbeddingCsv(path, table, { protectedPaths: [this.inputPath], replace });
+    await writeSidecar(sidecar, this.sidecarInput(result, [path], extras), { replace: replaceSidecar });
     return { path: report.path, bytes: report.bytes, rows: report.rows, sidecar };
   }
 }
