@@ -18,6 +18,8 @@ interface BuildConfig {
   electronVersion: string;
   directories: { output: string };
   asar: boolean;
+  asarUnpack: string[];
+  electronFuses: Record<string, boolean>;
   files: string[];
   fileAssociations: { ext: string; name: string; role?: string }[];
   linux: { target: string[]; icon: string; maintainer?: string };
@@ -139,9 +141,30 @@ describe('electron-builder config', () => {
     }
     // The main entry and the preload the window is given are what the build produces.
     assert.ok(included(pkg.main));
-    // No asar archive: the compute worker (an ES module thread), the wasm readers and h5wasm read the
-    // demo and their .wasm files from the real file system (docs/app.md, "Installers").
-    assert.equal(build.asar, false);
+  });
+
+  it('packs the app into an asar archive and unpacks what the compute worker loads', () => {
+    assert.equal(build.asar, true);
+    // The worker thread's ES-module loader, the wasm readers, Dawn and h5wasm (the demo) need real files:
+    // everything the compute worker imports is unpacked (host/worker-url.ts maps the worker's URL there).
+    const unpacked = (p: string): boolean => build.asarUnpack.some((g) => globToRegExp(g).test(p));
+    for (const p of ['dist/host/compute-thread.js', 'dist/host/local-api.js', 'dist/src-core/io/open.js', 'assets/demo/hsmm.h5ad', 'node_modules/h5wasm/dist/node/hdf5_hl.js', 'node_modules/webgpu/dist/linux-x64.dawn.node']) {
+      assert.ok(unpacked(p), `${p} is unpacked`);
+    }
+    // The window's code stays in the archive (integrity-checked; only-load-from-asar).
+    for (const p of ['dist/electron/main.js', 'dist/electron/preload.cjs', 'dist/renderer/app.js', 'package.json']) assert.ok(!unpacked(p), `${p} stays in app.asar`);
+  });
+
+  it('sets the Electron fuses: no RunAsNode, NODE_OPTIONS or inspect arguments; cookie encryption; asar integrity and only-load-from-asar', () => {
+    assert.deepEqual(build.electronFuses, {
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 
   it('keeps tfjs-node-gpu optional and electron / electron-builder out of the dependencies', () => {
