@@ -15,6 +15,7 @@ import { validateCall } from '../../host/validate.js';
 import { parseServeArgs } from '../../cli/serve.js';
 import type { MiniDocument } from './dom-types.js';
 import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { requiredSuite } from '../helpers/required-suite.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';
 
 // As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
@@ -22,8 +23,7 @@ installNodeEngines();
 
 declare const document: MiniDocument;
 
-const skip = browserSkip();
-if (skip) console.log(`# ${skip}`);
+const skip = requiredSuite('browser e2e (app-compare)', browserSkip());
 
 describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 240000 }, () => {
   let served: Served;

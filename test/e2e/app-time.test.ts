@@ -12,13 +12,13 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument, MiniElement } from './dom-types.js';
 import { browserSkip, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { requiredSuite } from '../helpers/required-suite.js';
 import { fixtureData } from '../helpers/paths.js';
 
 declare const document: MiniDocument & { querySelectorAll(selector: string): ArrayLike<MiniElement> };
 
 const HSMM = fixtureData('hsmm', 'hsmm.h5ad');
-const skip = browserSkip();
-if (skip) console.log(`# ${skip}`);
+const skip = requiredSuite('browser e2e (app-time)', browserSkip());
 
 type Pt = [number, number];
 

@@ -10,12 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument } from './dom-types.js';
 import { OUTPUT, browserSkip, canvasStats, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
+import { requiredSuite } from '../helpers/required-suite.js';
 
 declare const document: MiniDocument;
 
 const N = 400;
-const skip = browserSkip();
-if (skip) console.log(`# ${skip}`);
+const skip = requiredSuite('browser e2e (app)', browserSkip());
 
 describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
   let served: Served;

@@ -29,6 +29,7 @@ import { csrFromTriplets, csrMulBlock, type Csr64 } from '../../src-core/linalg/
 import { createRng } from '../../src-core/linalg/random.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+import { requiredSuite } from '../helpers/required-suite.js';
 
 // As a Node host does: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
 installNodeEngines();
@@ -62,7 +63,7 @@ async function openGpu(): Promise<string | null> {
   }
 }
 
-const skipReason = await openGpu();
+const skipReason = requiredSuite('GPU kernels (WebGPU)', await openGpu() ?? false);
 const opts = skipReason ? { skip: skipReason } : { timeout: 240_000 };
 if (!skipReason) process.stderr.write(`# gpu-kernels: adapter ${activeBackend()?.adapter}\n`);
 
