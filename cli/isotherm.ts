@@ -9,6 +9,7 @@ import { paramUsage } from '../src-core/pipeline/param-values.js';
 import { parseEmbedArgs } from './args.js';
 import { runEmbed } from './embed.js';
 import { installNodeEngines } from '../src-core/compute/node-engines.js';
+import { installMemoryBudget } from '../host/memory-budget.js';
 
 const USAGE = [
   'usage: isotherm <command> [options]',
@@ -36,6 +37,8 @@ const USAGE = [
   `      ${'--force'.padEnd(34)} replace output files that exist and were not written by Isotherm (refused otherwise)`,
   '',
   'INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/.arrows, .parquet',
+  'environment: ISOTHERM_MEMORY_BUDGET_GB  most memory a map or an interpolation may plan to hold (default: half of this machine\'s);',
+  '             larger landmark counts or transport problems are refused before they start',
 ].join('\n');
 
 type Print = (line: string) => void;
@@ -46,6 +49,8 @@ export async function main(argv: readonly string[], out: Print = stdout, err: Pr
   const [command, ...rest] = argv;
   installNodeEngines(); // the CLI is a Node host: it lends the core helper threads and WebGPU
   try {
+    // Sizes known in advance (m² kernels, OT cost matrices) are refused beyond it, not run out of memory.
+    installMemoryBudget();
     switch (command) {
       case 'embed':
         await runEmbed(parseEmbedArgs(rest), err);

@@ -7,6 +7,7 @@
 import { homedir } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FileScope } from './file-scope.js';
+import { installMemoryBudget } from './memory-budget.js';
 import { LocalIsothermApi } from './local-api.js';
 import { errorInfo } from '../src-core/api-errors.js';
 import type { ApiCall } from './validate.js';
@@ -14,6 +15,14 @@ import { installNodeEngines } from '../src-core/compute/node-engines.js';
 
 // This thread computes: lend the core its helper threads and WebGPU (src-core/compute/engines.ts).
 installNodeEngines();
+// Sizes known in advance (m² kernels, OT cost matrices) beyond the budget are refused, not run out of memory.
+try {
+  installMemoryBudget();
+} catch (e) {
+  // A bad ISOTHERM_MEMORY_BUDGET_GB must not stop the worker from starting: use the machine's default.
+  installMemoryBudget({});
+  process.stderr.write(`isotherm: ${e instanceof Error ? e.message : String(e)}; using half of this machine's memory\n`);
+}
 
 export interface WorkerInit {
   readonly cancelFlag: SharedArrayBuffer;

@@ -5,7 +5,14 @@
  * cells of both sets).
  */
 
+import { checkWorkingMemory, OT_BYTES_PER_PAIR } from '../working-memory.js';
+
 export type Points = Float32Array | Float64Array;
+
+/** Optimal transport between nx and ny cells holds a few nx × ny arrays: refused up front beyond the budget. */
+function checkOtMemory(nx: number, ny: number): void {
+  checkWorkingMemory('interpolation', `optimal transport between ${nx} and ${ny} cells (${nx} × ${ny} cost and plan)`, OT_BYTES_PER_PAIR * nx * ny, 'use fewer cells per time point (a subsample)');
+}
 
 function checkPoints(x: Points, n: number, dim: number, what: string): void {
   if (x.length !== n * dim) throw new Error(`${what}: expected ${n} × ${dim} = ${n * dim} values, got ${x.length}`);
@@ -15,6 +22,7 @@ function checkPoints(x: Points, n: number, dim: number, what: string): void {
 export function squaredEuclideanCost(x: Points, nx: number, y: Points, ny: number, dim: number): Float64Array {
   checkPoints(x, nx, dim, 'source points');
   checkPoints(y, ny, dim, 'target points');
+  checkOtMemory(nx, ny);
   const c = new Float64Array(nx * ny);
   for (let i = 0; i < nx; i++) {
     const xi = i * dim;
@@ -47,6 +55,7 @@ export function heatGeodesicCost(dissimilarity: ArrayLike<number>, nTotal: numbe
   if (dissimilarity.length !== nTotal * nTotal) throw new Error(`heatGeodesicCost: expected an ${nTotal} × ${nTotal} matrix, got ${dissimilarity.length} values`);
   const n = source.length;
   const m = target.length;
+  checkOtMemory(n, m);
   const c = new Float64Array(n * m);
   for (let i = 0; i < n; i++) {
     const si = source[i]!;

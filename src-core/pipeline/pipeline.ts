@@ -29,7 +29,10 @@ import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/lan
 import type { Csr64 } from '../linalg/csr.js';
 import { smallLayout, splitByComponent, unitsPerFeature, type ComponentPart } from './component-parts.js';
 import { heatKernel, heatState, type HeatInfo, type HeatOut, type HeatState } from './heat-stage.js';
-import { checkEnoughCells, knnSearchSize, landmarkCount, resolveParams, type EmbedParams } from './params.js';
+import { checkEnoughCells, DEFAULT_LANDMARKS, knnSearchSize, landmarkCount, resolveParams, type EmbedParams } from './params.js';
+import { checkWorkingMemory, HEAT_BYTES_PER_M2 } from '../working-memory.js';
+
+const DEFAULT_LANDMARKS_HINT = `auto, ${DEFAULT_LANDMARKS}`;
 import { stageKeys } from './stage-keys.js';
 import { throwIfCancelled, type CancelToken, type ProgressEvent, type StageName } from './progress.js';
 
@@ -151,6 +154,9 @@ export class EmbeddingPipeline {
     if (p.knn < 2 || !Number.isInteger(p.knn)) throw new Error(`knn must be an integer ≥ 2, got ${p.knn}`);
     checkEnoughCells(n, p.knn, 'knn');
     const keys = stageKeys(p, n);
+    // The m × m stages' size is known now: refuse before any work rather than run out of memory later.
+    const mPlanned = landmarkCount(n, p.landmarks);
+    checkWorkingMemory('landmarks', `${mPlanned} landmarks (m × m heat kernels and distances)`, HEAT_BYTES_PER_M2 * mPlanned * mPlanned, `use fewer landmarks (${p.landmarks === 'off' ? 'landmarks off means one per cell; ' : ''}the default is ${DEFAULT_LANDMARKS_HINT})`);
     const check = (name: StageName) => (): void => throwIfCancelled(cancel, name);
 
     const stage = async <T>(name: StageName, key: string, compute: () => Promise<T> | T): Promise<T> => {
