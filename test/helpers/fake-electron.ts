@@ -175,6 +175,11 @@ export class FakeWorker implements ApiWorker {
   readonly calls: ApiCall[] = [];
   terminated = false;
   failOpen: string | null = null;
+  /** Folders the host added to the file scope (ComputeWorker.grant). */
+  readonly grants: string[] = [];
+  grant(folder: string): void {
+    this.grants.push(folder);
+  }
   call(call: ApiCall, onProgress?: (e: ProgressEvent) => void): Promise<unknown> {
     this.calls.push(call);
     switch (call.method) {

@@ -385,6 +385,8 @@ describe('electron main: drag and drop, menus, dialogs, start-up', () => {
     open.click!();
     await waitFor(() => s.host.recent.list().length === 1, 'the picked file to open');
     assert.deepEqual(s.worker.calls.at(-1), { method: 'open', path: file, options: {} });
+    // The folder of a file the user picked joins the worker's file scope.
+    assert.deepEqual(s.worker.grants, [dataDir]);
     assert.deepEqual((s.f.openDialogs[0] as { properties: string[] }).properties, ['openFile']);
     assert.ok((s.f.openDialogs[0] as { filters: { extensions: string[] }[] }).filters[0]!.extensions.includes('h5ad'));
     // Cancelled dialog: nothing happens.
@@ -407,6 +409,10 @@ describe('electron main: drag and drop, menus, dialogs, start-up', () => {
     await waitFor(() => s.f.messages.length === 2, 'the export report');
     assert.equal((s.f.saveDialogs[0] as { defaultPath: string }).defaultPath, '/data/cells.isotherm.csv');
     assert.deepEqual(s.worker.calls.at(-1), { method: 'exportCsv', path: '/tmp/out/map.csv', rows: undefined });
+    // The native dialog asked before replacing: the CSV is confirmed (not its sidecar), its folder granted.
+    assert.deepEqual(s.worker.calls.at(-2), { method: 'confirmOverwrite', path: '/tmp/out/map.csv' });
+    assert.ok(s.worker.grants.includes('/tmp/out'));
+    assert.deepEqual((s.f.saveDialogs[0] as { properties?: string[] }).properties, ['showOverwriteConfirmation']);
     assert.equal(s.f.messages.at(-1)!.message, 'Wrote 10 cells to map.csv');
     // A bad extension typed into the save dialog is refused by the shared validator.
     s.f.dialogs.save.push({ canceled: false, filePath: '/tmp/out/map.exe' });
