@@ -17,6 +17,12 @@ import { localExportPath } from './local-paths.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+/** Isotherm's mark right after the opening <svg …> tag (the file still starts with <svg). */
+function markSvg(svg: string): string {
+  const end = svg.indexOf('>');
+  return end < 0 ? svg : `${svg.slice(0, end + 1)}\n${SVG_MARK}${svg.slice(end + 1)}`;
+}
+
 /** `mapOf()` gives the map to export (it throws when there is none), asked once the path is known to be acceptable. */
 export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: () => EmbedResult, path: string, rows?: Int32Array): Promise<ExportReport> {
   const out = localExportPath('csv', path, ws.inputPath);
@@ -37,7 +43,7 @@ export async function exportSvg(ws: Workspace, policy: ExportPolicy, path: strin
   const out = localExportPath('svg', path, ws.inputPath);
   if (typeof svg !== 'string' || !svg.trimStart().startsWith('<svg')) throw new InputError(out, 'the content is not an SVG document');
   const replace = await policy.destination(out);
-  const report = await writeFileAtomic(out, `${SVG_MARK}\n${svg}`, { protectedPaths: [ws.inputPath], replace });
+  const report = await writeFileAtomic(out, markSvg(svg), { protectedPaths: [ws.inputPath], replace });
   policy.used(out);
   return { path: report.path, bytes: report.bytes, extra: [], rows: 0 };
 }

@@ -219,6 +219,24 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     for (const label of ['segment', 'inner', 'middle', 'outer']) assert.ok(text.includes(`>${label}</text>`), `legend label ${label}`);
     assert.match(text, /class="tick"/, 'axes are included');
 
+    // A file Isotherm did not write is replaced only after the user confirms (the page asks).
+    const mine = join(dir, 'mine.svg');
+    writeFileSync(mine, '<svg xmlns="http://www.w3.org/2000/svg"><!-- my figure --></svg>');
+    await page.fill('[data-testid=export-svg-path]', mine);
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await page.click('[data-testid=export-svg]');
+    await page.waitForSelector('[data-testid=error] >> text=was not written by Isotherm');
+    assert.match(asked[0] ?? '', /mine\.svg already exists and was not written by Isotherm/);
+    assert.match(readFileSync(mine, 'utf8'), /my figure/, 'declined: the file is kept');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('[data-testid=export-svg]');
+    await page.waitForSelector('[data-testid=notice] >> text=/Wrote SVG: .*mine\\.svg/');
+    assert.ok(!readFileSync(mine, 'utf8').includes('my figure'), 'confirmed: the file is replaced');
+
     const png = join(dir, 'map.png');
     await page.fill('[data-testid=export-png-path]', png);
     await page.selectOption('[data-testid=export-png-scale]', '2');

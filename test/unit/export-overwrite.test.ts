@@ -81,7 +81,7 @@ describe('app exports: confirmation, sidecar and file scope', { timeout: 120_000
     assert.match(readFileSync(foreign, 'utf8'), /my figure/);
     const svg = join(dir, 'map.svg');
     await api.exportSvg(svg, '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
-    assert.ok(readFileSync(svg, 'utf8').startsWith(SVG_MARK));
+    assert.ok(readFileSync(svg, 'utf8').startsWith(`<svg xmlns="http://www.w3.org/2000/svg">\n${SVG_MARK}</svg>`));
     await api.exportSvg(svg, '<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>');
     const png = join(dir, 'map.png');
     writeFileSync(png, PNG_1x1);
