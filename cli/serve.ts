@@ -100,6 +100,8 @@ export async function startServer(options: ServeOptions, log: (line: string) => 
   const token = newToken();
   const limits: ServeLimits = { ...SERVE_LIMITS, ...options.limits };
   const worker = new ComputeWorker(options.input ? resolve(options.input, '..') : process.cwd(), { onRestart: (reason) => log(reason) });
+  // File scope (docs/app.md): home, INPUT's folder and the folder `serve` was started in.
+  worker.grant(process.cwd());
   const http = createServer();
   http.maxConnections = limits.maxHttpSockets;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });

@@ -1,8 +1,8 @@
 /**
  * The file-access scope of the hosts (`isotherm serve`, Electron), enforced in the compute worker so
  * that neither a page nor a compromised renderer can widen it: reading, listing and exporting are allowed
- * only inside the scope's folders — the user's home folder, the folder the host started in (serve: INPUT's
- * folder or the working directory; Electron: the folder of the file it was started with) and, in Electron,
+ * only inside the scope's folders — the user's home folder, the folder the host started in (serve: the
+ * working directory and INPUT's folder; Electron: the folder of the file it was started with) and, in Electron,
  * folders of files the user chose in a native dialog, dropped or opened from the recent list. Paths are
  * resolved through symlinks (realpath) before the check, so a link inside the scope that points outside it
  * is refused; an export's folder is resolved the same way, and an existing destination that is a symlink
