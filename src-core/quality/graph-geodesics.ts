@@ -1,0 +1,131 @@
+/**
+ * Geodesic distances of a reference point cloud, as the map-quality scorer defines them: shortest-path
+ * lengths on the symmetrised k-nearest-neighbour graph (edge i–j when j is among i's k nearest or i among
+ * j's; weight = their Euclidean distance, the same either way). Dijkstra with a binary heap from each source.
+ */
+import type { KnnResult } from '../graph/kdtree.js';
+
+/** Undirected adjacency (CSR) of the symmetrised kNN graph. */
+export interface NeighbourGraph {
+  readonly n: number;
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly weights: Float64Array;
+}
+
+export function symmetricKnnGraph(knn: KnnResult): NeighbourGraph {
+  const { n, k } = knn;
+  const degree = new Int32Array(n);
+  for (let i = 0; i < n; i++)
+    for (let p = 0; p < k; p++) {
+      degree[i]!++;
+      degree[knn.indices[i * k + p]!]!++;
+    }
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + degree[i]!;
+  const fill = indptr.slice(0, n);
+  const indices = new Int32Array(indptr[n]!);
+  const weights = new Float64Array(indptr[n]!);
+  // Both directions of every directed kNN edge; a pair that is mutual appears twice, which Dijkstra ignores.
+  for (let i = 0; i < n; i++)
+    for (let p = 0; p < k; p++) {
+      const j = knn.indices[i * k + p]!;
+      const w = knn.distances[i * k + p]!;
+      indices[fill[i]!] = j;
+      weights[fill[i]!++] = w;
+      indices[fill[j]!] = i;
+      weights[fill[j]!++] = w;
+    }
+  return { n, indptr, indices, weights };
+}
+
+/** Shortest-path lengths from `source` to every node (Infinity where unreachable). */
+export function dijkstra(graph: NeighbourGraph, source: number, dist: Float64Array = new Float64Array(graph.n)): Float64Array {
+  const n = graph.n;
+  dist.fill(Infinity);
+  dist[source] = 0;
+  // Lazy-deletion binary heap of (distance, node); at most one entry per edge relaxation.
+  let heapD = new Float64Array(64);
+  let heapV = new Int32Array(64);
+  let size = 0;
+  const push = (d: number, v: number): void => {
+    if (size === heapD.length) {
+      const nd = new Float64Array(size * 2);
+      nd.set(heapD);
+      heapD = nd;
+      const nv = new Int32Array(size * 2);
+      nv.set(heapV);
+      heapV = nv;
+    }
+    let c = size++;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (heapD[p]! <= d) break;
+      heapD[c] = heapD[p]!;
+      heapV[c] = heapV[p]!;
+      c = p;
+    }
+    heapD[c] = d;
+    heapV[c] = v;
+  };
+  const popInto = (): void => {
+    const d = heapD[--size]!;
+    const v = heapV[size]!;
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const m = r < size && heapD[r]! < heapD[l]! ? r : l;
+      if (heapD[m]! >= d) break;
+      heapD[c] = heapD[m]!;
+      heapV[c] = heapV[m]!;
+      c = m;
+    }
+    heapD[c] = d;
+    heapV[c] = v;
+  };
+  push(0, source);
+  const done = new Uint8Array(n);
+  while (size > 0) {
+    const d = heapD[0]!;
+    const v = heapV[0]!;
+    popInto();
+    if (done[v]) continue;
+    done[v] = 1;
+    for (let p = graph.indptr[v]!; p < graph.indptr[v + 1]!; p++) {
+      const u = graph.indices[p]!;
+      const nd = d + graph.weights[p]!;
+      if (nd < dist[u]!) {
+        dist[u] = nd;
+        push(nd, u);
+      }
+    }
+  }
+  return dist;
+}
+
+/** Number of connected components of the graph (for the report: a disconnected reference leaves some pairs out). */
+export function componentCount(graph: NeighbourGraph): number {
+  const seen = new Uint8Array(graph.n);
+  const stack = new Int32Array(graph.n);
+  let count = 0;
+  for (let s = 0; s < graph.n; s++) {
+    if (seen[s]) continue;
+    count++;
+    let top = 0;
+    stack[top++] = s;
+    seen[s] = 1;
+    while (top > 0) {
+      const v = stack[--top]!;
+      for (let p = graph.indptr[v]!; p < graph.indptr[v + 1]!; p++) {
+        const u = graph.indices[p]!;
+        if (!seen[u]) {
+          seen[u] = 1;
+          stack[top++] = u;
+        }
+      }
+    }
+  }
+  return count;
+}
