@@ -59,7 +59,20 @@ export async function qualityReference(points: Float32Array, n: number, dim: num
   for (let p = 0; p < points.length; p++) if (!Number.isFinite(points[p]!)) throw new Error(`reference: non-finite value at cell ${Math.floor(p / dim)}`);
   if (!activeBackend()) await initBackend('auto');
 
-  const graph = symmetricKnnGraph(await knnExact(points, n, dim, k));
+  const knn = await knnExact(points, n, dim, k);
+  // Edge lengths again in float64 from the points: engine products (‖x‖² + ‖y‖² − 2x·y in float32) lose digits.
+  const lengths = new Float32Array(n * k);
+  for (let i = 0; i < n; i++)
+    for (let p = 0; p < k; p++) {
+      const j = knn.indices[i * k + p]!;
+      let s = 0;
+      for (let c = 0; c < dim; c++) {
+        const d = points[i * dim + c]! - points[j * dim + c]!;
+        s += d * d;
+      }
+      lengths[i * k + p] = Math.sqrt(s);
+    }
+  const graph = symmetricKnnGraph({ n, k, indices: knn.indices, distances: lengths });
   const geodesicCells = sortedSample(n, options.geodesicSample ?? 400, options.seed ?? 0);
   const s = geodesicCells.length;
   const geodesics = new Float64Array((s * (s - 1)) / 2);

@@ -62,6 +62,7 @@ export function makeTree(branches: number, topology: Topology, lengths: BranchLe
 
 /** Arc length along the tree between (branch bi, position si) and (bj, sj). */
 export function treeGeodesic(tree: TrajectoryTree, bi: number, si: number, bj: number, sj: number): number {
+  if (bi === bj) return Math.abs(si - sj); // same segment: exact, without depth round-off
   const c = tree.commonBranch[bi * tree.branches + bj]!;
   // Where each point's path to the root crosses branch c: its own position, or c's end (children start there).
   const ci = c === bi ? si : tree.length[c]!;
