@@ -34,17 +34,28 @@ const json = (name: string): unknown => {
 };
 const paramsArg = json('--params');
 const paramSets = (Array.isArray(paramsArg) ? paramsArg : [paramsArg]) as Partial<EmbedParams>[];
-await initBackend('auto');
-const set = await loadSet(setName!, json('--sim') as Partial<CountSimOptions>);
-const ref = await qualityReference(set.reference.data, set.reference.nRows, set.reference.nCols);
+const simOverrides = json('--sim') as Partial<CountSimOptions>;
 const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 1e4) / 1e4);
-for (const params of paramSets) {
-  const run = await runIsotherm(set, params);
-  const s = scoreCoords(ref, set, run.coords);
-  const out = opt('--out');
-  if (out) writeMapCsv(out, set.cellIds, run.coords);
-  process.stdout.write(
-    JSON.stringify({ set: setName, demap: round(s.demap), trust: round(s.trust), acc: round(s.acc), seconds: Math.round(run.seconds * 100) / 100, t: run.t, params, ...(s.invalid ? { invalid: s.invalid } : {}) }) + '\n',
-  );
+try {
+  await initBackend('auto');
+  const set = await loadSet(setName!, simOverrides);
+  const ref = await qualityReference(set.reference.data, set.reference.nRows, set.reference.nCols);
+  for (const params of paramSets) {
+    let line: Record<string, unknown>;
+    try {
+      const run = await runIsotherm(set, params);
+      const s = scoreCoords(ref, set, run.coords);
+      const out = opt('--out');
+      if (out) writeMapCsv(out, set.cellIds, run.coords);
+      line = { set: setName, demap: round(s.demap), trust: round(s.trust), acc: round(s.acc), seconds: Math.round(run.seconds * 100) / 100, t: run.t, params, ...(s.invalid ? { invalid: s.invalid } : {}) };
+    } catch (e) {
+      // One failing parameter set (e.g. an out-of-range value) does not end the loop.
+      line = { set: setName, demap: null, trust: null, acc: null, seconds: null, t: null, params, invalid: `failed: ${(e as Error).message.split('\n')[0]}` };
+    }
+    process.stdout.write(JSON.stringify(line) + '\n');
+  }
+} catch (e) {
+  process.stderr.write(`quality-case: ${(e as Error).message.split('\n')[0]}\n`);
+  process.exit(1);
 }
 process.exit(0);
