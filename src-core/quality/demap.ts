@@ -49,6 +49,8 @@ export type MapQuality =
   | { readonly valid: true; readonly demap: number; readonly trust: number; readonly pairs: number }
   | { readonly valid: false; readonly reason: string };
 
+const MAX_TRUST_SAMPLE = 10_000;
+
 /** Above this dimension the reference's pairwise distances are formed as products on the numeric engine. */
 const GRAM_MIN_DIM = 64;
 
@@ -77,6 +79,8 @@ export async function qualityReference(points: Float32Array, n: number, dim: num
   }
 
   const trustCells = sortedSample(n, options.trustSample ?? 3000, options.trustSeed ?? 1);
+  // The distance and rank tables are m² entries each: keep them bounded (10,000² float64 = 800 MB).
+  if (trustCells.length > MAX_TRUST_SAMPLE) throw new Error(`reference: a trustworthiness sample of ${trustCells.length} cells is above the limit of ${MAX_TRUST_SAMPLE}`);
   const ranks = await neighbourRanks(points, dim, trustCells);
   return { n, k, geodesicCells, geodesics, components: componentCount(graph), finitePairs, trustCells, ranks };
 }
