@@ -5,10 +5,10 @@
  * name `bench:quality` knows (pbmc68k, hsmm, mouse10k, cellranger3, sim-LEVEL-sSEED). --params holds
  * EmbedParams overrides, e.g. '{"preset":"phate","t":8}', or a JSON array of such objects: the data set and
  * its reference are then built once and each entry gives one line. --sim overrides count-simulator options
- * for sim-* sets. Scores as bench:quality (src-core/evaluate/demap.ts). --out writes the (last) map as CSV.
+ * for sim-* sets. Scores as bench:quality (src-core/quality/reference.ts + map-score.ts). --out writes the (last) map as CSV.
  */
 import { initBackend } from '../src-core/compute/backend.js';
-import { qualityReference } from '../src-core/evaluate/demap.js';
+import { qualityReference } from '../src-core/quality/reference.js';
 import type { EmbedParams } from '../src-core/pipeline/params.js';
 import type { CountSimOptions } from '../src-core/synthetic/counts.js';
 import { runIsotherm, scoreCoords, writeMapCsv } from './quality-run.js';

@@ -2,8 +2,9 @@
  * One Isotherm map of a quality set and its scores (shared by `bench/quality.ts` and `bench/quality-case.ts`).
  */
 import fs from 'node:fs';
-import { knnAccuracy } from '../src-core/evaluate/neighbourhood.js';
-import { scoreMap, type QualityReference } from '../src-core/evaluate/demap.js';
+import { knnAccuracy } from '../src-core/quality/neighbourhood.js';
+import { scoreMap } from '../src-core/quality/map-score.js';
+import type { QualityReference } from '../src-core/quality/reference.js';
 import type { DenseMatrix } from '../src-core/io/dataset.js';
 import type { EmbedParams } from '../src-core/pipeline/params.js';
 import { EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
@@ -31,7 +32,7 @@ export async function runIsotherm(set: QualitySet, params: Partial<EmbedParams>)
 }
 
 export function scoreCoords(ref: QualityReference, set: QualitySet, coords: Float32Array): ScoredMap {
-  const q = scoreMap(ref, coords, 2);
+  const q = scoreMap(ref, coords);
   if (!q.valid) return { demap: null, trust: null, acc: null, invalid: q.reason };
   const acc = set.labels ? knnAccuracy(coords, 2, set.labels.codes, 10) : null;
   return { demap: q.demap, trust: q.trust, acc, invalid: null };

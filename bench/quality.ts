@@ -3,7 +3,7 @@
  * For every data set (bench/quality-sets.ts) one table: Isotherm's presets (default parameters, nothing
  * per data set) and the peers (bench/peers.py: UMAP, t-SNE, PCA-2D, Isomap k = 10, when Debian's python3
  * has sklearn and umap-learn), all embedding the same input matrix; columns DEMaP, trustworthiness (k = 10),
- * 10-NN label accuracy (when the set has labels), seconds. Scores by src-core/evaluate/demap.ts (the
+ * 10-NN label accuracy (when the set has labels), seconds. Scores by src-core/quality/reference.ts + map-score.ts (the
  * definition of shared/tools/map_quality.py). Every map is written as CSV under --out for re-scoring.
  * Options: --sets a,b,c  --presets geodesic,phate,sne  --no-peers  --seeds N (simulator seeds, default 2)
  *          --out DIR (default bench-output/quality)  --params JSON (overrides for every Isotherm run)
@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../src-core/compute/backend.js';
-import { qualityReference } from '../src-core/evaluate/demap.js';
+import { qualityReference } from '../src-core/quality/reference.js';
 import { PRESETS, type EmbedParams, type Preset } from '../src-core/pipeline/params.js';
 import type { CountSimOptions } from '../src-core/synthetic/counts.js';
 import { exactScore, peersUnavailable, PEERS, runPeers } from './quality-peers.js';

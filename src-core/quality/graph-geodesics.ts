@@ -1,19 +1,13 @@
 /**
  * Geodesic distances of a reference point cloud, as the map-quality scorer defines them: shortest-path
  * lengths on the symmetrised k-nearest-neighbour graph (edge i–j when j is among i's k nearest or i among
- * j's; weight = their Euclidean distance, the same either way). Dijkstra with a binary heap from each source.
+ * j's; length = their Euclidean distance, the same either way). Dijkstra with a binary heap from each source.
  */
-import type { KnnResult } from '../graph/kdtree.js';
+import type { Csr64 } from '../linalg/csr.js';
+import type { KnnResult } from '../linalg/neighbours.js';
 
-/** Undirected adjacency (CSR) of the symmetrised kNN graph. */
-export interface NeighbourGraph {
-  readonly n: number;
-  readonly indptr: Int32Array;
-  readonly indices: Int32Array;
-  readonly weights: Float64Array;
-}
-
-export function symmetricKnnGraph(knn: KnnResult): NeighbourGraph {
+/** Undirected adjacency (CSR) of the symmetrised kNN graph; `values` are edge lengths. */
+export function symmetricKnnGraph(knn: KnnResult): Csr64 {
   const { n, k } = knn;
   const degree = new Int32Array(n);
   for (let i = 0; i < n; i++)
@@ -25,22 +19,22 @@ export function symmetricKnnGraph(knn: KnnResult): NeighbourGraph {
   for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + degree[i]!;
   const fill = indptr.slice(0, n);
   const indices = new Int32Array(indptr[n]!);
-  const weights = new Float64Array(indptr[n]!);
+  const values = new Float64Array(indptr[n]!);
   // Both directions of every directed kNN edge; a pair that is mutual appears twice, which Dijkstra ignores.
   for (let i = 0; i < n; i++)
     for (let p = 0; p < k; p++) {
       const j = knn.indices[i * k + p]!;
       const w = knn.distances[i * k + p]!;
       indices[fill[i]!] = j;
-      weights[fill[i]!++] = w;
+      values[fill[i]!++] = w;
       indices[fill[j]!] = i;
-      weights[fill[j]!++] = w;
+      values[fill[j]!++] = w;
     }
-  return { n, indptr, indices, weights };
+  return { n, indptr, indices, values };
 }
 
-/** Shortest-path lengths from `source` to every node (Infinity where unreachable). */
-export function dijkstra(graph: NeighbourGraph, source: number, dist: Float64Array = new Float64Array(graph.n)): Float64Array {
+/** Shortest-path lengths from `source` to every node (Infinity where unreachable); `values` are edge lengths. */
+export function dijkstra(graph: Csr64, source: number, dist: Float64Array = new Float64Array(graph.n)): Float64Array {
   const n = graph.n;
   dist.fill(Infinity);
   dist[source] = 0;
@@ -95,7 +89,7 @@ export function dijkstra(graph: NeighbourGraph, source: number, dist: Float64Arr
     done[v] = 1;
     for (let p = graph.indptr[v]!; p < graph.indptr[v + 1]!; p++) {
       const u = graph.indices[p]!;
-      const nd = d + graph.weights[p]!;
+      const nd = d + graph.values[p]!;
       if (nd < dist[u]!) {
         dist[u] = nd;
         push(nd, u);
@@ -103,29 +97,4 @@ export function dijkstra(graph: NeighbourGraph, source: number, dist: Float64Arr
     }
   }
   return dist;
-}
-
-/** Number of connected components of the graph (for the report: a disconnected reference leaves some pairs out). */
-export function componentCount(graph: NeighbourGraph): number {
-  const seen = new Uint8Array(graph.n);
-  const stack = new Int32Array(graph.n);
-  let count = 0;
-  for (let s = 0; s < graph.n; s++) {
-    if (seen[s]) continue;
-    count++;
-    let top = 0;
-    stack[top++] = s;
-    seen[s] = 1;
-    while (top > 0) {
-      const v = stack[--top]!;
-      for (let p = graph.indptr[v]!; p < graph.indptr[v + 1]!; p++) {
-        const u = graph.indices[p]!;
-        if (!seen[u]) {
-          seen[u] = 1;
-          stack[top++] = u;
-        }
-      }
-    }
-  }
-  return count;
 }

@@ -64,5 +64,10 @@ export function trustworthiness(high: Float32Array, dimHigh: number, low: Float3
       if (r > k) penalty += r - k;
     }
   }
+  return trustFromPenalty(penalty, n, k);
+}
+
+/** T(k) = 1 − 2/(n·k·(2n − 3k − 1)) · Σ over map neighbours outside the true k of (true rank − k). */
+export function trustFromPenalty(penalty: number, n: number, k: number): number {
   return 1 - (2 / (n * k * (2 * n - 3 * k - 1))) * penalty;
 }

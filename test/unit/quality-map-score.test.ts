@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src-core/compute/backend.js';
-import { qualityReference, scoreMap } from '../../src-core/evaluate/demap.js';
-import { trustworthiness } from '../../src-core/evaluate/neighbourhood.js';
+import { scoreMap } from '../../src-core/quality/map-score.js';
+import { qualityReference } from '../../src-core/quality/reference.js';
+import { trustworthiness } from '../../src-core/quality/neighbourhood.js';
 import { createRng } from '../../src-core/linalg/random.js';
 
-/** Spearman with average ranks, written out independently of evaluate/correlation.ts. */
+/** Spearman with average ranks, written out independently of quality/correlation.ts. */
 function naiveSpearman(x: number[], y: number[]): number {
   const rank = (v: number[]): number[] =>
     v.map((a) => {
@@ -134,7 +135,7 @@ test('reference geodesics equal Floyd–Warshall on the symmetrised kNN graph, I
   assert.ok(q.valid && q.pairs === ref.finitePairs && Number.isFinite(q.demap));
 });
 
-test('trustworthiness from the cached reference ranks equals evaluate/neighbourhood.ts, on all cells and on a sample', async () => {
+test('trustworthiness from the cached reference ranks equals quality/neighbourhood.ts, on all cells and on a sample', async () => {
   await initBackend('auto');
   const rng = createRng(22);
   const n = 400;
