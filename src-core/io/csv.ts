@@ -45,11 +45,45 @@ function sniffDelimiter(headerLine: string, path: string): string {
   return ',';
 }
 
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
 
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Whitespace as trim() and Number() see it. */
+function isWs(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 128) return false;
+  return c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/**
+ * True for a decimal number with optional sign, fraction and exponent, surrounded by optional
+ * whitespace (`[+-]?(d+.?d*|.d+)([eE][+-]?d+)?`): exactly what `Number()` then converts. Hex,
+ * binary, "Infinity" and "" are not numbers here. A hand-written scan: it runs once per value.
+ */
 function isNumber(s: string): boolean {
-  return NUMERIC.test(s.trim());
+  let i = 0;
+  let n = s.length;
+  while (i < n && isWs(s.charCodeAt(i))) i++;
+  while (n > i && isWs(s.charCodeAt(n - 1))) n--;
+  if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+  let digits = 0;
+  while (i < n && isDigit(s.charCodeAt(i))) { i++; digits++; }
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    while (i < n && isDigit(s.charCodeAt(i))) { i++; digits++; }
+  }
+  if (digits === 0) return false;
+  if (i < n && (s.charCodeAt(i) | 32) === 101) {
+    i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    let e = 0;
+    while (i < n && isDigit(s.charCodeAt(i))) { i++; e++; }
+    if (e === 0) return false;
+  }
+  return i === n;
 }
 
 type Kind = 'id' | 'feature' | 'obs';
@@ -70,6 +104,8 @@ class DelimitedBuilder {
   private capacity = 0;
   private nCells = 0;
   private readonly ids: string[] = [];
+  /** Row of each cell id, to refuse a repeated id as soon as it appears. */
+  private readonly seen = new Map<string, number>();
   private obsRaw: string[][] = [];
   private delim = ',';
   /** Where the first non-blank character of the input is, once seen (-1 before). */
@@ -219,17 +255,22 @@ class DelimitedBuilder {
     const base = this.nCells * nFeat;
     for (let f = 0; f < nFeat; f++) {
       const c = this.featureCols[f]!;
-      const s = fields[c]!.trim();
-      if (!isNumber(s)) {
+      const raw = fields[c]!;
+      if (!isNumber(raw)) {
+        const s = raw.trim();
         if (s === '') throw new InputError(this.path, `line ${line}, column '${header[c]}': missing value (features must be numbers)`);
         if (NON_FINITE.test(s)) throw new InputError(this.path, `line ${line}, column '${header[c]}': ${s} is not a finite number (NaN/Inf are not allowed in features)`);
         throw new InputError(this.path, `line ${line}, column '${header[c]}': non-numeric value '${s.slice(0, 40)}' in a numeric column (name it with --obs if it is metadata)`);
       }
-      const v = Number(s);
-      if (!Number.isFinite(v) || Math.abs(v) > 3.4e38) throw new InputError(this.path, `line ${line}, column '${header[c]}': ${s} overflows 32-bit floating point`);
+      const v = Number(raw);
+      if (!Number.isFinite(v) || Math.abs(v) > 3.4e38) throw new InputError(this.path, `line ${line}, column '${header[c]}': ${raw.trim()} overflows 32-bit floating point`);
       X[base + f] = v;
     }
-    this.ids.push(this.hasIdColumn ? fields[0]!.trim() : `cell_${this.nCells + 1}`);
+    const id = this.hasIdColumn ? fields[0]!.trim() : `cell_${this.nCells + 1}`;
+    const prev = this.seen.get(id);
+    if (prev !== undefined) throw new InputError(this.path, `duplicate cell id '${id}' (rows ${prev + 1} and ${this.nCells + 1}); cell ids must be unique`);
+    this.seen.set(id, this.nCells);
+    this.ids.push(id);
     for (let o = 0; o < this.obsCols.length; o++) this.obsRaw[o]!.push(fields[this.obsCols[o]!]!.trim());
     this.nCells++;
   }
@@ -238,12 +279,7 @@ class DelimitedBuilder {
     const { nCells, ids } = this;
     const nFeat = this.featureCols.length;
     const header = this.header!;
-    const seen = new Map<string, number>();
-    for (let i = 0; i < ids.length; i++) {
-      const prev = seen.get(ids[i]!);
-      if (prev !== undefined) throw new InputError(this.path, `duplicate cell id '${ids[i]}' (rows ${prev + 1} and ${i + 1}); cell ids must be unique`);
-      seen.set(ids[i]!, i);
-    }
+    this.seen.clear();
     // keep the buffer when little of it is unused, rather than holding two copies while trimming
     const used = nCells * nFeat;
     const data = this.X.length - used <= this.X.length / 8 ? this.X.subarray(0, used) : this.X.slice(0, used);

@@ -1,9 +1,10 @@
 /**
  * gzip for readers (Node's zlib), always streamed: compressed bytes go in a few kB at a time and the
- * decompressed bytes are watched as they come out. A stream that inflates more than `maxRatio` times
- * its compressed size (after the first `ratioFloorBytes`) or past `maxBytes` is refused at once: a
- * decompression bomb costs ~ratioFloorBytes of work, not gigabytes. Every zlib failure becomes an
- * InputError naming the file.
+ * decompressed bytes are watched as they come out. Any stretch of `windowBytes` of output that came
+ * from less than 1/`maxRatio` as many compressed bytes, or a total past `maxBytes`, is refused at
+ * once. The first window is inflated before the consumer sees any of it, so a decompression bomb
+ * costs one window of inflation (milliseconds), not gigabytes of parsing. Every zlib failure becomes
+ * an InputError naming the file.
  */
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
@@ -12,20 +13,20 @@ import { formatBytes } from './budget.js';
 import { isGzip } from './sniff.js';
 
 export interface GunzipLimits {
-  /** Most decompressed bytes per compressed byte read so far. */
+  /** Most decompressed bytes per compressed byte, over any window of output. */
   readonly maxRatio: number;
-  /** Output below which the ratio is not checked (small files compress oddly). */
-  readonly ratioFloorBytes: number;
+  /** Output over which the ratio is measured (and held back at the start). */
+  readonly windowBytes: number;
   /** Most decompressed bytes in all. */
   readonly maxBytes: number;
 }
 
 /**
  * Measured: a dense count CSV with 3 % non-zeros compresses 66:1 (gzip -9); a run of zeros 1025:1,
- * deflate's ceiling being ~1032:1. 250:1 leaves room for sparser tables and still stops a bomb
- * within its first 64 MiB.
+ * deflate's ceiling being ~1032:1. 250:1 over 16 MiB leaves room for sparser tables and stops a
+ * bomb after 16 MiB of inflation.
  */
-export const DEFAULT_GUNZIP_LIMITS: GunzipLimits = { maxRatio: 250, ratioFloorBytes: 64 * 2 ** 20, maxBytes: Number.POSITIVE_INFINITY };
+export const DEFAULT_GUNZIP_LIMITS: GunzipLimits = { maxRatio: 250, windowBytes: 16 * 2 ** 20, maxBytes: Number.POSITIVE_INFINITY };
 
 /** Compressed bytes handed to zlib at a time: small, so "read so far" is close to "consumed". */
 const FEED_BYTES = 16 * 1024;
@@ -66,22 +67,40 @@ export async function* gunzipStream(source: AsyncIterable<Uint8Array>, path: str
   input.on('error', (e) => { inputError = e; gz.destroy(e); });
   input.pipe(gz);
   let bytesOut = 0;
+  // (output, input) marks every ~1/16 window, to measure the ratio over the last window of output
+  const marks: [number, number][] = [[0, 0]];
+  const step = Math.max(1, limits.windowBytes / 16);
+  let held: Uint8Array[] | null = [];
   try {
     for await (const chunk of gz as AsyncIterable<Buffer>) {
       bytesOut += chunk.length;
       if (bytesOut > limits.maxBytes) {
         throw new InputError(path, `decompresses to more than ${formatBytes(limits.maxBytes)}, more than can be read this way (decompress it first, or raise the memory budget)`);
       }
-      if (bytesOut > limits.ratioFloorBytes && bytesOut > limits.maxRatio * Math.max(1, bytesIn)) {
+      if (bytesOut - marks[marks.length - 1]![0] >= step) marks.push([bytesOut, bytesIn]);
+      while (marks.length > 1 && bytesOut - marks[1]![0] >= limits.windowBytes) marks.shift();
+      const [out0, in0] = marks[0]!;
+      if (bytesOut - out0 >= limits.windowBytes && bytesOut - out0 > limits.maxRatio * Math.max(1, bytesIn - in0)) {
         throw new InputError(
           path,
-          `gzip data inflates more than ${limits.maxRatio}-fold (${formatBytes(bytesOut)} from the first ${formatBytes(bytesIn)}): ` +
+          `gzip data inflates more than ${limits.maxRatio}-fold (${formatBytes(bytesOut - out0)} from ${formatBytes(bytesIn - in0)} of compressed data${in0 > 0 ? ` after byte ${in0}` : ''}): ` +
             'a decompression bomb or a corrupt file; if it is genuine, decompress it yourself (gunzip) and open the result',
         );
       }
-      yield new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const view = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (held) {
+        // the first window is checked before the consumer parses any of it
+        held.push(view);
+        if (bytesOut < limits.windowBytes) continue;
+        const first = held;
+        held = null;
+        yield* first;
+        continue;
+      }
+      yield view;
     }
     if (inputError) throw inputError;
+    if (held) yield* held;
   } catch (e) {
     if (e instanceof InputError) throw e;
     if (inputError instanceof InputError) throw inputError;
@@ -109,7 +128,7 @@ export async function gunzipToBuffer(source: AsyncIterable<Uint8Array>, path: st
 /** Whole-buffer gunzip of a small side file (barcodes, features) with the same limits. */
 export function gunzipSmall(bytes: Uint8Array, path: string, maxBytes: number): Uint8Array {
   requireGzipMagic(bytes, path);
-  const cap = Math.min(maxBytes, Math.max(DEFAULT_GUNZIP_LIMITS.ratioFloorBytes, bytes.length * DEFAULT_GUNZIP_LIMITS.maxRatio));
+  const cap = Math.min(maxBytes, Math.max(DEFAULT_GUNZIP_LIMITS.windowBytes, bytes.length * DEFAULT_GUNZIP_LIMITS.maxRatio));
   try {
     const out = zlib.gunzipSync(bytes, { maxOutputLength: cap });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
