@@ -171,7 +171,8 @@ class DelimitedBuilder {
       if (this.header.length < 2) {
         throw new InputError(this.path, `the header has ${this.header.length} column; expected an id column and at least one feature, separated by commas or tabs`);
       }
-      this.tokenizer!.setMaxFields(this.header.length);
+      // a longer row is an error anyway; the cap only keeps a runaway line from becoming millions of strings
+      this.tokenizer!.setMaxFields(Math.max(2 * this.header.length, 1024));
       return;
     }
     if (this.kinds.length === 0) {
