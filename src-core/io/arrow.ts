@@ -54,6 +54,16 @@ async function* rangeChunks(src: Source, start: number, end: number, onBytes: (d
   }
 }
 
+/** `readFooter`, with any failure to decode the footer's flatbuffers reported as a damaged file. */
+function readFooterChecked(src: Source, path: string): { streamEnd: number; rows: number | null; schema: Schema } {
+  try {
+    return readFooter(src, path);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(path, `could not decode the Arrow footer (${e instanceof Error ? e.message : String(e)}): the file is corrupt`);
+  }
+}
+
 /** Where the IPC stream inside an IPC file ends, its schema, and the rows its footer promises (null when unknown). */
 function readFooter(src: Source, path: string): { streamEnd: number; rows: number | null; schema: Schema } {
   const size = src.size;
@@ -194,7 +204,7 @@ async function readArrowSource(src: Source, path: string, options: TableLayoutOp
     if (!hasArrowFooter(src.read(src.size - MAGIC_BYTES, MAGIC_BYTES, 'the Arrow footer magic')) || src.size < 16) {
       throw new InputError(path, 'truncated Arrow IPC file: the closing ARROW1 footer is missing (copy or export it again)');
     }
-    const f = readFooter(src, path);
+    const f = readFooterChecked(src, path);
     start = 8;
     end = f.streamEnd;
     rows = f.rows;
@@ -215,7 +225,12 @@ async function readArrowSource(src: Source, path: string, options: TableLayoutOp
   if (schema) {
     // writers may leave the schema out of a file's stream part (apache-arrow JS does): the footer's is used
     const rest = chunks;
-    const first = schemaMessageBytes(schema);
+    let first: Uint8Array;
+    try {
+      first = schemaMessageBytes(schema);
+    } catch (e) {
+      throw new InputError(path, `could not decode the schema in the Arrow footer (${e instanceof Error ? e.message : String(e)}): the file is corrupt`);
+    }
     chunks = (async function* () { yield first; yield* rest; })();
   }
   const b = await feedIpcStream(chunks, path, format, options, ctx, rows);

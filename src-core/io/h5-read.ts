@@ -76,15 +76,27 @@ export function memoryBytes(info: DatasetInfo): number {
   return info.count * (info.isString || info.isCompound ? Math.max(STRING_BYTES, info.elementBytes * 4) : Math.max(info.elementBytes, 4));
 }
 
+/**
+ * Called before each blocking read of dataset values with the dataset and the bytes about to be
+ * read: the HDF5 worker thread (h5-worker.ts) announces them so that its watchdog allows big reads
+ * more time than the library's metadata calls.
+ */
+let blockingReadHook: ((what: string, bytes: number) => void) | null = null;
+
+export function setBlockingReadHook(hook: ((what: string, bytes: number) => void) | null): void {
+  blockingReadHook = hook;
+}
+
 /** A dataset read whole, after the size checks and a budget check for its decoded size. */
 export function readChecked(ds: H5Dataset, ctx: ReadContext, fileSize: number, file: string): OutputData {
   const info = describeDataset(ds, file);
   checkDeclaredSize(ds, info, fileSize, file);
   ctx.budget.check(memoryBytes(info) * 2, `dataset ${ds.path}`);
-  return readRaw(ds, file, () => ds.value);
+  return readRaw(ds, file, memoryBytes(info), () => ds.value);
 }
 
-function readRaw(ds: H5Dataset, file: string, fn: () => OutputData | null): OutputData {
+function readRaw(ds: H5Dataset, file: string, bytes: number, fn: () => OutputData | null): OutputData {
+  blockingReadHook?.(ds.path, bytes);
   let v: OutputData | null;
   try {
     v = withHdf5Errors(fn);
@@ -97,12 +109,13 @@ function readRaw(ds: H5Dataset, file: string, fn: () => OutputData | null): Outp
 
 /** Elements [start, end) of a 1-D dataset (the caller has checked the declared size). */
 export function readSlice1d(ds: H5Dataset, start: number, end: number, file: string): OutputData {
-  return readRaw(ds, file, () => ds.slice([[start, end]]));
+  return readRaw(ds, file, (end - start) * 8, () => ds.slice([[start, end]]));
 }
 
 /** Rows [r0, r1) of a 2-D dataset, all columns. */
 export function readRows2d(ds: H5Dataset, r0: number, r1: number, file: string): OutputData {
-  return readRaw(ds, file, () => ds.slice([[r0, r1], []]));
+  const cols = describeDataset(ds, file).shape[1] ?? 1;
+  return readRaw(ds, file, (r1 - r0) * cols * 8, () => ds.slice([[r0, r1], []]));
 }
 
 type Numeric = ArrayLike<number> | ArrayLike<bigint>;

@@ -13,12 +13,10 @@ import { readDelimitedStream } from './csv.js';
 import type { AnnotatedDataset } from './features.js';
 import { fileChunks, readHead, type ByteCounter } from './file-source.js';
 import { DEFAULT_GUNZIP_LIMITS, gunzipStream, gunzipToBuffer } from './gzip.js';
-import { asInputError, closeQuietly, openH5 } from './h5.js';
-import { readOpenH5ad } from './h5ad.js';
+import { readHdf5InThread } from './h5-thread.js';
 import { readParquet, readParquetFile } from './parquet.js';
-import { ReadProgress, type ReadContext } from './read-control.js';
+import { ReadProgress, type ReadContext, type ReadControl } from './read-control.js';
 import { describeFormat, SNIFF_BYTES, sniffBytes, type SniffedFormat } from './sniff.js';
-import { isTenxH5, readOpenTenxH5 } from './tenx-h5.js';
 import { readMtxFile, readTenxFolder } from './tenx-mtx.js';
 
 export interface ReadOptions {
@@ -64,22 +62,6 @@ async function gzipHead(path: string): Promise<Uint8Array> {
   }
 }
 
-async function readHdf5(path: string, options: ReadOptions, ctx: ReadContext): Promise<AnnotatedDataset> {
-  const f = await openH5(path);
-  try {
-    if (isTenxH5(f)) {
-      const ds = await readOpenTenxH5(f, path, options.genome !== undefined ? { genome: options.genome } : {}, ctx);
-      if (options.layer || options.useRaw) (ds.source.notes as string[]).push('layer/raw options ignored: they apply to .h5ad files');
-      return ds;
-    }
-    return await readOpenH5ad(f, path, options, ctx);
-  } catch (e) {
-    return asInputError(e, path);
-  } finally {
-    closeQuietly(f);
-  }
-}
-
 function unsupportedCompression(path: string, what: SniffedFormat): InputError {
   return new InputError(path, `${describeFormat(what)}: decompress it first (only gzip is read directly)`);
 }
@@ -98,10 +80,8 @@ function readText(path: string, size: number, gz: boolean, tableOptions: { obsCo
 
 /** Reads any supported single-cell matrix file or 10x folder. */
 export async function openDataset(path: string, options: ReadOptions = {}): Promise<AnnotatedDataset> {
-  const ctx: ReadContext = {
-    budget: new MemoryBudget(options.memoryBudget ?? machineMemoryBudget(), path),
-    progress: new ReadProgress({ ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.cancel ? { cancel: options.cancel } : {}) }),
-  };
+  const control: ReadControl = { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.cancel ? { cancel: options.cancel } : {}) };
+  const ctx: ReadContext = { budget: new MemoryBudget(options.memoryBudget ?? machineMemoryBudget(), path), progress: new ReadProgress(control) };
   const st = statOrThrow(path);
   if (st.isDirectory()) return readTenxFolder(path, options.genome !== undefined ? { genome: options.genome } : {}, ctx);
   if (!st.isFile()) throw new InputError(path, 'not a regular file or directory');
@@ -111,7 +91,8 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
   const tableOptions = options.obsColumns ? { obsColumns: options.obsColumns } : {};
   switch (kind) {
     case 'hdf5':
-      return readHdf5(path, options, ctx);
+      // in a worker thread under a watchdog: the HDF5 library can hang or abort on damaged files
+      return readHdf5InThread(path, options, ctx.budget.limitBytes, ctx, control);
     case 'arrow-file':
     case 'arrow-stream':
       return readArrowFile(path, tableOptions, ctx);
