@@ -16,6 +16,7 @@ import { ArrowLayoutError, checkBatch } from './arrow-check.js';
 import { RangeReader } from './file-source.js';
 import { defaultReadContext, type ReadContext } from './read-control.js';
 import { hasArrowEos, hasArrowFooter, isArrowFile, isArrowStream } from './sniff.js';
+import { announce } from './watchdog-hook.js';
 import { createTableBuilder, type TableBuilder, type TableLayoutOptions } from './table-layout.js';
 
 const STREAM_CHUNK = 4 << 20;
@@ -46,9 +47,12 @@ function bytesSource(bytes: Uint8Array, path: string): Source {
   };
 }
 
-async function* rangeChunks(src: Source, start: number, end: number, onBytes: (done: number) => void): AsyncGenerator<Uint8Array> {
+/** Chunks of [start, end), read from the source only when the Arrow reader asks for more. */
+function* rangeChunks(src: Source, start: number, end: number, onBytes: (done: number) => void): Generator<Uint8Array> {
   for (let at = start; at < end; at += STREAM_CHUNK) {
     const n = Math.min(STREAM_CHUNK, end - at);
+    // bytes pulled buy the decoder time to decompress and build them (watchdog of the reader thread)
+    announce('Arrow record batches', n * 32);
     yield src.read(at, n, 'Arrow data');
     onBytes(at + n - start);
   }
@@ -162,27 +166,35 @@ function batchRowsOf(meta: Uint8Array, path: string): { length: number; compress
 }
 
 /**
- * Feeds every record batch of an IPC stream (chunks of bytes) to a table builder made from the
- * schema. `builder` may be passed in to continue across several IPC streams (Parquet row groups).
+ * Feeds every record batch of an IPC stream (chunks of bytes, pulled as the reader needs them) to a
+ * table builder made from the schema. `builder` may be passed in to continue across several IPC
+ * streams (Parquet row groups). apache-arrow's synchronous reader is used, driven one batch at a time
+ * from here (its asynchronous reader was measured to leave its promise unsettled on some damaged
+ * streams, so a read could wait forever); between batches the read reports progress and yields.
  */
 export async function feedIpcStream(
-  chunks: AsyncIterable<Uint8Array>, path: string, format: string, options: TableLayoutOptions, ctx: ReadContext,
+  chunks: Iterable<Uint8Array>, path: string, format: string, options: TableLayoutOptions, ctx: ReadContext,
   rowsHint: number | null, builder?: TableBuilder,
 ): Promise<TableBuilder> {
   registerArrowCodecs();
   setCodecBudget(ctx.budget);
   let b = builder;
   try {
-    const reader = await RecordBatchReader.from(chunks);
-    await reader.open();
+    const reader = RecordBatchReader.from(chunks);
+    reader.open();
     const schema = reader.schema as Schema | undefined;
     if (!schema) throw new InputError(path, 'no schema in the Arrow data');
     b ??= createTableBuilder(schema, path, format, options, { rowsHint, budget: ctx.budget });
-    for await (const batch of reader as AsyncIterable<RecordBatch>) {
+    for (;;) {
+      setCodecBudget(ctx.budget);
+      const next = reader.next();
+      if (next.done) break;
+      const batch = next.value as RecordBatch;
       checkBatch(batch);
       b.add(batch);
+      await ctx.progress.tick();
     }
-    await reader.cancel();
+    reader.cancel();
   } catch (e) {
     if (e instanceof InputError || (e as Error).name === 'CancelledError') throw e;
     if (e instanceof ArrowLayoutError) throw new InputError(path, `${e.message}: the file is corrupt`);
@@ -231,7 +243,7 @@ async function readArrowSource(src: Source, path: string, options: TableLayoutOp
     } catch (e) {
       throw new InputError(path, `could not decode the schema in the Arrow footer (${e instanceof Error ? e.message : String(e)}): the file is corrupt`);
     }
-    chunks = (async function* () { yield first; yield* rest; })();
+    chunks = (function* () { yield first; yield* rest; })();
   }
   const b = await feedIpcStream(chunks, path, format, options, ctx, rows);
   return b.finish();

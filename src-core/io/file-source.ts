@@ -51,7 +51,7 @@ export async function* fileChunks(path: string, counter?: ByteCounter, chunkByte
 }
 
 /** Chunks of bytes already in memory (so one code path serves files and decompressed buffers). */
-export async function* memoryChunks(bytes: Uint8Array, counter?: ByteCounter, chunkBytes = CHUNK_BYTES): AsyncGenerator<Uint8Array> {
+export function* memoryChunks(bytes: Uint8Array, counter?: ByteCounter, chunkBytes = CHUNK_BYTES): Generator<Uint8Array> {
   for (let at = 0; at < bytes.length; at += chunkBytes) {
     const end = Math.min(bytes.length, at + chunkBytes);
     if (counter) counter.bytes = end;

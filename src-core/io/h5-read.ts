@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { formatBytes } from './budget.js';
 import { checkFilters, filtersOf, hdf5ErrorSummary, withHdf5Errors, type H5Dataset } from './h5.js';
 import type { ReadContext } from './read-control.js';
+import { announce } from './watchdog-hook.js';
 
 /** gzip/deflate cannot expand data more than ~1032-fold. */
 const DEFLATE_MAX_RATIO = 1032;
@@ -76,17 +77,6 @@ export function memoryBytes(info: DatasetInfo): number {
   return info.count * (info.isString || info.isCompound ? Math.max(STRING_BYTES, info.elementBytes * 4) : Math.max(info.elementBytes, 4));
 }
 
-/**
- * Called before each blocking read of dataset values with the dataset and the bytes about to be
- * read: the HDF5 worker thread (h5-worker.ts) announces them so that its watchdog allows big reads
- * more time than the library's metadata calls.
- */
-let blockingReadHook: ((what: string, bytes: number) => void) | null = null;
-
-export function setBlockingReadHook(hook: ((what: string, bytes: number) => void) | null): void {
-  blockingReadHook = hook;
-}
-
 /** A dataset read whole, after the size checks and a budget check for its decoded size. */
 export function readChecked(ds: H5Dataset, ctx: ReadContext, fileSize: number, file: string): OutputData {
   const info = describeDataset(ds, file);
@@ -96,7 +86,7 @@ export function readChecked(ds: H5Dataset, ctx: ReadContext, fileSize: number, f
 }
 
 function readRaw(ds: H5Dataset, file: string, bytes: number, fn: () => OutputData | null): OutputData {
-  blockingReadHook?.(ds.path, bytes);
+  announce(ds.path, bytes); // the watchdog of the reader thread allows big reads more time
   let v: OutputData | null;
   try {
     v = withHdf5Errors(fn);

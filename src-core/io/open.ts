@@ -6,18 +6,17 @@
 import fs from 'node:fs';
 import { InputError } from '../errors.js';
 import type { CancelToken } from '../pipeline/progress.js';
-import { readArrow, readArrowFile } from './arrow.js';
 import { MemoryBudget } from './budget.js';
 import { machineMemoryBudget } from './machine-budget.js';
 import { readDelimitedStream } from './csv.js';
 import type { AnnotatedDataset } from './features.js';
 import { fileChunks, readHead, type ByteCounter } from './file-source.js';
 import { DEFAULT_GUNZIP_LIMITS, gunzipStream, gunzipToBuffer } from './gzip.js';
-import { readHdf5InThread } from './h5-thread.js';
-import { readParquet, readParquetFile } from './parquet.js';
+import type { Hdf5Options } from './h5-file.js';
 import { ReadProgress, type ReadContext, type ReadControl } from './read-control.js';
 import { describeFormat, SNIFF_BYTES, sniffBytes, type SniffedFormat } from './sniff.js';
 import { readMtxFile, readTenxFolder } from './tenx-mtx.js';
+import { readInThread } from './thread-read.js';
 
 export interface ReadOptions {
   /** CSV/TSV/Arrow/Parquet wide tables: columns that are metadata even when numeric (`--obs`). */
@@ -62,6 +61,10 @@ async function gzipHead(path: string): Promise<Uint8Array> {
   }
 }
 
+function hdf5Options(o: OpenOptions): Hdf5Options {
+  return { ...(o.layer !== undefined ? { layer: o.layer } : {}), ...(o.useRaw !== undefined ? { useRaw: o.useRaw } : {}), ...(o.genome !== undefined ? { genome: o.genome } : {}) };
+}
+
 function unsupportedCompression(path: string, what: SniffedFormat): InputError {
   return new InputError(path, `${describeFormat(what)}: decompress it first (only gzip is read directly)`);
 }
@@ -90,14 +93,15 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
   const kind = sniffBytes(head);
   const tableOptions = options.obsColumns ? { obsColumns: options.obsColumns } : {};
   switch (kind) {
+    // binary formats are decoded in a worker thread under a watchdog: their libraries can hang,
+    // abort or panic on damaged files (thread-read.ts)
     case 'hdf5':
-      // in a worker thread under a watchdog: the HDF5 library can hang or abort on damaged files
-      return readHdf5InThread(path, options, ctx.budget.limitBytes, ctx, control);
+      return readInThread({ format: 'hdf5', path, options: hdf5Options(options), budget: ctx.budget.limitBytes }, ctx, control);
     case 'arrow-file':
     case 'arrow-stream':
-      return readArrowFile(path, tableOptions, ctx);
+      return readInThread({ format: 'arrow', path, options: tableOptions, budget: ctx.budget.limitBytes }, ctx, control);
     case 'parquet':
-      return readParquetFile(path, tableOptions, ctx);
+      return readInThread({ format: 'parquet', path, options: tableOptions, budget: ctx.budget.limitBytes }, ctx, control);
     case 'mtx':
       return readMtxFile(path, ctx);
     case 'gzip': {
@@ -110,8 +114,9 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
         // these formats need random access: decompressed into memory, within the budget and ratio cap
         const limits = { ...DEFAULT_GUNZIP_LIMITS, maxBytes: Math.min(ctx.budget.limitBytes / 2, 2 ** 31 - 1) };
         const plain = await gunzipToBuffer(fileChunks(path), path, limits);
-        ctx.budget.reserve(plain.length, 'the decompressed data');
-        return inner === 'parquet' ? readParquet(plain, path, tableOptions, ctx) : readArrow(plain, path, tableOptions, ctx);
+        const budget = ctx.budget.limitBytes - plain.length;
+        if (budget <= 0) ctx.budget.reserve(plain.length, 'the decompressed data');
+        return readInThread({ format: inner === 'parquet' ? 'parquet' : 'arrow', path, bytes: plain, options: tableOptions, budget }, ctx, control);
       }
       throw new InputError(path, `gzip-compressed ${describeFormat(inner)}: not a supported format`);
     }

@@ -39,6 +39,12 @@ export class ReadProgress {
   /** `report`, then lets other tasks run when this read has held the thread for a while. */
   async step(fraction: number): Promise<void> {
     this.report(fraction);
+    await this.tick();
+  }
+
+  /** Checks for cancellation and lets other tasks run now and then, without reporting progress. */
+  async tick(): Promise<void> {
+    this.throwIfCancelled();
     const now = performance.now();
     if (now - this.#lastYield >= REPORT_MS) {
       this.#lastYield = now;
