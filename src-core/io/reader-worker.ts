@@ -3,10 +3,11 @@
  * via parquet-wasm) for thread-read.ts. These libraries were measured to loop forever (HDF5 on a
  * corrupted global heap, apache-arrow on a damaged record batch), to abort their wasm module, or to
  * panic from inside a callback on damaged files; none of that can be stopped or undone from the
- * thread running it, so it runs here, where the watchdog can terminate it. Messages out: {announce}
- * before blocking work, {progress}, then {done} with the data set (typed arrays moved) or {fail}.
+ * thread running it, so it runs here, where the watchdog can terminate it. One read per request
+ * ({read} in); messages out: {announce} before blocking work, {progress}, then {done} with the data
+ * set (typed arrays moved) or {fail}. A thread whose read ended normally may serve the next read.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { InputError } from '../errors.js';
 import { readArrow, readArrowFile } from './arrow.js';
 import { MemoryBudget } from './budget.js';
@@ -35,7 +36,6 @@ export type FromReaderWorker =
   | { readonly type: 'fail'; readonly inputError: boolean; readonly file: string; readonly message: string };
 
 const port = parentPort!;
-const input = workerData as ReaderWorkerInput;
 
 /** Every ArrayBuffer under the data set's typed arrays, once each (moved, not copied). */
 function buffersOf(ds: AnnotatedDataset): ArrayBuffer[] {
@@ -49,7 +49,7 @@ function buffersOf(ds: AnnotatedDataset): ArrayBuffer[] {
   return [...out];
 }
 
-function read(ctx: ReadContext): Promise<AnnotatedDataset> {
+function read(input: ReaderWorkerInput, ctx: ReadContext): Promise<AnnotatedDataset> {
   const { format, path, bytes, options } = input;
   const table: TableLayoutOptions = options.obsColumns ? { obsColumns: options.obsColumns } : {};
   if (format === 'hdf5') return readHdf5File(path, options, ctx);
@@ -57,14 +57,13 @@ function read(ctx: ReadContext): Promise<AnnotatedDataset> {
   return bytes ? readParquet(bytes, path, table, ctx) : readParquetFile(path, table, ctx);
 }
 
-async function main(): Promise<void> {
-  setAnnounceListener((what, bytes) => port.postMessage({ type: 'announce', what, bytes } satisfies FromReaderWorker));
+async function serve(input: ReaderWorkerInput): Promise<void> {
   const ctx: ReadContext = {
     budget: new MemoryBudget(input.budget, input.path),
     progress: new ReadProgress({ onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies FromReaderWorker) }),
   };
   try {
-    const dataset = await read(ctx);
+    const dataset = await read(input, ctx);
     port.postMessage({ type: 'done', dataset } satisfies FromReaderWorker, buffersOf(dataset));
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
@@ -75,4 +74,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+setAnnounceListener((what, bytes) => port.postMessage({ type: 'announce', what, bytes } satisfies FromReaderWorker));
+port.on('message', (m: { readonly type: 'read'; readonly input: ReaderWorkerInput }) => void serve(m.input));

@@ -51,6 +51,8 @@ export interface FuzzReport {
   readonly failures: CaseRecord[];
   readonly maxCaseMs: number;
   readonly maxPeakMB: number;
+  /** The case with the largest peak RSS (format, seed), to look at. */
+  readonly maxPeakCase: string;
   readonly restarts: number;
   readonly embedded: number;
 }
@@ -103,6 +105,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
     const counts: FuzzReport['counts'] = {};
     const failures: CaseRecord[] = [];
     let maxCaseMs = 0, maxPeakMB = 0, restarts = 0, embedded = 0, done = 0;
+    let maxPeakCase = '';
     let child: Child | null = null;
     const start = async (): Promise<Child> => {
       const c = new Child();
@@ -146,7 +149,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       const byFormat = (counts[rec.format] ??= {});
       byFormat[rec.verdict] = (byFormat[rec.verdict] ?? 0) + 1;
       maxCaseMs = Math.max(maxCaseMs, rec.ms);
-      maxPeakMB = Math.max(maxPeakMB, rec.peakMB);
+      if (rec.peakMB > maxPeakMB) { maxPeakMB = rec.peakMB; maxPeakCase = `${rec.format} seed ${rec.seed} (${rec.verdict}: ${rec.message.split('\n')[0]!.slice(0, 120)})`; }
       if (rec.verdict !== 'ok' && rec.verdict !== 'input-error') {
         failures.push(rec);
         log(`FAIL case ${id} (${rec.format}, seed ${seed}): ${rec.verdict}: ${rec.message.split('\n')[0]}`);
@@ -154,7 +157,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       if (done % 1000 === 0) log(`${done} cases, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
     child?.kill();
-    return { seed: o.seed, cases: done, seconds: (performance.now() - t0) / 1000, counts, failures, maxCaseMs, maxPeakMB, restarts, embedded };
+    return { seed: o.seed, cases: done, seconds: (performance.now() - t0) / 1000, counts, failures, maxCaseMs, maxPeakMB, maxPeakCase, restarts, embedded };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -168,7 +171,7 @@ export function formatReport(r: FuzzReport): string {
     const total = verdicts.reduce((s, v) => s + (c[v] ?? 0), 0);
     lines.push(`| ${fmt} | ${total} | ${verdicts.map((v) => c[v] ?? 0).join(' | ')} |`);
   }
-  lines.push('', `${r.cases} cases in ${r.seconds.toFixed(0)} s (seed ${r.seed}); slowest case ${r.maxCaseMs.toFixed(0)} ms; largest per-case peak RSS ${r.maxPeakMB.toFixed(0)} MB; ` +
+  lines.push('', `${r.cases} cases in ${r.seconds.toFixed(0)} s (seed ${r.seed}); slowest case ${r.maxCaseMs.toFixed(0)} ms; largest per-case peak RSS ${r.maxPeakMB.toFixed(0)} MB (${r.maxPeakCase}); ` +
     `${r.restarts} child restarts for size; ${r.embedded} readable results mapped through the pipeline (coordinates checked finite).`);
   return lines.join('\n');
 }
