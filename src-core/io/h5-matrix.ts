@@ -70,7 +70,7 @@ function badIndex(file: string, where: string, p: number, j: number, nInner: num
 }
 
 function badValue(file: string, where: string, p: number, x: number): InputError {
-  return new InputError(file, `${where}/data[${p}] = ${x} is not a finite number`);
+  return new InputError(file, `${where}/data[${p}] = ${x} is not a finite 32-bit number`);
 }
 
 /** CSR group (rows × cols): pointers, then indices and data in blocks into the final arrays. */
@@ -90,8 +90,9 @@ export async function readCsrGroup(layout: CompressedLayout, nRows: number, nCol
   });
   await forEachBlock(layout.data, nnz, file, ctx, (done) => (nnz + done) / total, (v, start) => {
     for (let k = 0; k < v.length; k++) {
+      // values are stored as float32: a finite double beyond ±3.4e38 would become Infinity
       const x = Number(v[k]!);
-      if (!Number.isFinite(x)) throw badValue(file, where, start + k, x);
+      if (!Number.isFinite(Math.fround(x))) throw badValue(file, where, start + k, x);
       data[start + k] = x;
     }
   });
@@ -129,7 +130,7 @@ export async function readCscGroupAsCsr(layout: CompressedLayout, nRows: number,
       const p = start + k;
       while (colptr[j + 1]! <= p) j++;
       const x = Number(v[k]!);
-      if (!Number.isFinite(x)) throw badValue(file, where, p, x);
+      if (!Number.isFinite(Math.fround(x))) throw badValue(file, where, p, x);
       const q = next[Number(rowBlock[k]!)]!++;
       indices[q] = j;
       data[q] = x;
@@ -161,7 +162,7 @@ export async function readRowBlocks(ds: H5Dataset, r: number, c: number, where: 
     if (v.length !== (r1 - r0) * c) throw new InputError(file, `${where}: read ${v.length} values where ${(r1 - r0) * c} were expected`);
     const base = r0 * c;
     for (let k = 0; k < v.length; k++) {
-      const x = Number(v[k]!);
+      const x = Math.fround(Number(v[k]!));
       if (!allowNonFinite && !Number.isFinite(x)) throw new InputError(file, `${where} holds a non-finite value (${x}) at row ${r0 + Math.floor(k / c) + 1}, column ${(k % c) + 1}`);
       data[base + k] = x;
     }

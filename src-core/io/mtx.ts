@@ -185,7 +185,8 @@ export class MtxParser {
       throw new InputError(this.path, `line ${this.lineNo}: entry (${Number.isNaN(i) ? '?' : i}, ${Number.isNaN(j) ? '?' : j}) is outside the ${size.nRows} × ${size.nCols} matrix declared in the header`);
     }
     const value = want === 2 ? 1 : this.tok[2]!;
-    if (!Number.isFinite(value)) throw new InputError(this.path, `line ${this.lineNo}: the value is not a finite number`);
+    // stored as float32: a finite double beyond ±3.4e38 would become Infinity
+    if (!Number.isFinite(Math.fround(value))) throw new InputError(this.path, `line ${this.lineNo}: the value is not a finite 32-bit number`);
     const coo = this.coo!;
     if (coo.length >= size.nnz) {
       throw new InputError(this.path, `line ${this.lineNo}: more entries than the ${size.nnz} the header declares`);

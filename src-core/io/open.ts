@@ -16,7 +16,7 @@ import type { Hdf5Options } from './h5-file.js';
 import { ReadProgress, type ReadContext, type ReadControl } from './read-control.js';
 import { describeFormat, SNIFF_BYTES, sniffBytes, type SniffedFormat } from './sniff.js';
 import { readMtxFile, readTenxFolder } from './tenx-mtx.js';
-import { readInThread } from './thread-read.js';
+import { readInThread, wasmHeapFor } from './thread-read.js';
 
 export interface ReadOptions {
   /** CSV/TSV/Arrow/Parquet wide tables: columns that are metadata even when numeric (`--obs`). */
@@ -96,12 +96,12 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
     // binary formats are decoded in a worker thread under a watchdog: their libraries can hang,
     // abort or panic on damaged files (thread-read.ts)
     case 'hdf5':
-      return readInThread({ format: 'hdf5', path, options: hdf5Options(options), budget: ctx.budget.limitBytes }, ctx, control);
+      return readInThread({ format: 'hdf5', path, options: hdf5Options(options), budget: ctx.budget.limitBytes, wasmHeapBytes: wasmHeapFor(ctx.budget.limitBytes) }, ctx, control);
     case 'arrow-file':
     case 'arrow-stream':
-      return readInThread({ format: 'arrow', path, options: tableOptions, budget: ctx.budget.limitBytes }, ctx, control);
+      return readInThread({ format: 'arrow', path, options: tableOptions, budget: ctx.budget.limitBytes, wasmHeapBytes: wasmHeapFor(ctx.budget.limitBytes) }, ctx, control);
     case 'parquet':
-      return readInThread({ format: 'parquet', path, options: tableOptions, budget: ctx.budget.limitBytes }, ctx, control);
+      return readInThread({ format: 'parquet', path, options: tableOptions, budget: ctx.budget.limitBytes, wasmHeapBytes: wasmHeapFor(ctx.budget.limitBytes) }, ctx, control);
     case 'mtx':
       return readMtxFile(path, ctx);
     case 'gzip': {
@@ -116,7 +116,7 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
         const plain = await gunzipToBuffer(fileChunks(path), path, limits);
         const budget = ctx.budget.limitBytes - plain.length;
         if (budget <= 0) ctx.budget.reserve(plain.length, 'the decompressed data');
-        return readInThread({ format: inner === 'parquet' ? 'parquet' : 'arrow', path, bytes: plain, options: tableOptions, budget }, ctx, control);
+        return readInThread({ format: inner === 'parquet' ? 'parquet' : 'arrow', path, bytes: plain, options: tableOptions, budget, wasmHeapBytes: wasmHeapFor(budget) }, ctx, control);
       }
       throw new InputError(path, `gzip-compressed ${describeFormat(inner)}: not a supported format`);
     }

@@ -27,6 +27,8 @@ export interface ReaderWorkerInput {
   readonly bytes?: Uint8Array;
   readonly options: Hdf5Options & TableLayoutOptions;
   readonly budget: number;
+  /** Most bytes an emscripten wasm heap (h5wasm's) may grow to during this read. */
+  readonly wasmHeapBytes: number;
 }
 
 export type FromReaderWorker =
@@ -58,6 +60,7 @@ function read(input: ReaderWorkerInput, ctx: ReadContext): Promise<AnnotatedData
 }
 
 async function serve(input: ReaderWorkerInput): Promise<void> {
+  wasmHeapCap = input.wasmHeapBytes;
   const ctx: ReadContext = {
     budget: new MemoryBudget(input.budget, input.path),
     progress: new ReadProgress({ onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies FromReaderWorker) }),
@@ -73,6 +76,21 @@ async function serve(input: ReaderWorkerInput): Promise<void> {
     } satisfies FromReaderWorker);
   }
 }
+
+/**
+ * Caps wasm heaps that grow through JS (emscripten's resize: h5wasm) for the read in progress. HDF5
+ * was measured growing its heap to ~1.3 GB on a damaged string dataset before aborting; refused
+ * growth makes its allocation fail instead (emscripten catches the exception and reports failure).
+ * Only this thread's memories are affected.
+ */
+let wasmHeapCap = Number.POSITIVE_INFINITY;
+interface WasmMemory { readonly buffer: ArrayBuffer; grow(delta: number): number }
+const memoryProto = (globalThis as unknown as { WebAssembly: { Memory: { prototype: WasmMemory } } }).WebAssembly.Memory.prototype;
+const grow = memoryProto.grow;
+memoryProto.grow = function capped(this: WasmMemory, delta: number): number {
+  if (this.buffer.byteLength + delta * 65536 > wasmHeapCap) throw new RangeError(`wasm heap capped at ${wasmHeapCap} bytes for this read`);
+  return grow.call(this, delta);
+};
 
 setAnnounceListener((what, bytes) => port.postMessage({ type: 'announce', what, bytes } satisfies FromReaderWorker));
 port.on('message', (m: { readonly type: 'read'; readonly input: ReaderWorkerInput }) => void serve(m.input));

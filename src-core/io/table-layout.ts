@@ -197,7 +197,8 @@ class WideBuilder implements TableBuilder {
       const vals = numericValues(v);
       for (let i = 0; i < n; i++) {
         const x = vals[i]!;
-        if (!Number.isFinite(x)) throw new InputError(this.path, `feature column '${name}' has a non-finite value (${x}) at row ${this.nRows + i + 1}`);
+        // stored as float32: a finite double beyond ±3.4e38 would become Infinity
+        if (!Number.isFinite(Math.fround(x))) throw new InputError(this.path, `feature column '${name}' has a non-finite value (${x}) at row ${this.nRows + i + 1}`);
         block[i * nF + k] = x;
       }
     });
@@ -322,7 +323,7 @@ class LongBuilder implements TableBuilder {
     if (vv.nullCount > 0) throw new InputError(this.path, `column '${f[this.cols.value]!.name}' has a missing value at row ${this.nRows + firstNull(vv) + 1}`);
     const vals = numericValues(vv);
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(vals[i]!)) throw new InputError(this.path, `column '${f[this.cols.value]!.name}' has a non-finite value at row ${this.nRows + i + 1}`);
+      if (!Number.isFinite(Math.fround(vals[i]!))) throw new InputError(this.path, `column '${f[this.cols.value]!.name}' has a non-finite value (${vals[i]}) at row ${this.nRows + i + 1}`);
     }
     if (this.coo.length + n > 2 ** 31 - 1) throw new InputError(this.path, 'more than 2^31 entries: too large');
     if (this.known !== null && this.coo.length + n > this.known) {

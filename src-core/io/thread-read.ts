@@ -55,6 +55,11 @@ function keepWorker(worker: Worker, heapMB: number): void {
 
 const FORMAT_NAMES: Record<ReaderWorkerInput['format'], string> = { hdf5: 'HDF5 library', arrow: 'Arrow decoder', parquet: 'Parquet decoder' };
 
+/** The wasm heap a read may grow h5wasm's to: a quarter of the budget, 256 MiB to 2 GiB (h5wasm's own maximum). */
+export function wasmHeapFor(budget: number): number {
+  return Math.min(2 ** 31, Math.max(2 ** 28, Math.floor(budget / 4)));
+}
+
 export function readInThread(input: ReaderWorkerInput, ctx: ReadContext, control?: ReadControl): Promise<AnnotatedDataset> {
   const { path } = input;
   const library = FORMAT_NAMES[input.format];

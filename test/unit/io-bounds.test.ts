@@ -120,3 +120,26 @@ test('an attribute read that fails is an InputError naming it, not an empty valu
   assert.throws(() => attrValue(obj, 'shape', 'x.h5ad'), (e: unknown) => e instanceof InputError && /x\.h5ad: could not read attribute 'shape' of \/X/.test(e.message));
   assert.equal(attrValue(obj, 'absent', 'x.h5ad'), undefined);
 });
+
+test('values beyond float32 (finite doubles like 1e300) are refused, not stored as Infinity', async () => {
+  const mtx = at('big-value.mtx');
+  fs.writeFileSync(mtx, '%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n2 2 1e40\n');
+  await assert.rejects(openDataset(mtx), /line 4: the value is not a finite 32-bit number/);
+  const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+  const arrow = at('big-value.arrow');
+  fs.writeFileSync(arrow, tableToIPC(tableFromArrays({ cell_id: ['a', 'b'], g: Float64Array.from([1, 1e300]) }), 'file'));
+  await assert.rejects(openDataset(arrow), /feature column 'g' has a non-finite value \(1e\+300\) at row 2/);
+  await h5wasm.ready;
+  const h5 = at('big-value.h5ad');
+  const f = new h5wasm.File(h5, 'w');
+  f.create_attribute('encoding-type', 'anndata');
+  f.create_dataset({ name: 'X', data: Float64Array.from([1, 2, 3, 1e300]), shape: [2, 2] });
+  for (const [name, ids] of [['obs', ['c1', 'c2']], ['var', ['g1', 'g2']]] as const) {
+    const g = f.create_group(name);
+    g.create_attribute('encoding-type', 'dataframe');
+    g.create_attribute('_index', '_index');
+    g.create_dataset({ name: '_index', data: [...ids] });
+  }
+  f.close();
+  await assert.rejects(openDataset(h5), /\/X holds a non-finite value \(Infinity\) at row 2, column 2/);
+});
