@@ -16,6 +16,7 @@ import type { Hdf5Options } from './h5-file.js';
 import { ReadProgress, type ReadContext, type ReadControl } from './read-control.js';
 import { describeFormat, SNIFF_BYTES, sniffBytes, type SniffedFormat } from './sniff.js';
 import { readMtxFile, readTenxFolder } from './tenx-mtx.js';
+import type { ThreadFormat } from './reader-worker.js';
 import { readInThread, wasmHeapFor } from './thread-read.js';
 
 export interface ReadOptions {
@@ -92,16 +93,21 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
   const head = readHead(path, SNIFF_BYTES);
   const kind = sniffBytes(head);
   const tableOptions = options.obsColumns ? { obsColumns: options.obsColumns } : {};
+  // binary formats are decoded in a worker thread under a watchdog: their libraries can hang, abort
+  // or panic on damaged files (thread-read.ts)
+  const inThread = (format: ThreadFormat, bytes?: Uint8Array): Promise<AnnotatedDataset> => {
+    const budget = ctx.budget.limitBytes - (bytes?.length ?? 0);
+    const readerOptions = format === 'hdf5' ? hdf5Options(options) : tableOptions;
+    return readInThread({ format, path, ...(bytes ? { bytes } : {}), options: readerOptions, budget, wasmHeapBytes: wasmHeapFor(budget) }, ctx, control);
+  };
   switch (kind) {
-    // binary formats are decoded in a worker thread under a watchdog: their libraries can hang,
-    // abort or panic on damaged files (thread-read.ts)
     case 'hdf5':
-      return readInThread({ format: 'hdf5', path, options: hdf5Options(options), budget: ctx.budget.limitBytes, wasmHeapBytes: wasmHeapFor(ctx.budget.limitBytes) }, ctx, control);
+      return inThread('hdf5');
     case 'arrow-file':
     case 'arrow-stream':
-      return readInThread({ format: 'arrow', path, options: tableOptions, budget: ctx.budget.limitBytes, wasmHeapBytes: wasmHeapFor(ctx.budget.limitBytes) }, ctx, control);
+      return inThread('arrow');
     case 'parquet':
-      return readInThread({ format: 'parquet', path, options: tableOptions, budget: ctx.budget.limitBytes, wasmHeapBytes: wasmHeapFor(ctx.budget.limitBytes) }, ctx, control);
+      return inThread('parquet');
     case 'mtx':
       return readMtxFile(path, ctx);
     case 'gzip': {
@@ -111,12 +117,11 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
       if (inner === 'hdf5') throw new InputError(path, 'a gzip-compressed HDF5 file: decompress it first (gunzip), then open the .h5ad/.h5');
       if (inner === 'text' || inner === 'utf16-text') return readText(path, st.size, true, tableOptions, ctx);
       if (inner === 'arrow-file' || inner === 'arrow-stream' || inner === 'parquet') {
-        // these formats need random access: decompressed into memory, within the budget and ratio cap
+        // these formats need random access: decompressed into memory (at most half the budget, the
+        // reader gets the rest), within the ratio cap
         const limits = { ...DEFAULT_GUNZIP_LIMITS, maxBytes: Math.min(ctx.budget.limitBytes / 2, 2 ** 31 - 1) };
         const plain = await gunzipToBuffer(fileChunks(path), path, limits);
-        const budget = ctx.budget.limitBytes - plain.length;
-        if (budget <= 0) ctx.budget.reserve(plain.length, 'the decompressed data');
-        return readInThread({ format: inner === 'parquet' ? 'parquet' : 'arrow', path, bytes: plain, options: tableOptions, budget, wasmHeapBytes: wasmHeapFor(budget) }, ctx, control);
+        return inThread(inner === 'parquet' ? 'parquet' : 'arrow', plain);
       }
       throw new InputError(path, `gzip-compressed ${describeFormat(inner)}: not a supported format`);
     }
