@@ -18,6 +18,8 @@ const REPORT_MS = 100;
 
 export class ReadProgress {
   #lastReport = -Infinity;
+  /** Fractions only rise: a reader that reports parts (an h5ad's X, then its obsm) never goes back. */
+  #highest = 0;
   #lastYield = performance.now();
   constructor(private readonly control: ReadControl | undefined) {}
 
@@ -30,10 +32,13 @@ export class ReadProgress {
   report(fraction: number): void {
     this.throwIfCancelled();
     const now = performance.now();
-    if (this.control?.onProgress && (now - this.#lastReport >= REPORT_MS || fraction >= 1)) {
+    if (!(fraction >= 0)) return;
+    const f = Math.min(1, Math.max(this.#highest, fraction));
+    if (this.control?.onProgress && (now - this.#lastReport >= REPORT_MS || (f >= 1 && this.#highest < 1))) {
       this.#lastReport = now;
-      this.control.onProgress(Math.min(1, Math.max(0, fraction)));
+      this.control.onProgress(f);
     }
+    this.#highest = f;
   }
 
   /** `report`, then lets other tasks run when this read has held the thread for a while. */
