@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatReport, runFuzz } from '../fuzz/runner.js';
+import { formatReport, runFuzz } from '../../bench/fuzz/runner.js';
 
 test('reader fuzz (bounded): no crash, hang, memory blow-up or invalid result', { timeout: 120_000 }, async () => {
   const report = await runFuzz({ seed: 20261129, cases: 100_000, timeBudgetMs: 40_000, embedEvery: 10, caseTimeoutMs: 5000, memLimitMB: 1536 });

@@ -135,6 +135,6 @@ process.on('message', (m: InitMessage | CaseMessage) => {
 });
 process.on('disconnect', () => process.exit(0));
 if (!process.send) {
-  process.stderr.write('this is the fuzz harness child process; run dist/test/fuzz/run.js instead\n');
+  process.stderr.write('this is the fuzz harness child process; run dist/bench/fuzz/run.js instead\n');
   process.exit(2);
 }

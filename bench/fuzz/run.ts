@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz`: the seeded reader fuzz at length (default 12,000 cases).
- *   node dist/test/fuzz/run.js [--cases N] [--seed S] [--minutes M] [--formats a,b] [--embed-every K]
+ *   node dist/bench/fuzz/run.js [--cases N] [--seed S] [--minutes M] [--formats a,b] [--embed-every K]
  * Prints a table per format and exits 1 when any case crashed, hung, ran out of memory or returned
  * an invalid data set.
  */
