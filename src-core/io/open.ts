@@ -62,7 +62,7 @@ async function gzipHead(path: string): Promise<Uint8Array> {
   }
 }
 
-function hdf5Options(o: OpenOptions): Hdf5Options {
+function hdf5Options(o: ReadOptions): Hdf5Options {
   return { ...(o.layer !== undefined ? { layer: o.layer } : {}), ...(o.useRaw !== undefined ? { useRaw: o.useRaw } : {}), ...(o.genome !== undefined ? { genome: o.genome } : {}) };
 }
 
