@@ -127,6 +127,53 @@ export function lz4ClaimArrow(path: string, claimed = 4 * 2 ** 30): HostileFile 
   return { name: 'Arrow LZ4 frame claims 4 GiB', path, expect: /LZ4 data: the frame claims 4294967296 bytes/ };
 }
 
+/** A zstd frame (RFC 8878) of one RLE block of `n` bytes whose header claims `claimed` bytes of content. */
+function lyingZstdFrame(n: number, claimed: number): Uint8Array {
+  const h = 1 | (1 << 1) | (n << 3); // last block, RLE, size n
+  return Uint8Array.from([
+    0x28, 0xb5, 0x2f, 0xfd, 0x80 | 0x20, // magic; FCS 4 bytes, single segment
+    claimed & 255, (claimed >>> 8) & 255, (claimed >>> 16) & 255, (claimed >>> 24) & 255,
+    h & 255, (h >>> 8) & 255, (h >>> 16) & 255, 0,
+  ]);
+}
+
+/** An Arrow IPC file with ZSTD buffers whose frames claim 4 GiB − 1 of content each (the zeros really fit in one RLE block). */
+export function zstdClaimArrow(path: string, claimed = 2 ** 32 - 1): HostileFile {
+  const saved = compressionRegistry.get(CompressionType.ZSTD);
+  compressionRegistry.set(CompressionType.ZSTD, { encode: (d: Uint8Array) => lyingZstdFrame(d.length, claimed), decode: (d: Uint8Array) => d });
+  try {
+    const n = 4096;
+    const table = tableFromArrays({ g1: new Float32Array(n), g2: new Float32Array(n) });
+    const bytes = RecordBatchFileWriter.writeAll(table, { compressionType: CompressionType.ZSTD } as never).toUint8Array(true);
+    fs.writeFileSync(path, bytes);
+  } finally {
+    compressionRegistry.set(CompressionType.ZSTD, saved ?? { decode: (d: Uint8Array) => d });
+  }
+  return { name: 'Arrow ZSTD frame claims 4 GiB', path, expect: /ZSTD data: a frame asks for a 4294967295-byte window/ };
+}
+
+/** An .h5ad (100 cells × 10 genes, CSR) whose obsm/X_pca claims 500,000,000 columns (200 GB), stored as unallocated gzip chunks. */
+export async function lyingObsmH5ad(path: string): Promise<HostileFile> {
+  await h5wasm.ready;
+  const f = new h5wasm.File(path, 'w');
+  f.create_attribute('encoding-type', 'anndata');
+  f.create_attribute('encoding-version', '0.1.0');
+  const x = f.create_group('X');
+  x.create_attribute('encoding-type', 'csr_matrix');
+  x.create_attribute('encoding-version', '0.1.0');
+  x.create_attribute('shape', Int32Array.from([100, 10]));
+  x.create_dataset({ name: 'data', data: Float32Array.from({ length: 100 }, (_, i) => i + 1) });
+  x.create_dataset({ name: 'indices', data: Int32Array.from({ length: 100 }, (_, i) => i % 10) });
+  x.create_dataset({ name: 'indptr', data: Int32Array.from({ length: 101 }, (_, i) => i) });
+  dataframe(f, 'obs', Array.from({ length: 100 }, (_, i) => `c${i}`));
+  dataframe(f, 'var', Array.from({ length: 10 }, (_, j) => `g${j}`));
+  const obsm = f.create_group('obsm');
+  const pca = obsm.create_dataset({ name: 'X_pca', data: new Float32Array(1), shape: [1, 1], maxshape: [null, null], chunks: [100, 1000], compression: 'gzip' });
+  pca.resize([100, 500_000_000]);
+  f.close();
+  return { name: 'obsm claims 500,000,000 columns', path, expect: /dataset \/obsm\/X_pca declares shape \[100, 500000000\] \(200 GB\)|\/obsm\/X_pca .*memory budget/ };
+}
+
 /** A MatrixMarket file whose header claims 10^12 entries over a 10^6 × 10^6 matrix. */
 export function mtxClaimingTrillion(path: string): HostileFile {
   fs.writeFileSync(path, '%%MatrixMarket matrix coordinate integer general\n1000000 1000000 1000000000000\n1 1 1\n2 2 2\n');

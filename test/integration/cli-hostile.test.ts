@@ -70,6 +70,8 @@ test('hostile files: exit code 2, one line naming the file, < 15 s, < 1.5 GB pea
     hostile.gzipBomb(path.join(tmp, 'bomb.csv.gz')),
     hostile.lz4ClaimArrow(path.join(tmp, 'lz4-4GiB.arrow')),
     hostile.mtxClaimingTrillion(path.join(tmp, 'trillion.mtx')),
+    hostile.zstdClaimArrow(path.join(tmp, 'zstd-4GiB.arrow')),
+    await hostile.lyingObsmH5ad(path.join(tmp, 'obsm-200GB.h5ad')),
   ];
   for (const f of files) {
     const r = await runCli(f.path);

@@ -50,6 +50,8 @@ test('hostile files are refused within 2 s, naming the file, without large alloc
     hostile.gzipBomb(at('bomb.csv.gz')),
     hostile.lz4ClaimArrow(at('lz4.arrow')),
     hostile.mtxClaimingTrillion(at('t.mtx')),
+    hostile.zstdClaimArrow(at('zstd.arrow')),
+    await hostile.lyingObsmH5ad(at('obsm.h5ad')),
   ];
   for (const f of files) {
     const r = await refused(f);
