@@ -7,7 +7,13 @@ import os from 'node:os';
 /** Share of the machine's memory (or of the container's limit, when lower) one data set may take. */
 export const MACHINE_BUDGET_FRACTION = 0.5;
 
-export function machineMemoryBudget(): number {
+/**
+ * ISOTHERM_MEMORY_BUDGET_GB (the hosts' working-memory budget, host/memory-budget.ts) when it is a
+ * positive number, so one setting bounds reading and computing; else a share of the machine's memory.
+ */
+export function machineMemoryBudget(env: NodeJS.ProcessEnv = process.env): number {
+  const gb = Number(env['ISOTHERM_MEMORY_BUDGET_GB'] ?? '');
+  if (env['ISOTHERM_MEMORY_BUDGET_GB']?.trim() && Number.isFinite(gb) && gb > 0) return Math.round(gb * 1e9);
   const total = os.totalmem();
   // A cgroup limit (containers, CI) is the real ceiling when it is below the machine's memory.
   const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.() ?? 0;

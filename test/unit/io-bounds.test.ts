@@ -13,6 +13,7 @@ import h5wasm from 'h5wasm/node';
 import { openDataset } from '../../src-core/io/open.js';
 import { InputError } from '../../src-core/errors.js';
 import { MemoryBudget, parseBudgetGB } from '../../src-core/io/budget.js';
+import { machineMemoryBudget } from '../../src-core/io/machine-budget.js';
 import { attrValue, checkFilters, type H5Dataset } from '../../src-core/io/h5.js';
 import { fixtureData } from '../helpers/paths.js';
 import * as hostile from '../helpers/hostile.js';
@@ -79,6 +80,9 @@ test('the memory budget refuses a read it cannot hold, before reading it, with a
   b.reserve(500, 'the matrix');
   assert.equal(parseBudgetGB('2.5'), 2.5e9);
   assert.throws(() => parseBudgetGB('-1'), InputError);
+  // one setting for reading and computing: the hosts' ISOTHERM_MEMORY_BUDGET_GB is the read's default too
+  assert.equal(machineMemoryBudget({ ISOTHERM_MEMORY_BUDGET_GB: '2.5' }), 2.5e9);
+  assert.equal(machineMemoryBudget({ ISOTHERM_MEMORY_BUDGET_GB: 'lots' }), machineMemoryBudget({}));
 });
 
 test('a dense X larger than the budget is refused from its header (40 GB in unallocated chunks: no read)', async () => {
