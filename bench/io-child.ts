@@ -11,14 +11,14 @@ import fs from 'node:fs';
 import { installNodeEngines } from '../src-core/compute/node-engines.js';
 import { openDataset } from '../src-core/io/open.js';
 import { preprocess } from '../src-core/preprocess/run-preprocess.js';
-import { writeSyntheticArrow, writeSyntheticParquet, writeWideCsv, type SyntheticSpec, type WriteSummary } from './io-gen.js';
+import { writeSyntheticArrow, writeSyntheticH5ad, writeSyntheticParquet, writeWideCsv, type SyntheticSpec, type WriteSummary } from './io-gen.js';
 
 installNodeEngines(); // a Node host, like the CLI: PCA's loops get the shared-memory threads
 
 export type ChildTask =
   | { readonly kind: 'read'; readonly path: string }
   | { readonly kind: 'pipeline'; readonly path: string; readonly nComponents: number }
-  | { readonly kind: 'gen-arrow' | 'gen-parquet'; readonly path: string; readonly spec: SyntheticSpec }
+  | { readonly kind: 'gen-arrow' | 'gen-parquet' | 'gen-h5ad'; readonly path: string; readonly spec: SyntheticSpec }
   | { readonly kind: 'gen-csv'; readonly source: string; readonly csvPath: string; readonly gzPath: string };
 
 export interface ChildResult {
@@ -114,8 +114,10 @@ async function run(task: ChildTask): Promise<ChildResult> {
       };
     }
     case 'gen-arrow':
-    case 'gen-parquet': {
-      const write = task.kind === 'gen-arrow' ? await writeSyntheticArrow(task.path, task.spec) : await writeSyntheticParquet(task.path, task.spec);
+    case 'gen-parquet':
+    case 'gen-h5ad': {
+      const write = task.kind === 'gen-arrow' ? await writeSyntheticArrow(task.path, task.spec)
+        : task.kind === 'gen-parquet' ? await writeSyntheticParquet(task.path, task.spec) : await writeSyntheticH5ad(task.path, task.spec);
       return { kind: task.kind, baselineRssMB, peakRssMB: peakMB(), write };
     }
     case 'gen-csv': {

@@ -16,6 +16,7 @@ import {
   Dictionary, Field, Float32, Int16, Int32, RecordBatch, RecordBatchFileWriter, Schema, Struct, Table, Utf8,
   makeData, tableToIPC, vectorFromArray, type Vector,
 } from 'apache-arrow';
+import h5wasm from 'h5wasm/node';
 import * as parquet from 'parquet-wasm/node';
 import { createRng, type Rng } from '../src-core/linalg/random.js';
 import type { CsrMatrix, Dataset } from '../src-core/io/dataset.js';
@@ -271,6 +272,55 @@ export function syntheticCsr(spec: SyntheticSpec): CsrMatrix {
   }
   for (let i = 0; i < spec.nCells; i++) indptr[i + 1]! += indptr[i]!;
   return { kind: 'csr', nRows: spec.nCells, nCols: spec.nGenes, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
+}
+
+/**
+ * The same counts as an AnnData .h5ad (current layout): X a `csr_matrix` group whose data/indices are
+ * chunked datasets grown batch by batch (h5wasm resize + write_slice), so the generator holds one
+ * batch; indptr (int64) written at the end; obs/var dataframes with their indexes.
+ */
+export async function writeSyntheticH5ad(path: string, spec: SyntheticSpec): Promise<WriteSummary> {
+  const t0 = performance.now();
+  await h5wasm.ready;
+  const gen = new SyntheticCounts(spec);
+  const f = new h5wasm.File(path, 'w');
+  let nnz = 0;
+  try {
+    f.create_attribute('encoding-type', 'anndata');
+    f.create_attribute('encoding-version', '0.1.0');
+    const x = f.create_group('X');
+    x.create_attribute('encoding-type', 'csr_matrix');
+    x.create_attribute('encoding-version', '0.1.0');
+    x.create_attribute('shape', BigInt64Array.from([BigInt(spec.nCells), BigInt(spec.nGenes)]));
+    const chunk = 1 << 20;
+    const data = x.create_dataset({ name: 'data', data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [chunk] });
+    const indices = x.create_dataset({ name: 'indices', data: new Int32Array(0), shape: [0], maxshape: [null], chunks: [chunk] });
+    const indptr = new BigInt64Array(spec.nCells + 1);
+    for (let b = 0; b < gen.batchCount; b++) {
+      const batch = gen.batch(b);
+      const n = batch.length;
+      data.resize([nnz + n]);
+      indices.resize([nnz + n]);
+      data.write_slice([[nnz, nnz + n]], batch.values.subarray(0, n));
+      indices.write_slice([[nnz, nnz + n]], Int32Array.from(batch.genes.subarray(0, n)));
+      for (let k = 0; k < n; k++) indptr[batch.cells[k]! + 1]!++;
+      nnz += n;
+      await sleepTick();
+    }
+    for (let i = 0; i < spec.nCells; i++) indptr[i + 1]! += indptr[i]!;
+    x.create_dataset({ name: 'indptr', data: indptr });
+    for (const [name, n, label] of [['obs', spec.nCells, cellName], ['var', spec.nGenes, geneName]] as const) {
+      const g = f.create_group(name);
+      g.create_attribute('encoding-type', 'dataframe');
+      g.create_attribute('encoding-version', '0.2.0');
+      g.create_attribute('_index', '_index');
+      g.create_attribute('column-order', new Float64Array(0));
+      g.create_dataset({ name: '_index', data: Array.from({ length: n }, (_, i) => label(i)) });
+    }
+  } finally {
+    f.close();
+  }
+  return { path, bytes: fs.statSync(path).size, nnz, batches: gen.batchCount, seconds: (performance.now() - t0) / 1000 };
 }
 
 function csvField(s: string): string {

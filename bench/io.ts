@@ -1,14 +1,14 @@
 /**
  * I/O benchmark: read throughput and peak RSS per input format, and the large-file memory target.
  *
- *   npm run bench:io -- [--cells N] [--genes G] [--density D] [--skip-large] [--skip-small] [--no-parquet]
+ *   npm run bench:io -- [--cells N] [--genes G] [--density D] [--skip-large] [--skip-small] [--no-parquet] [--no-h5ad]
  *                       [--repeat R] [--pca K] [--rss-limit-mb M] [--seed S]
  *
  * 1. Every format of the 10k-cell fixture (test/fixtures/data/mouse10k, plus a wide CSV and CSV.gz made
  *    once from it in a temp dir) is read by `openDataset` in a child process (R times, median reported),
  *    so each peak RSS belongs to one read.
  * 2. A synthetic long/COO count table (default 1,000,000 cells × 2,000 genes, 5 % non-zero) is generated
- *    batch by batch as an Arrow IPC file and as Parquet (ZSTD) into os.tmpdir(); for each, a child runs
+ *    batch by batch as an Arrow IPC file, as Parquet (ZSTD) and as a CSR .h5ad into os.tmpdir(); for each, a child runs
  *    openDataset → preprocess (counts → normalise → sqrt → PCA, default 50 components) and reports the
  *    read and PCA times and the peak RSS of each phase. Target: peak RSS ≤ 6 GB.
  * Every child is watched: one whose RSS goes past --rss-limit-mb (default 12,000) is killed.
@@ -34,10 +34,11 @@ interface Args {
   skipLarge: boolean;
   skipSmall: boolean;
   parquet: boolean;
+  h5ad: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { cells: 1_000_000, genes: 2000, density: 0.05, seed: 1, repeat: 3, pca: 50, rssLimitMB: 12_000, skipLarge: false, skipSmall: false, parquet: true };
+  const a: Args = { cells: 1_000_000, genes: 2000, density: 0.05, seed: 1, repeat: 3, pca: 50, rssLimitMB: 12_000, skipLarge: false, skipSmall: false, parquet: true, h5ad: true };
   const num = (i: number, name: string): number => {
     const v = Number(argv[i + 1]);
     if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} needs a positive number`);
@@ -56,6 +57,7 @@ function parseArgs(argv: readonly string[]): Args {
       case '--skip-large': a.skipLarge = true; break;
       case '--skip-small': a.skipSmall = true; break;
       case '--no-parquet': a.parquet = false; break;
+      case '--no-h5ad': a.h5ad = false; break;
       default: throw new Error(`unknown option ${f}`);
     }
   }
@@ -179,10 +181,11 @@ async function smallFormats(args: Args, tmp: string): Promise<void> {
 async function largeFile(args: Args, tmp: string): Promise<void> {
   const cellsPerBatch = Math.max(1000, Math.min(10_000, Math.ceil(args.cells / 100)));
   const spec: SyntheticSpec = { nCells: args.cells, nGenes: args.genes, density: args.density, seed: args.seed, cellsPerBatch };
-  const targets: { name: string; kind: 'gen-arrow' | 'gen-parquet'; file: string }[] = [
+  const targets: { name: string; kind: 'gen-arrow' | 'gen-parquet' | 'gen-h5ad'; file: string }[] = [
     { name: 'Arrow IPC file (uncompressed)', kind: 'gen-arrow', file: path.join(tmp, 'synthetic_long.arrow') },
   ];
   if (args.parquet) targets.push({ name: 'Parquet (ZSTD, 1,048,576-row groups)', kind: 'gen-parquet', file: path.join(tmp, 'synthetic_long.parquet') });
+  if (args.h5ad) targets.push({ name: '.h5ad (CSR, chunked, uncompressed)', kind: 'gen-h5ad', file: path.join(tmp, 'synthetic.h5ad') });
   const genRows: string[][] = [];
   const pipeRows: string[][] = [];
   const phaseRows: string[][] = [];

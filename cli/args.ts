@@ -4,6 +4,7 @@
  */
 import { initBackend, type BackendInfo } from '../src-core/compute/backend.js';
 import { InputError } from '../src-core/errors.js';
+import { parseBudgetGB } from '../src-core/io/budget.js';
 import type { ReadOptions } from '../src-core/io/open.js';
 import { PCA_PARAM, type EmbedParams } from '../src-core/pipeline/params.js';
 import { PARAM_FLAGS, parseCliParams, parseValue } from '../src-core/pipeline/param-values.js';
@@ -18,13 +19,15 @@ export interface EmbedArgs {
   readonly layer?: string;
   readonly useRaw: boolean;
   readonly genome?: string;
+  /** Most bytes reading INPUT may allocate (`--memory-budget GB`); undefined: the machine's default. */
+  readonly memoryBudget?: number;
   readonly quiet: boolean;
   /** `--force`: replace an existing output file that Isotherm did not write. */
   readonly force: boolean;
 }
 
 /** Flags with a value that every map-making command takes: the embedding parameters, then reading and preprocessing. */
-export const MAP_VALUE_FLAGS: ReadonlySet<string> = new Set([...PARAM_FLAGS, '--pca', '--obs', '--layer', '--genome']);
+export const MAP_VALUE_FLAGS: ReadonlySet<string> = new Set([...PARAM_FLAGS, '--pca', '--obs', '--layer', '--genome', '--memory-budget']);
 /** Flags without a value that every map-making command takes. */
 export const MAP_BOOL_FLAGS: ReadonlySet<string> = new Set(['--quiet', '-q', '--raw', '--force']);
 
@@ -57,6 +60,8 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
   const obsColumns = obsRaw === undefined ? [] : obsRaw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const layer = values.get('--layer');
   const genome = values.get('--genome');
+  const budgetRaw = values.get('--memory-budget');
+  const memoryBudget = budgetRaw === undefined ? undefined : parseBudgetGB(budgetRaw);
   return {
     input: positional[0]!,
     output,
@@ -65,19 +70,21 @@ export function parseEmbedArgs(argv: readonly string[]): EmbedArgs {
     obsColumns,
     ...(layer !== undefined ? { layer } : {}),
     ...(genome !== undefined ? { genome } : {}),
+    ...(memoryBudget !== undefined ? { memoryBudget } : {}),
     useRaw: flags.has('--raw'),
     quiet: flags.has('--quiet') || flags.has('-q'),
     force: flags.has('--force'),
   };
 }
 
-/** The reader's options of the map-making commands (`--obs`, `--layer`, `--raw`, `--genome`). */
+/** The reader's options of the map-making commands (`--obs`, `--layer`, `--raw`, `--genome`, `--memory-budget`). */
 export function readOptions(args: EmbedArgs, extraObs: readonly string[] = []): ReadOptions {
   return {
     obsColumns: [...args.obsColumns, ...extraObs],
     useRaw: args.useRaw,
     ...(args.layer !== undefined ? { layer: args.layer } : {}),
     ...(args.genome !== undefined ? { genome: args.genome } : {}),
+    ...(args.memoryBudget !== undefined ? { memoryBudget: args.memoryBudget } : {}),
   };
 }
 

@@ -33,6 +33,7 @@ const USAGE = [
   `      ${'--obs COL,...'.padEnd(34)} columns of a wide table (CSV, Arrow, Parquet) that are metadata even when numeric`,
   `      ${'--layer NAME | --raw'.padEnd(34)} .h5ad: read layers/NAME, or raw/X, instead of X`,
   `      ${'--genome NAME'.padEnd(34)} 10x: which genome`,
+  `      ${'--memory-budget GB'.padEnd(34)} most memory reading INPUT may take (default: ISOTHERM_MEMORY_BUDGET_GB, else half of this machine's)`,
   `      ${'--quiet, -q'.padEnd(34)} no progress lines`,
   `      ${'--force'.padEnd(34)} replace output files that exist and were not written by Isotherm (refused otherwise)`,
   '',

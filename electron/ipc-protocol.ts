@@ -7,7 +7,7 @@ import type { ApiErrorInfo } from '../src-core/api-errors.js';
 
 /** renderer → main (invoke): one IsothermApi call; resolves with an IpcOutcome, never rejects. */
 export const CALL_CHANNEL = 'isotherm:call';
-/** main → renderer: a progress event of call `id` (run, runCompare, evaluateTime). */
+/** main → renderer: a progress event of call `id` (open, run, runCompare, evaluateTime). */
 export const PROGRESS_CHANNEL = 'isotherm:progress';
 /** renderer → main (send): a file was dropped on the window; main opens it. */
 export const DROP_CHANNEL = 'isotherm:drop';

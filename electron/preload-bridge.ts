@@ -3,7 +3,7 @@
  * fake ipcRenderer / contextBridge. It exposes the IsothermApi as window.isotherm: every method sends
  * one `isotherm:call` (ipcRenderer.invoke) and resolves with the value or rejects with an Error whose
  * message carries the error's name (src-core/api-errors.ts; the renderer's connectApi() restores it).
- * A trailing function argument (run, runCompare, evaluateTime) is the progress callback: it receives
+ * A trailing function argument (open, run, runCompare, evaluateTime) is the progress callback: it receives
  * the `isotherm:progress` events the main process sends for that call. Nothing but these functions
  * crosses into the page: no ipcRenderer, no Node.
  */

@@ -2,7 +2,7 @@
  * The compute worker thread of both hosts (compute-worker.ts starts it): owns a LocalIsothermApi and
  * executes validated calls posted by the host thread. Cancellation comes through a SharedArrayBuffer (the worker's event loop is busy
  * during a run, so a posted "cancel" message would arrive too late): run number s is cancelled once
- * the shared counter reaches s.
+ * the shared counter reaches s; open() number s likewise with the counter's second slot.
  */
 import { homedir } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -56,7 +56,12 @@ async function execute(msg: CallToWorker): Promise<unknown> {
   const c = msg.call;
   switch (c.method) {
     case 'listFiles': return api.listFiles(c.dir);
-    case 'open': return api.open(c.path, c.options);
+    case 'open': {
+      // Slot 1 of the shared counter cancels reads (slot 0 runs): a run started meanwhile does not stop a read.
+      const seq = msg.runSeq;
+      const token = { get cancelled(): boolean { return Atomics.load(flag, 1) >= seq; } };
+      return api.open(c.path, c.options, (event) => port.postMessage({ type: 'progress', id: msg.id, event }), token);
+    }
     case 'openDemo': return api.openDemo();
     case 'reprocess': return api.reprocess(c.options);
     case 'runCompare': {

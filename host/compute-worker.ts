@@ -2,7 +2,7 @@
  * A host's handle on its compute worker (the HTTP server thread of `isotherm serve`, Electron's main
  * process): posts validated calls, routes results and progress back to the caller, and cancels runs
  * through a shared counter (see compute-thread.ts) so that "cancel" and "a newer run supersedes the old
- * one" take effect while the worker is busy computing.
+ * one" take effect while the worker is busy computing; reads (open) likewise through a second slot.
  *
  * Faults: when the worker thread dies (out of memory, a native fault, an uncaught error), every pending
  * call fails with a WorkerRestarted error that says what happened, a new worker is started at once, and
@@ -34,9 +34,11 @@ export interface ComputeWorkerOptions {
 
 export class ComputeWorker {
   #worker: Worker;
-  readonly #flag = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: runs up to this number are cancelled; [1]: reads (open) up to this number are. */
+  readonly #flag = new Int32Array(new SharedArrayBuffer(8));
   #calls = new PendingCalls();
   #runSeq = 0;
+  #openSeq = 0;
   #closing = false;
   #lastError: Error | null = null;
   /** The data set open in the worker (set when its open succeeds). */
@@ -117,6 +119,7 @@ export class ComputeWorker {
     if (this.#broken) return Promise.reject(this.#broken);
     if (call.method === 'cancel') {
       Atomics.store(this.#flag, 0, this.#runSeq);
+      Atomics.store(this.#flag, 1, this.#openSeq);
       return Promise.resolve(null);
     }
     let runSeq = 0;
@@ -126,6 +129,11 @@ export class ComputeWorker {
       Atomics.store(this.#flag, 0, runSeq - 1);
     } else if (call.method === 'open' || call.method === 'reprocess' || call.method === 'subset' || call.method === 'back') {
       Atomics.store(this.#flag, 0, this.#runSeq);
+    }
+    if (call.method === 'open') {
+      // The open's own number (reusing the message's runSeq field): a newer open or cancel stops its read.
+      runSeq = ++this.#openSeq;
+      Atomics.store(this.#flag, 1, runSeq - 1);
     }
     const { id, answer } = this.#calls.open(onProgress);
     const msg: ToWorker = { id, call, runSeq };
@@ -161,6 +169,7 @@ export class ComputeWorker {
   async terminate(): Promise<void> {
     this.#closing = true;
     Atomics.store(this.#flag, 0, 2 ** 31 - 1);
+    Atomics.store(this.#flag, 1, 2 ** 31 - 1);
     await this.#worker.terminate();
   }
 }

@@ -19,6 +19,7 @@ import type {
   Interpolation,
   IsothermApi,
   OpenOptions,
+  ReadProgressEvent,
   RunSummary,
   TimeColumnInfo,
   TimeEvaluation,
@@ -27,6 +28,7 @@ import type {
 } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
 import type { Dataset } from '../src-core/io/dataset.js';
+import type { ReadOptions } from '../src-core/io/open.js';
 import type { EmbedParams } from '../src-core/pipeline/params.js';
 import type { EmbedResult, EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
 import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/pipeline/progress.js';
@@ -79,6 +81,8 @@ export class LocalIsothermApi implements IsothermApi {
   /** Data sets a subset was taken from, innermost last. */
   #stack: OpenState[] = [];
   #current: CancelSource | null = null;
+  /** The file being read by open(), so that cancel() can stop it. */
+  #reading: CancelSource | null = null;
   #inflight: Promise<unknown> = Promise.resolve();
   /** The open() in progress: describe() waits for it, so a page loaded during start-up sees the data set. */
   #opening: Promise<unknown> = Promise.resolve();
@@ -105,9 +109,22 @@ export class LocalIsothermApi implements IsothermApi {
 
   // ---- the open data set ------------------------------------------------------------------------
 
-  async open(path: string, options: OpenOptions = {}): Promise<DatasetDescription> {
+  /** `external` lets a host cancel the read from another thread (as for run). */
+  async open(path: string, options: OpenOptions = {}, onProgress?: (p: ReadProgressEvent) => void, external?: CancelToken): Promise<DatasetDescription> {
     this.#userOpened = true;
-    return this.#queueOpen(() => this.#open(path, options, false));
+    // A newer open or cancel() stops this read; so does the host's token.
+    this.#reading?.cancel();
+    const source = new CancelSource();
+    this.#reading = source;
+    const read: ReadOptions = {
+      cancel: { get cancelled() { return source.cancelled || (external?.cancelled ?? false); } },
+      ...(onProgress ? { onProgress: (fraction: number) => onProgress({ read: fraction }) } : {}),
+    };
+    try {
+      return await this.#queueOpen(() => this.#open(path, options, false, undefined, read));
+    } finally {
+      if (this.#reading === source) this.#reading = null;
+    }
   }
 
   async openDemo(): Promise<DatasetDescription | null> {
@@ -164,13 +181,13 @@ export class LocalIsothermApi implements IsothermApi {
     await this.#inflight.catch(() => undefined);
   }
 
-  async #open(path: string, options: OpenOptions, demo: boolean, loaded?: Dataset): Promise<DatasetDescription> {
+  async #open(path: string, options: OpenOptions, demo: boolean, loaded?: Dataset, read: ReadOptions = {}): Promise<DatasetDescription> {
     const input = localPath('path', path);
     // The bundled demo lives with the app, outside the user's folders.
     if (!demo) await this.#scope?.readable(input);
     await this.#leave();
     const prepare = { pca: options.pca ?? 'auto' } as const;
-    const workspace = loaded ? Workspace.prepare({ path: input, dataset: loaded, read: {}, readMs: 0 }, prepare) : await Workspace.open(input, {}, prepare);
+    const workspace = loaded ? Workspace.prepare({ path: input, dataset: loaded, read: {}, readMs: 0 }, prepare) : await Workspace.open(input, read, prepare);
     if (workspace.nRows < 3) throw new InputError(input, `${workspace.nRows} cell(s) after preprocessing: a map needs more cells`);
     const description = describeWorkspace(workspace, { depth: 0, demo });
     this.#stack = [];
@@ -215,6 +232,7 @@ export class LocalIsothermApi implements IsothermApi {
 
   async cancel(): Promise<void> {
     this.#current?.cancel();
+    this.#reading?.cancel();
   }
 
   async coords(): Promise<Float32Array> {

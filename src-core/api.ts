@@ -41,6 +41,11 @@ export interface DatasetDescription {
 }
 
 /** Preprocessing choices: changing one re-preprocesses the file, and every pipeline stage reruns. */
+/** Progress of open(): the share of the file read so far (bytes for text, blocks or batches otherwise). */
+export interface ReadProgressEvent {
+  readonly read: number;
+}
+
 export interface OpenOptions {
   /** PCA components: 'auto' (50 when there are more than 100 features, else off), 'off', or 2..500. */
   readonly pca?: 'auto' | 'off' | number;
@@ -137,8 +142,11 @@ export function dataFileStem(path: string): string {
 export interface IsothermApi {
   /** Files and folders in `dir` (default: the host's working directory), data files first. */
   listFiles(dir?: string): Promise<FileListing>;
-  /** Reads and preprocesses a data set; it becomes the open one (the previous map is dropped). */
-  open(path: string, options?: OpenOptions): Promise<DatasetDescription>;
+  /**
+   * Reads and preprocesses a data set; it becomes the open one (the previous map is dropped).
+   * `onProgress` follows the read; cancel() stops it (the call then rejects with CancelledError).
+   */
+  open(path: string, options?: OpenOptions, onProgress?: (p: ReadProgressEvent) => void): Promise<DatasetDescription>;
   /**
    * Opens the bundled demo data set (HSMM myoblast time course, `assets/demo/`) unless a data set is
    * open or open() was called already; returns what is open then. Hosts call it at start-up without INPUT.

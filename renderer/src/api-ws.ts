@@ -4,7 +4,7 @@
  */
 import type {
   InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
-  CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, RunSummary,
+  CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, ReadProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { withErrorNames } from '../../src-core/api-errors.js';
 import { decodeMessage, encodeMessage, PendingCalls, type ServerMessage, type WireValue } from '../../src-core/api-wire.js';
@@ -37,7 +37,10 @@ export class WsIsothermApi implements IsothermApi {
   }
 
   listFiles(dir?: string): Promise<FileListing> { return this.#call('listFiles', [dir ?? null]); }
-  open(path: string, options?: OpenOptions): Promise<DatasetDescription> { return this.#call('open', [path, (options ?? null) as unknown as WireValue]); }
+  open(path: string, options?: OpenOptions, onProgress?: (p: ReadProgressEvent) => void): Promise<DatasetDescription> {
+    // The wire's progress events are typed for run(); open()'s are ReadProgressEvent.
+    return this.#call('open', [path, (options ?? null) as unknown as WireValue], onProgress as ((e: ProgressEvent) => void) | undefined);
+  }
   openDemo(): Promise<DatasetDescription | null> { return this.#call('openDemo', []); }
   reprocess(options: OpenOptions): Promise<DatasetDescription> { return this.#call('reprocess', [options as unknown as WireValue]); }
   runCompare(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary> {

@@ -49,24 +49,48 @@ export class CooBuilder {
     const v = new Float32Array(cap); v.set(this.vals.subarray(0, this.n)); this.vals = v;
   }
 
-  /** Builds the CSR matrix and releases the builder's arrays. */
+  /**
+   * Builds the CSR matrix and releases the builder's arrays. The entries are put in row order in
+   * place (a counting sort that swaps each entry straight into its row's bucket, O(nnz)), so the
+   * column and value arrays become the CSR's own: peak memory is the COO arrays, not COO + CSR.
+   */
   toCsr(nRows: number, nCols: number): { matrix: CsrMatrix; duplicatesSummed: number } {
     const nnz = this.n;
-    const counts = new Int32Array(nRows + 1);
-    for (let k = 0; k < nnz; k++) counts[this.rows[k]! + 1]!++;
-    for (let i = 0; i < nRows; i++) counts[i + 1]! += counts[i]!;
-    const indptr = counts; // now prefix sums
-    const next = indptr.slice(0, nRows);
-    const indices = new Int32Array(nnz);
-    const data = new Float32Array(nnz);
-    for (let k = 0; k < nnz; k++) {
-      const p = next[this.rows[k]!]!++;
-      indices[p] = this.cols[k]!;
-      data[p] = this.vals[k]!;
-    }
+    const rows = this.rows, cols = this.cols, vals = this.vals;
     this.rows = new Int32Array(0); this.cols = new Int32Array(0); this.vals = new Float32Array(0); this.n = 0;
-    const merged = sortAndMergeRows(nRows, indptr, indices, data);
+    const indptr = new Int32Array(nRows + 1);
+    let sorted = true;
+    for (let k = 0; k < nnz; k++) {
+      const r = rows[k]!;
+      indptr[r + 1]!++;
+      if (k > 0 && r < rows[k - 1]!) sorted = false;
+    }
+    for (let i = 0; i < nRows; i++) indptr[i + 1]! += indptr[i]!;
+    if (!sorted) permuteIntoRows(nRows, indptr, rows, cols, vals);
+    // keep the arrays when little of them is unused, rather than holding two copies while trimming
+    const trim = <T extends Int32Array | Float32Array>(a: T): T => (a.length - nnz <= a.length / 8 ? (a.subarray(0, nnz) as T) : (a.slice(0, nnz) as T));
+    const merged = sortAndMergeRows(nRows, indptr, trim(cols), trim(vals));
     return { matrix: { kind: 'csr', nRows, nCols, indptr: merged.indptr, indices: merged.indices, data: merged.data }, duplicatesSummed: merged.duplicates };
+  }
+}
+
+/**
+ * In-place bucket permutation ("American flag" counting sort): afterwards entry k lies in the bucket
+ * of its row, rows ascending. Each swap moves one entry to its final bucket, so it is O(nnz).
+ */
+function permuteIntoRows(nRows: number, indptr: Int32Array, rows: Int32Array, cols: Int32Array, vals: Float32Array): void {
+  const next = indptr.slice(0, nRows);
+  for (let b = 0; b < nRows; b++) {
+    const end = indptr[b + 1]!;
+    while (next[b]! < end) {
+      const k = next[b]!;
+      const r = rows[k]!;
+      if (r === b) { next[b] = k + 1; continue; }
+      const dst = next[r]!++;
+      const tr = rows[dst]!; rows[dst] = r; rows[k] = tr;
+      const tc = cols[dst]!; cols[dst] = cols[k]!; cols[k] = tc;
+      const tv = vals[dst]!; vals[dst] = vals[k]!; vals[k] = tv;
+    }
   }
 }
 

@@ -76,10 +76,16 @@ export function isHdf5Error(e: unknown): boolean {
   return /HDF5-DIAG|Aborted\(/.test(msg);
 }
 
-/** Converts an HDF5 library failure into an InputError about `path`; rethrows anything else. */
+/**
+ * Converts a failure while reading an HDF5 file into an InputError about `path` (cancellation passes
+ * through). h5wasm raises plain Errors (and TypeErrors on nonsense metadata) for damaged files, so
+ * anything that escapes the readers is reported as a problem with the file, with its original text.
+ */
 export function asInputError(e: unknown, path: string): never {
+  if (e instanceof InputError || (e instanceof Error && e.name === 'CancelledError')) throw e;
   if (isHdf5Error(e)) throw new InputError(path, `HDF5 read failed (${hdf5ErrorSummary(e)}): the file is corrupt or truncated`);
-  throw e;
+  const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]!.slice(0, 200)}` : String(e).slice(0, 200);
+  throw new InputError(path, `could not read the HDF5 content (${what}): the file is corrupt`);
 }
 
 /** Opens an HDF5 file read-only; checks signature and declared size first for clear messages. */
@@ -134,11 +140,23 @@ function lookup(g: H5Group, name: string): Entity | null {
   }
 }
 
+/** A dataset's filter pipeline; a pipeline that cannot be read is an InputError, never "no filters". */
+export function filtersOf(ds: H5Dataset, file: string): { id: number; name: string }[] {
+  let filters: unknown;
+  try {
+    filters = ds.filters;
+  } catch (e) {
+    throw new InputError(file, `could not read the filter pipeline of dataset ${ds.path} (${hdf5ErrorSummary(e)}): the file is corrupt`);
+  }
+  if (!Array.isArray(filters) || !filters.every((f) => f && typeof (f as { id?: unknown }).id === 'number')) {
+    throw new InputError(file, `dataset ${ds.path} has an unreadable filter pipeline: the file is corrupt`);
+  }
+  return filters as { id: number; name: string }[];
+}
+
 /** Refuses datasets whose filters h5wasm cannot decode (it returns garbage for LZF without an error). */
 export function checkFilters(ds: H5Dataset, file: string): void {
-  let filters: { id: number; name: string }[];
-  try { filters = ds.filters; } catch { return; }
-  for (const f of filters) {
+  for (const f of filtersOf(ds, file)) {
     if (SUPPORTED_FILTERS.has(f.id)) continue;
     const name = KNOWN_FILTER_NAMES.get(f.id) ?? (f.name || 'unknown');
     throw new InputError(
@@ -147,17 +165,6 @@ export function checkFilters(ds: H5Dataset, file: string): void {
         `re-save the file with compression='gzip' (e.g. in Python: adata.write_h5ad(path, compression='gzip'))`,
     );
   }
-}
-
-/** Reads a dataset's whole value after the filter check, turning library failures into InputErrors. */
-export function readValue(ds: H5Dataset, file: string): OutputData {
-  checkFilters(ds, file);
-  let v: OutputData | null;
-  try { v = withHdf5Errors(() => ds.value); } catch (e) {
-    throw new InputError(file, `could not read dataset ${ds.path} (HDF5: ${hdf5ErrorSummary(e)}): the file is corrupt or truncated`);
-  }
-  if (v === null) throw new InputError(file, `dataset ${ds.path} has no value`);
-  return v;
 }
 
 export function requireDataset(g: H5Group, name: string, file: string): H5Dataset {
@@ -190,14 +197,6 @@ function asNumericArray(v: OutputData, what: string, file: string): NumericArray
   throw new InputError(file, `${what} is not numeric`);
 }
 
-export function toFloat32(v: OutputData, what: string, file: string): Float32Array {
-  const a = asNumericArray(v, what, file);
-  if (a instanceof Float32Array) return a;
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = Number(a[i]);
-  return out;
-}
-
 export function toFloat64(v: OutputData, what: string, file: string): Float64Array {
   const a = asNumericArray(v, what, file);
   if (a instanceof Float64Array) return a;
@@ -221,18 +220,25 @@ export function toStrings(v: OutputData, what: string, file: string): string[] {
   throw new InputError(file, `${what} is not a list of strings`);
 }
 
-/** An attribute's value (null for an empty one), undefined when absent; read failures throw. */
-export function attrValue(obj: H5Group | H5Dataset, name: string): OutputData | null | undefined {
-  // Not under withHdf5Errors: a throwing handler inside h5wasm's attribute path aborts the wasm
-  // module (measured on a corrupted file); a failed attribute read yields an empty value instead,
-  // which the readers report as a malformed group.
-  const a = obj.attrs[name];
-  return a ? a.value : undefined;
+/**
+ * An attribute's value (null for an empty one, i.e. a null dataspace), undefined when absent. A read
+ * that fails is an InputError naming the attribute, never an empty value. Not under withHdf5Errors:
+ * a throwing handler inside h5wasm's attribute path aborts the wasm module (measured on a corrupted
+ * file), so failures are caught as the exceptions h5wasm raises itself.
+ */
+export function attrValue(obj: H5Group | H5Dataset, name: string, file = ''): OutputData | null | undefined {
+  try {
+    const names = Object.keys(obj.attrs);
+    if (!names.includes(name)) return undefined;
+    return obj.attrs[name]!.value;
+  } catch (e) {
+    throw new InputError(file || obj.path, `could not read attribute '${name}' of ${obj.path} (${hdf5ErrorSummary(e)}): the file is corrupt`);
+  }
 }
 
 /** An attribute as a string (string arrays joined by ","), or undefined when absent. */
-export function attrString(obj: H5Group | H5Dataset, name: string): string | undefined {
-  const v = attrValue(obj, name);
+export function attrString(obj: H5Group | H5Dataset, name: string, file = ''): string | undefined {
+  const v = attrValue(obj, name, file);
   if (v === undefined) return undefined;
   if (v === null) return undefined;
   if (typeof v === 'string') return v;
@@ -241,8 +247,8 @@ export function attrString(obj: H5Group | H5Dataset, name: string): string | und
 }
 
 /** An attribute as a list of strings (`column-order` is a string array, or an empty float array). */
-export function attrStrings(obj: H5Group | H5Dataset, name: string): string[] | undefined {
-  const v = attrValue(obj, name);
+export function attrStrings(obj: H5Group | H5Dataset, name: string, file = ''): string[] | undefined {
+  const v = attrValue(obj, name, file);
   if (v === undefined) return undefined;
   if (v === null) return [];
   if (typeof v === 'string') return v.length ? [v] : [];
@@ -252,8 +258,8 @@ export function attrStrings(obj: H5Group | H5Dataset, name: string): string[] | 
 }
 
 /** An attribute as numbers (e.g. `shape`), or undefined. */
-export function attrNumbers(obj: H5Group | H5Dataset, name: string): number[] | undefined {
-  const v = attrValue(obj, name);
+export function attrNumbers(obj: H5Group | H5Dataset, name: string, file = ''): number[] | undefined {
+  const v = attrValue(obj, name, file);
   if (v === undefined) return undefined;
   if (v === null) return undefined;
   if (typeof v === 'number' || typeof v === 'bigint') return [Number(v)];

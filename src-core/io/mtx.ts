@@ -9,6 +9,7 @@
  */
 import { InputError } from '../errors.js';
 import type { CsrMatrix } from './dataset.js';
+import type { MemoryBudget } from './budget.js';
 import { CooBuilder } from './coo.js';
 
 /** Largest row or column count accepted from a header (2^26 ≈ 67 million). */
@@ -33,6 +34,13 @@ export interface MtxOptions {
   readonly transpose?: boolean;
   /** Called once with the validated size line, before entries are read. May throw. */
   readonly onSize?: (size: MtxSize) => void;
+  /**
+   * What the file can hold: the most entries its bytes can encode (each entry line takes at least
+   * 4 bytes, "1 1\n"), and how many to allocate up front. A header claiming more is refused.
+   */
+  readonly capacity?: { readonly maxEntries: number; readonly initialEntries: number; readonly what: string };
+  /** Checked against the entries' memory (12 bytes each while reading) before they are allocated. */
+  readonly budget?: MemoryBudget;
 }
 
 type Field = 'integer' | 'real' | 'pattern';
@@ -133,11 +141,19 @@ export class MtxParser {
       throw new InputError(this.path, `line ${this.lineNo}: the header claims ${nnz} entries, more than ${nRows} × ${nCols} cells of the matrix`);
     }
     if (nnz > MAX_MTX_NNZ) throw new InputError(this.path, `line ${this.lineNo}: ${nnz} entries is more than the supported ${MAX_MTX_NNZ}`);
+    const cap = this.options.capacity;
+    if (cap && nnz > cap.maxEntries) {
+      throw new InputError(this.path, `line ${this.lineNo}: the header claims ${nnz} entries, but ${cap.what} can hold at most ${Math.floor(cap.maxEntries)} (corrupt header?)`);
+    }
     const size = { nRows, nCols, nnz };
     this.options.onSize?.(size);
+    const tr = this.options.transpose === true;
+    // entries (row, column, value: 12 bytes each, sorted into CSR in place) + the row pointers
+    this.options.budget?.reserve(nnz * 12 + ((tr ? nCols : nRows) + 1) * 4, `the ${nRows} × ${nCols} matrix with ${nnz} entries`);
     this.size = size;
-    // capacity grows with the entries actually read; the header only caps it
-    this.coo = new CooBuilder(Math.min(nnz, 1 << 16), Math.max(nnz, 1));
+    // capacity starts at what the file can plausibly hold and grows with the entries actually read
+    const initial = cap ? Math.min(nnz, Math.max(1 << 16, cap.initialEntries)) : Math.min(nnz, 1 << 16);
+    this.coo = new CooBuilder(initial, Math.max(nnz, 1));
   }
 
   private entry(buf: Uint8Array, a: number, b: number): void {
@@ -169,7 +185,8 @@ export class MtxParser {
       throw new InputError(this.path, `line ${this.lineNo}: entry (${Number.isNaN(i) ? '?' : i}, ${Number.isNaN(j) ? '?' : j}) is outside the ${size.nRows} × ${size.nCols} matrix declared in the header`);
     }
     const value = want === 2 ? 1 : this.tok[2]!;
-    if (!Number.isFinite(value)) throw new InputError(this.path, `line ${this.lineNo}: the value is not a finite number`);
+    // stored as float32: a finite double beyond ±3.4e38 would become Infinity
+    if (!Number.isFinite(Math.fround(value))) throw new InputError(this.path, `line ${this.lineNo}: the value is not a finite 32-bit number`);
     const coo = this.coo!;
     if (coo.length >= size.nnz) {
       throw new InputError(this.path, `line ${this.lineNo}: more entries than the ${size.nnz} the header declares`);

@@ -14,12 +14,21 @@ import { DataType, type Data, type RecordBatch, type Schema, type Vector } from 
 import { InputError } from '../errors.js';
 import type { CategoricalColumn, ObsColumn } from './dataset.js';
 import type { AnnotatedDataset } from './features.js';
+import type { MemoryBudget } from './budget.js';
 import { CooBuilder } from './coo.js';
 import { makeUnique, numberedNames, requireUniqueCellIds } from './names.js';
 
 export interface TableLayoutOptions {
   /** Columns that are metadata even when numeric. */
   readonly obsColumns?: readonly string[];
+}
+
+/** What the reader knows before the first batch. */
+export interface TableHints {
+  /** Total rows of the table when the file says so up front (Arrow footer, Parquet metadata). */
+  readonly rowsHint?: number | null;
+  /** Large allocations are checked against it before they are made. */
+  readonly budget?: MemoryBudget;
 }
 
 export interface TableBuilder {
@@ -55,10 +64,10 @@ export function detectLong(schema: Schema): { cell: number; gene: number; value:
   return { cell, gene, value };
 }
 
-export function createTableBuilder(schema: Schema, path: string, format: string, options: TableLayoutOptions = {}): TableBuilder {
+export function createTableBuilder(schema: Schema, path: string, format: string, options: TableLayoutOptions = {}, hints: TableHints = {}): TableBuilder {
   const long = detectLong(schema);
-  if (long) return new LongBuilder(schema, long, path, format);
-  return new WideBuilder(schema, path, format, options);
+  if (long) return new LongBuilder(schema, long, path, format, hints);
+  return new WideBuilder(schema, path, format, options, hints);
 }
 
 function child(batch: RecordBatch, j: number): Vector {
@@ -119,12 +128,15 @@ class WideBuilder implements TableBuilder {
   private readonly numObsCols: number[] = [];
   private readonly notes: string[] = [];
   private readonly ids: string[] = [];
+  /** Per-batch blocks when the row count is not known up front (then one copy at the end). */
   private readonly blocks: Float32Array[] = [];
+  /** The whole matrix, allocated once, when the row count is known up front. */
+  private whole: Float32Array | null = null;
   private readonly catValues: (string | null)[][];
   private readonly numValues: number[][];
   private nRows = 0;
 
-  constructor(private readonly schema: Schema, private readonly path: string, private readonly format: string, options: TableLayoutOptions) {
+  constructor(private readonly schema: Schema, private readonly path: string, private readonly format: string, options: TableLayoutOptions, private readonly hints: TableHints) {
     const fields = schema.fields;
     const names = fields.map((f) => f.name);
     const obsSet = new Set(options.obsColumns ?? []);
@@ -147,6 +159,11 @@ class WideBuilder implements TableBuilder {
     if (this.featureCols.length === 0) throw new InputError(path, 'no numeric feature columns: nothing to embed (every column is text or listed as metadata)');
     this.catValues = this.catCols.map(() => []);
     this.numValues = this.numObsCols.map(() => []);
+    const rows = hints.rowsHint;
+    if (rows !== null && rows !== undefined) {
+      hints.budget?.reserve(rows * this.featureCols.length * 4, `the ${rows} × ${this.featureCols.length} feature matrix`);
+      this.whole = new Float32Array(rows * this.featureCols.length);
+    }
   }
 
   add(batch: RecordBatch): void {
@@ -160,7 +177,17 @@ class WideBuilder implements TableBuilder {
         this.ids.push(s);
       }
     }
-    const block = new Float32Array(n * nF);
+    let block: Float32Array;
+    if (this.whole) {
+      if ((this.nRows + n) * nF > this.whole.length) {
+        throw new InputError(this.path, `the record batches hold more rows than the ${this.whole.length / nF} the file declares up front: the file is corrupt`);
+      }
+      block = this.whole.subarray(this.nRows * nF, (this.nRows + n) * nF);
+    } else {
+      this.hints.budget?.reserve(n * nF * 4, `a batch of ${n} rows × ${nF} features`);
+      block = new Float32Array(n * nF);
+      this.blocks.push(block);
+    }
     this.featureCols.forEach((col, k) => {
       const v = child(batch, col);
       const name = this.schema.fields[col]!.name;
@@ -170,11 +197,11 @@ class WideBuilder implements TableBuilder {
       const vals = numericValues(v);
       for (let i = 0; i < n; i++) {
         const x = vals[i]!;
-        if (!Number.isFinite(x)) throw new InputError(this.path, `feature column '${name}' has a non-finite value (${x}) at row ${this.nRows + i + 1}`);
+        // stored as float32: a finite double beyond ±3.4e38 would become Infinity
+        if (!Number.isFinite(Math.fround(x))) throw new InputError(this.path, `feature column '${name}' has a non-finite value (${x}) at row ${this.nRows + i + 1}`);
         block[i * nF + k] = x;
       }
     });
-    this.blocks.push(block);
     this.catCols.forEach((col, k) => {
       const v = child(batch, col);
       const out = this.catValues[k]!;
@@ -191,10 +218,20 @@ class WideBuilder implements TableBuilder {
 
   finish(): AnnotatedDataset {
     const nF = this.featureCols.length;
-    const data = new Float32Array(this.nRows * nF);
-    let off = 0;
-    for (const b of this.blocks) { data.set(b, off); off += b.length; }
-    this.blocks.length = 0;
+    let data: Float32Array;
+    if (this.whole) {
+      if (this.nRows * nF !== this.whole.length) {
+        throw new InputError(this.path, `the record batches hold ${this.nRows} rows, not the ${this.whole.length / nF} the file declares up front: the file is corrupt`);
+      }
+      data = this.whole;
+      this.whole = null;
+    } else {
+      this.hints.budget?.reserve(this.nRows * nF * 4, `the ${this.nRows} × ${nF} feature matrix`);
+      data = new Float32Array(this.nRows * nF);
+      let off = 0;
+      for (const b of this.blocks) { data.set(b, off); off += b.length; }
+      this.blocks.length = 0;
+    }
     const cellIds = this.idCol >= 0 ? this.ids : numberedNames('cell_', this.nRows);
     requireUniqueCellIds(cellIds, this.path);
     const names = this.featureCols.map((j) => this.schema.fields[j]!.name);
@@ -261,12 +298,19 @@ class LongBuilder implements TableBuilder {
   readonly layout = 'long' as const;
   private readonly cells = new Universe();
   private readonly genes = new Universe();
-  private readonly coo = new CooBuilder(1 << 16);
+  private readonly coo: CooBuilder;
   private nRows = 0;
   private readonly notes: string[] = [];
+  private readonly known: number | null;
 
-  constructor(private readonly schema: Schema, private readonly cols: { cell: number; gene: number; value: number }, private readonly path: string, private readonly format: string) {
+  constructor(private readonly schema: Schema, private readonly cols: { cell: number; gene: number; value: number }, private readonly path: string, private readonly format: string, private readonly hints: TableHints) {
     const f = schema.fields;
+    const rows = hints.rowsHint ?? null;
+    if (rows !== null && rows > 2 ** 31 - 1) throw new InputError(path, `${rows} entries is more than the supported 2^31 - 1`);
+    this.known = rows;
+    // entries (cell, gene, value: 12 bytes each, sorted into CSR in place)
+    if (rows !== null) hints.budget?.reserve(rows * 12, `${rows} (cell, gene, value) entries`);
+    this.coo = new CooBuilder(rows ?? 1 << 16);
     this.notes.push(`long layout: columns ${f[cols.cell]!.name} (cell), ${f[cols.gene]!.name} (gene), ${f[cols.value]!.name} (value)`);
   }
 
@@ -279,9 +323,13 @@ class LongBuilder implements TableBuilder {
     if (vv.nullCount > 0) throw new InputError(this.path, `column '${f[this.cols.value]!.name}' has a missing value at row ${this.nRows + firstNull(vv) + 1}`);
     const vals = numericValues(vv);
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(vals[i]!)) throw new InputError(this.path, `column '${f[this.cols.value]!.name}' has a non-finite value at row ${this.nRows + i + 1}`);
+      if (!Number.isFinite(Math.fround(vals[i]!))) throw new InputError(this.path, `column '${f[this.cols.value]!.name}' has a non-finite value (${vals[i]}) at row ${this.nRows + i + 1}`);
     }
     if (this.coo.length + n > 2 ** 31 - 1) throw new InputError(this.path, 'more than 2^31 entries: too large');
+    if (this.known !== null && this.coo.length + n > this.known) {
+      throw new InputError(this.path, `the record batches hold more rows than the ${this.known} the file declares up front: the file is corrupt`);
+    }
+    if (this.known === null) this.hints.budget?.check((this.coo.length + n) * 12 * 2, `${this.coo.length + n} (cell, gene, value) entries`);
     this.coo.pushMany(c, g, vals, n);
     this.nRows += n;
   }
@@ -295,6 +343,7 @@ class LongBuilder implements TableBuilder {
         this.notes.push(`schema metadata says ${key}=${claimed} but the data names ${have} ${what}; ${what} without entries and outside the dictionaries cannot be recovered`);
       }
     }
+    this.hints.budget?.reserve((nCells + 1) * 4, 'the row pointers');
     const { matrix, duplicatesSummed } = this.coo.toCsr(nCells, nGenes);
     if (duplicatesSummed) this.notes.push(`${duplicatesSummed} repeated (cell, gene) rows summed`);
     requireUniqueCellIds(this.cells.names, this.path);

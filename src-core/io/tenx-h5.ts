@@ -5,13 +5,17 @@
  * The stored matrix is genes × cells in CSC, i.e. exactly cells × genes in CSR: indptr runs over
  * cells. The result equals the matrix folder's (scanpy's invariant): same CSR, barcodes, names.
  */
+import fs from 'node:fs';
 import { InputError } from '../errors.js';
 import type { AnnotatedDataset } from './features.js';
 import {
-  asInputError, closeQuietly, getEntity, isDataset, isGroup, openH5, readValue, requireDataset, toFloat32, toIndexArray, toStrings,
+  asInputError, closeQuietly, getEntity, isDataset, isGroup, openH5, requireDataset, toIndexArray, toStrings,
   type H5File, type H5Group,
 } from './h5.js';
-import { csrFromArrays, selectCsrColumns, validateCompressed } from './sparse.js';
+import { describeCompressed, readCsrGroup } from './h5-matrix.js';
+import { describeDataset, readChecked } from './h5-read.js';
+import { defaultReadContext, type ReadContext } from './read-control.js';
+import { selectCsrColumns } from './sparse.js';
 import { finishTenx, type FeatureTable } from './tenx-mtx.js';
 
 export interface TenxH5Options {
@@ -26,10 +30,10 @@ export function isTenxH5(f: H5File): boolean {
   return f.keys().some((k) => { const g = getEntity(f, k); return isGroup(g) && isDataset(getEntity(g, 'indptr')) && isDataset(getEntity(g, 'barcodes')); });
 }
 
-export async function readTenxH5(path: string, options: TenxH5Options = {}): Promise<AnnotatedDataset> {
+export async function readTenxH5(path: string, options: TenxH5Options = {}, ctx: ReadContext = defaultReadContext(path)): Promise<AnnotatedDataset> {
   const f = await openH5(path);
   try {
-    return readOpenTenxH5(f, path, options);
+    return await readOpenTenxH5(f, path, options, ctx);
   } catch (e) {
     return asInputError(e, path);
   } finally {
@@ -37,11 +41,15 @@ export async function readTenxH5(path: string, options: TenxH5Options = {}): Pro
   }
 }
 
-function strings(g: H5Group, name: string, path: string): string[] {
-  return toStrings(readValue(requireDataset(g, name, path), path), `${g.path}/${name}`, path);
-}
-
-export function readOpenTenxH5(f: H5File, path: string, options: TenxH5Options): AnnotatedDataset {
+export async function readOpenTenxH5(f: H5File, path: string, options: TenxH5Options, ctx: ReadContext): Promise<AnnotatedDataset> {
+  const fileSize = fs.statSync(path).size;
+  /** A 1-D string dataset, after checking its declared length (from its header) is `rows` when given. */
+  const strings = (g: H5Group, name: string, rows: number | null = null): string[] => {
+    const ds = requireDataset(g, name, path);
+    const shape = describeDataset(ds, path).shape;
+    if (rows !== null && shape[0] !== rows) throw new InputError(path, `${g.path}/${name} has ${shape[0]} entries but shape says ${rows}`);
+    return toStrings(readChecked(ds, ctx, fileSize, path), `${g.path}/${name}`, path);
+  };
   const notes: string[] = [];
   let g: H5Group;
   let features: FeatureTable;
@@ -53,13 +61,13 @@ export function readOpenTenxH5(f: H5File, path: string, options: TenxH5Options):
     format = '10x-h5-v3';
     const fg = getEntity(g, 'features');
     if (!isGroup(fg)) throw new InputError(path, 'missing /matrix/features group');
-    const ids = strings(fg, 'id', path);
-    const names = isDataset(getEntity(fg, 'name')) ? strings(fg, 'name', path) : ids;
-    const types = isDataset(getEntity(fg, 'feature_type')) ? strings(fg, 'feature_type', path) : null;
+    const ids = strings(fg, 'id');
+    const names = isDataset(getEntity(fg, 'name')) ? strings(fg, 'name') : ids;
+    const types = isDataset(getEntity(fg, 'feature_type')) ? strings(fg, 'feature_type') : null;
     features = { ids, names, types };
     if (options.genome) {
       if (!isDataset(getEntity(fg, 'genome'))) throw new InputError(path, `genome '${options.genome}' asked for, but this file has no features/genome`);
-      genomeFilter = strings(fg, 'genome', path);
+      genomeFilter = strings(fg, 'genome');
       const all = Array.from(new Set(genomeFilter)).sort();
       if (!all.includes(options.genome)) throw new InputError(path, `no genome '${options.genome}'; genomes in this file: ${all.join(', ')}`);
     }
@@ -78,21 +86,19 @@ export function readOpenTenxH5(f: H5File, path: string, options: TenxH5Options):
     g = getEntity(f, genome) as H5Group;
     format = '10x-h5-v2';
     notes.push(`genome ${genome}`);
-    const ids = strings(g, 'genes', path);
-    const names = isDataset(getEntity(g, 'gene_names')) ? strings(g, 'gene_names', path) : ids;
+    const ids = strings(g, 'genes');
+    const names = isDataset(getEntity(g, 'gene_names')) ? strings(g, 'gene_names') : ids;
     features = { ids, names, types: null };
   }
-  const shapeV = toIndexArray(readValue(requireDataset(g, 'shape', path), path), `${g.path}/shape`, path);
-  if (shapeV.length !== 2) throw new InputError(path, `${g.path}/shape must have 2 values`);
+  const shapeV = toIndexArray(readChecked(requireDataset(g, 'shape', path), ctx, fileSize, path), `${g.path}/shape`, path);
+  if (shapeV.length !== 2 || !shapeV.every((v) => Number.isSafeInteger(v) && v >= 0)) throw new InputError(path, `${g.path}/shape must hold 2 counts`);
   const nGenes = shapeV[0]!, nCells = shapeV[1]!;
-  const barcodes = strings(g, 'barcodes', path);
-  if (barcodes.length !== nCells) throw new InputError(path, `${g.path}/barcodes has ${barcodes.length} entries but shape says ${nCells} cells`);
   if (features.ids.length !== nGenes) throw new InputError(path, `${g.path} lists ${features.ids.length} features but shape says ${nGenes}`);
-  const data = toFloat32(readValue(requireDataset(g, 'data', path), path), `${g.path}/data`, path);
-  const indices = toIndexArray(readValue(requireDataset(g, 'indices', path), path), `${g.path}/indices`, path);
-  const indptr = toIndexArray(readValue(requireDataset(g, 'indptr', path), path), `${g.path}/indptr`, path);
-  validateCompressed(indptr, indices, data.length, nCells, nGenes, g.path, path, 'columns');
-  const { matrix, duplicatesSummed } = csrFromArrays(nCells, nGenes, indptr, indices, data);
+  // the stored genes × cells CSC is the cells × genes CSR: pointers run over cells
+  const layout = describeCompressed(g, g.path, nCells, 'columns', fileSize, path);
+  const barcodes = strings(g, 'barcodes', nCells);
+  if (barcodes.length !== nCells) throw new InputError(path, `${g.path}/barcodes has ${barcodes.length} entries but shape says ${nCells} cells`);
+  const { matrix, duplicatesSummed } = await readCsrGroup(layout, nCells, nGenes, ctx, fileSize, path);
   if (duplicatesSummed) notes.push(`${duplicatesSummed} repeated (gene, cell) entries summed`);
   if (genomeFilter && options.genome) {
     // Cell Ranger 3 keeps every genome in one matrix: keep the chosen genome's features (scanpy's genome=)

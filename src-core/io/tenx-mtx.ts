@@ -12,8 +12,11 @@ import nodePath from 'node:path';
 import { InputError } from '../errors.js';
 import type { CsrMatrix } from './dataset.js';
 import type { AnnotatedDataset } from './features.js';
-import { byteChunks, maybeGunzip } from './gzip.js';
-import { parseMtx, type MtxSize } from './mtx.js';
+import { DEFAULT_GUNZIP_LIMITS, gunzipStream, maybeGunzipSmall } from './gzip.js';
+import { fileChunks, readHead, type ByteCounter } from './file-source.js';
+import { MtxParser, type MtxOptions, type MtxSize } from './mtx.js';
+import { defaultReadContext, type ReadContext } from './read-control.js';
+import { isGzip } from './sniff.js';
 import { makeUnique, numberedNames, requireUniqueCellIds } from './names.js';
 import { selectCsrColumns } from './sparse.js';
 
@@ -28,12 +31,15 @@ export interface FeatureTable {
   readonly types: string[] | null;
 }
 
+/** Largest barcodes/features file (decompressed): 1 GiB is ~30 million barcodes. */
 const MAX_SIDE_FILE = 1 << 30;
 
 function readText(path: string): string {
+  const size = fs.statSync(path).size;
+  if (size > MAX_SIDE_FILE) throw new InputError(path, `${size} bytes is too large for a barcodes/features list (at most ${MAX_SIDE_FILE})`);
   const bytes = new Uint8Array(fs.readFileSync(path));
   if (bytes.length === 0) throw new InputError(path, 'the file is empty');
-  const plain = maybeGunzip(bytes, path, MAX_SIDE_FILE);
+  const plain = maybeGunzipSmall(bytes, path, MAX_SIDE_FILE);
   if (/\.gz$/i.test(path) && plain === bytes) {
     throw new InputError(path, 'named .gz but is not gzip data (the gzip magic bytes 1f 8b are missing)');
   }
@@ -137,7 +143,7 @@ export function resolveTenxFolder(dir: string, options: TenxFolderOptions = {}):
 }
 
 /** Reads a Cell Ranger matrix folder (v1/v2 or v3). */
-export async function readTenxFolder(dir: string, options: TenxFolderOptions = {}): Promise<AnnotatedDataset> {
+export async function readTenxFolder(dir: string, options: TenxFolderOptions = {}, ctx: ReadContext = defaultReadContext(dir)): Promise<AnnotatedDataset> {
   const folder = resolveTenxFolder(dir, options);
   const matrixPath = firstExisting(folder, MATRIX_NAMES)!;
   const barcodesPath = firstExisting(folder, BARCODE_NAMES);
@@ -155,22 +161,31 @@ export async function readTenxFolder(dir: string, options: TenxFolderOptions = {
     if (size.nRows !== features.ids.length) {
       throw new InputError(matrixPath, `the header says ${size.nRows} genes (rows) but ${nodePath.basename(featuresPath)} lists ${features.ids.length} features`);
     }
-  }, notes);
+  }, notes, ctx);
   return finishTenx(folder, '10x-mtx', matrix, barcodes, features, notes);
 }
 
-/** Streams a genes × cells .mtx(.gz) into a cells × genes CSR. */
-async function readTenxMatrix(matrixPath: string, onSize: (s: MtxSize) => void, notes: string[]): Promise<CsrMatrix> {
-  const bytes = new Uint8Array(fs.readFileSync(matrixPath));
-  if (bytes.length === 0) throw new InputError(matrixPath, 'the file is empty');
-  return readMtxBytes(bytes, matrixPath, onSize, notes);
-}
-
-export async function readMtxBytes(bytes: Uint8Array, path: string, onSize: ((s: MtxSize) => void) | undefined, notes: string[]): Promise<CsrMatrix> {
-  if (/\.gz$/i.test(path) && !(bytes[0] === 0x1f && bytes[1] === 0x8b)) {
+/** Streams a genes × cells .mtx(.gz) file into a cells × genes CSR, never holding the file or its text whole. */
+export async function readTenxMatrix(path: string, onSize: ((s: MtxSize) => void) | undefined, notes: string[], ctx: ReadContext): Promise<CsrMatrix> {
+  const size = fs.statSync(path).size;
+  if (size === 0) throw new InputError(path, 'the file is empty');
+  const gz = isGzip(readHead(path, 2));
+  if (/\.gz$/i.test(path) && !gz) {
     throw new InputError(path, 'named .gz but is not gzip data (the gzip magic bytes 1f 8b are missing)');
   }
-  const res = await parseMtx(byteChunks(bytes, path), path, { transpose: true, ...(onSize ? { onSize } : {}) });
+  const counter: ByteCounter = { bytes: 0 };
+  const raw = fileChunks(path, counter);
+  const chunks = gz ? gunzipStream(raw, path) : raw;
+  // each entry line takes at least 4 bytes ("1 1\n"); gzip can shrink text at most maxRatio-fold
+  const capacity: MtxOptions['capacity'] = gz
+    ? { maxEntries: (size * DEFAULT_GUNZIP_LIMITS.maxRatio) / 4, initialEntries: size, what: `a ${size}-byte gzip file` }
+    : { maxEntries: size / 4, initialEntries: size / 4, what: `a ${size}-byte file` };
+  const parser = new MtxParser(path, { transpose: true, capacity, budget: ctx.budget, ...(onSize ? { onSize } : {}) });
+  for await (const c of chunks) {
+    parser.push(c);
+    await ctx.progress.step(counter.bytes / size);
+  }
+  const res = parser.finish();
   if (res.duplicatesSummed) notes.push(`${res.duplicatesSummed} repeated (gene, cell) entries summed`);
   return res.matrix;
 }
@@ -180,10 +195,10 @@ export async function readMtxBytes(bytes: Uint8Array, path: string, onSize: ((s:
  * the whole folder is read. Otherwise it is read as genes × cells (the 10x convention) with cells
  * named cell_1… and genes gene_1….
  */
-export async function readMtxFile(path: string, bytes: Uint8Array): Promise<AnnotatedDataset> {
+export async function readMtxFile(path: string, ctx: ReadContext = defaultReadContext(path)): Promise<AnnotatedDataset> {
   const dir = nodePath.dirname(path);
   if (MATRIX_NAMES.includes(nodePath.basename(path)) && firstExisting(dir, BARCODE_NAMES) && firstExisting(dir, FEATURE_NAMES)) {
-    return readTenxFolder(dir);
+    return readTenxFolder(dir, {}, ctx);
   }
   const notes = ['bare MatrixMarket file read as genes × cells (10x convention); no names: cells are cell_1…, genes gene_1…'];
   // Without barcodes to compare with, refuse headers that promise millions of rows or columns
@@ -194,7 +209,7 @@ export async function readMtxFile(path: string, bytes: Uint8Array): Promise<Anno
       throw new InputError(path, `the header claims ${s.nRows} × ${s.nCols} with only ${s.nnz} entries: implausible (corrupt header?); a 10x folder with barcodes/features lifts this check`);
     }
   };
-  const matrix = await readMtxBytes(bytes, path, plausible, notes);
+  const matrix = await readTenxMatrix(path, plausible, notes, ctx);
   const features: FeatureTable = { ids: numberedNames('gene_', matrix.nCols), names: numberedNames('gene_', matrix.nCols), types: null };
   return finishTenx(path, 'mtx', matrix, numberedNames('cell_', matrix.nRows), features, notes);
 }

@@ -12,7 +12,8 @@ import { openDataset, type ReadOptions } from '../io/open.js';
 import { timeCourse, type TimeCourse } from '../interpolate/time-points.js';
 import { checkEnoughCells, resolveParams, type EmbedParams } from '../pipeline/params.js';
 import { EmbeddingPipeline, type EmbedResult, type RunOptions } from '../pipeline/pipeline.js';
-import { preprocess, type PreprocessOptions, type PreprocessOutput } from '../preprocess/index.js';
+import { machineMemoryBudget } from '../io/machine-budget.js';
+import { DEFAULT_MAX_DENSE_ENTRIES, preprocess, type PreprocessOptions, type PreprocessOutput } from '../preprocess/index.js';
 
 /** How the data set is turned into the matrix the map is computed from. */
 export interface PrepareOptions {
@@ -37,9 +38,13 @@ export async function readDataset(path: string, read: ReadOptions = {}): Promise
   return { path, dataset, read, readMs: performance.now() - t0 };
 }
 
-function preprocessOptions(o: PrepareOptions): PreprocessOptions {
+function preprocessOptions(o: PrepareOptions, read: ReadOptions): PreprocessOptions {
   if (o.pca === 'obsm' || o.obsmKey !== undefined) return { usePca: 'obsm', ...(o.obsmKey !== undefined ? { obsmKey: o.obsmKey } : {}) };
-  return o.pca === undefined || o.pca === 'auto' ? {} : { pca: o.pca };
+  // Densifying (PCA off, or too few features for PCA) is refused up front when the dense float32 matrix
+  // would not fit in the memory budget that also bounds reading.
+  const budget = read.memoryBudget ?? machineMemoryBudget();
+  const dense = { maxDenseEntries: Math.min(DEFAULT_MAX_DENSE_ENTRIES, Math.floor(budget / 4)) };
+  return o.pca === undefined || o.pca === 'auto' ? dense : o.pca === 'off' ? { pca: 'off', ...dense } : { pca: o.pca };
 }
 
 /** What Workspace.exportCsv may replace (AtomicWriteOptions.replace): the CSV, and the sidecar (default: as the CSV). */
@@ -79,7 +84,7 @@ export class Workspace {
   /** Preprocesses a data set that was read already. */
   static prepare(loaded: LoadedDataset, options: PrepareOptions = {}): Workspace {
     const t0 = performance.now();
-    const prep = preprocess(loaded.dataset, preprocessOptions(options));
+    const prep = preprocess(loaded.dataset, preprocessOptions(options, loaded.read));
     return new Workspace(loaded, prep, { ...options }, performance.now() - t0);
   }
 

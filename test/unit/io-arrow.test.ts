@@ -40,7 +40,7 @@ function sum(a: Float32Array): number {
 }
 
 test('Arrow IPC file, uncompressed (first 100 cells, 2 batches): wide layout, sum 16,204', async () => {
-  const ds = readArrow(bytesOf('mouse10k_wide_first100_uncompressed.arrow'), 'first100.arrow');
+  const ds = await readArrow(bytesOf('mouse10k_wide_first100_uncompressed.arrow'), 'first100.arrow');
   assert.equal(ds.nCells, 100);
   assert.equal(ds.nFeatures, 1000);
   assert.equal(ds.X.kind, 'dense');
@@ -53,7 +53,7 @@ test('Arrow IPC file, uncompressed (first 100 cells, 2 batches): wide layout, su
 });
 
 test('Arrow IPC file with ZSTD buffers == 10x folder (10,000 cells, zero-count cell kept as a zero row)', async () => {
-  const ds = readArrow(bytesOf('mouse10k_wide.arrow'), 'mouse10k_wide.arrow');
+  const ds = await readArrow(bytesOf('mouse10k_wide.arrow'), 'mouse10k_wide.arrow');
   const ref = await mtx();
   assert.equal(ds.nCells, 10_000);
   assert.equal(sum(ds.X.data), 1_597_698);
@@ -64,7 +64,7 @@ test('Arrow IPC file with ZSTD buffers == 10x folder (10,000 cells, zero-count c
 });
 
 test('Feather v2 with LZ4_FRAME buffers == 10x folder', async () => {
-  const ds = readArrow(bytesOf('mouse10k_wide_lz4.feather'), 'mouse10k_wide_lz4.feather');
+  const ds = await readArrow(bytesOf('mouse10k_wide_lz4.feather'), 'mouse10k_wide_lz4.feather');
   const ref = await mtx();
   assert.equal(ds.nCells, 10_000);
   assert.equal(ds.nFeatures, 1_000);
@@ -86,14 +86,14 @@ test('Parquet long/COO (3 row groups, dictionaries) == 10x folder, CSR built dir
   assert.deepEqual(x.data, y.data);
 });
 
-test('Arrow stream, long layout: dictionary values without entries are kept; rows unsorted; repeats summed', () => {
+test('Arrow stream, long layout: dictionary values without entries are kept; rows unsorted; repeats summed', async () => {
   const cellDict = vectorFromArray(['c1', 'c2', 'c3', 'c_empty'], new Utf8());
   const geneDict = vectorFromArray(['g1', 'g2', 'g_unused'], new Utf8());
   const cell = makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: 5, nullCount: 0, data: Int32Array.from([2, 0, 0, 1, 2]), dictionary: cellDict }));
   const gene = makeVector(makeData({ type: new Dictionary(new Utf8(), new Int32()), length: 5, nullCount: 0, data: Int32Array.from([1, 1, 0, 0, 1]), dictionary: geneDict }));
   const count = vectorFromArray([5, 2, 1, 4, 1], new Float32());
   const table = new Table({ cell, gene, count });
-  const ds = readArrow(tableToIPC(table, 'stream'), 'long.arrows');
+  const ds = await readArrow(tableToIPC(table, 'stream'), 'long.arrows');
   assert.equal(ds.source.format, 'arrow-stream');
   assert.deepEqual(ds.cellIds, ['c1', 'c2', 'c3', 'c_empty']);
   assert.deepEqual(ds.featureNames, ['g1', 'g2', 'g_unused']);
@@ -105,7 +105,7 @@ test('Arrow stream, long layout: dictionary values without entries are kept; row
   assert.ok(ds.source.notes.some((n) => /summed/.test(n)));
 });
 
-test('Arrow wide table: text columns are categorical metadata, obsColumns makes a numeric column metadata', () => {
+test('Arrow wide table: text columns are categorical metadata, obsColumns makes a numeric column metadata', async () => {
   const table = tableFromArrays({
     cell_id: ['a', 'b', 'c'],
     batch: ['x', 'y', 'x'],
@@ -114,7 +114,7 @@ test('Arrow wide table: text columns are categorical metadata, obsColumns makes 
     GeneB: Float64Array.from([0.5, 3, 0]),
   });
   const bytes = tableToIPC(table, 'file');
-  const ds = readArrow(bytes, 'wide.arrow', { obsColumns: ['time_hours'] });
+  const ds = await readArrow(bytes, 'wide.arrow', { obsColumns: ['time_hours'] });
   assert.deepEqual(ds.cellIds, ['a', 'b', 'c']);
   assert.deepEqual(ds.featureNames, ['GeneA', 'GeneB']);
   assert.deepEqual(Array.from(ds.X.data), [1, 0.5, 0, 3, 2, 0]);
@@ -126,7 +126,7 @@ test('Arrow wide table: text columns are categorical metadata, obsColumns makes 
   assert.ok(th && th.kind === 'numeric');
   assert.deepEqual(Array.from(th.values), [0, 24, 48]);
   // without the option, time_hours is a feature
-  const ds2 = readArrow(bytes, 'wide.arrow');
+  const ds2 = await readArrow(bytes, 'wide.arrow');
   assert.deepEqual(ds2.featureNames, ['time_hours', 'GeneA', 'GeneB']);
-  assert.throws(() => readArrow(bytes, 'wide.arrow', { obsColumns: ['nope'] }), (e: unknown) => e instanceof InputError && /no column 'nope'/.test(e.message));
+  await assert.rejects(readArrow(bytes, 'wide.arrow', { obsColumns: ['nope'] }), (e: unknown) => e instanceof InputError && /no column 'nope'/.test(e.message));
 });

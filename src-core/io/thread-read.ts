@@ -1,0 +1,108 @@
+/**
+ * Runs a binary-format reader in a worker thread (reader-worker.ts) under a watchdog: the reader
+ * must report (progress, or an announcement of its next blocking decode) within `BASE_MS`, plus time
+ * in proportion to the bytes it announced. A library that stops answering on a damaged file, aborts
+ * or panics ends that thread only; the read is refused with an InputError naming the file, and the
+ * process carries on. Cancellation terminates the thread. The data set's arrays are moved, not copied.
+ * A thread whose read ended normally (a result, or an InputError) stays for `IDLE_MS` to serve the
+ * next read without starting a new thread and wasm module (~0.3 s); it never keeps the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import { CancelledError, InputError } from '../errors.js';
+import type { AnnotatedDataset } from './features.js';
+import type { ReadContext, ReadControl } from './read-control.js';
+import type { FromReaderWorker, ReaderWorkerInput } from './reader-worker.js';
+
+/** Silence allowed between two messages from the reader thread (its start included). */
+export const BASE_MS = 3000;
+/** Slowest rate assumed for announced work: 5 MB/s (bytes per millisecond). */
+const BYTES_PER_MS = 5000;
+const WORKER_URL = new URL('./reader-worker.js', import.meta.url);
+/** How long an idle reader thread is kept for the next read. */
+const IDLE_MS = 2000;
+
+interface Idle { readonly worker: Worker; readonly heapMB: number; readonly timer: NodeJS.Timeout }
+let idle: Idle | null = null;
+
+function takeWorker(heapMB: number): Worker {
+  const w = idle;
+  idle = null;
+  if (w) {
+    clearTimeout(w.timer);
+    if (w.heapMB === heapMB) { w.worker.ref(); return w.worker; }
+    void w.worker.terminate();
+  }
+  // the JS heap of the thread is capped too: a damaged flatbuffer schema was measured to make
+  // apache-arrow build objects without end (typed arrays live outside this heap and the budget bounds them)
+  const worker = new Worker(WORKER_URL, { stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: heapMB } });
+  // libraries' own diagnostics (HDF5-DIAG, panics) are not for the user: drain and drop them
+  worker.stdout.resume();
+  worker.stderr.resume();
+  return worker;
+}
+
+function keepWorker(worker: Worker, heapMB: number): void {
+  worker.removeAllListeners('message');
+  worker.removeAllListeners('error');
+  worker.removeAllListeners('exit');
+  if (idle) void idle.worker.terminate();
+  worker.unref();
+  worker.on('error', () => undefined);
+  const timer = setTimeout(() => { if (idle?.worker === worker) idle = null; void worker.terminate(); }, IDLE_MS);
+  timer.unref();
+  idle = { worker, heapMB, timer };
+}
+
+const FORMAT_NAMES: Record<ReaderWorkerInput['format'], string> = { hdf5: 'HDF5 library', arrow: 'Arrow decoder', parquet: 'Parquet decoder' };
+
+/** The wasm heap a read may grow h5wasm's to: a quarter of the budget, 256 MiB to 2 GiB (h5wasm's own maximum). */
+export function wasmHeapFor(budget: number): number {
+  return Math.min(2 ** 31, Math.max(2 ** 28, Math.floor(budget / 4)));
+}
+
+export function readInThread(input: ReaderWorkerInput, ctx: ReadContext, control?: ReadControl): Promise<AnnotatedDataset> {
+  const { path } = input;
+  const library = FORMAT_NAMES[input.format];
+  return new Promise<AnnotatedDataset>((resolve, reject) => {
+    const transfer = input.bytes && input.bytes.buffer instanceof ArrayBuffer ? [input.bytes.buffer] : [];
+    const heapMB = Math.min(4096, Math.max(512, Math.floor(input.budget / 4 / 2 ** 20)));
+    const worker = takeWorker(heapMB);
+    let deadline = Date.now() + BASE_MS;
+    let doing = 'opening the file';
+    let settled = false;
+    /** Ends the read; the thread is kept for the next read only when this one ended normally. */
+    const finish = (fn: () => void, reusable = false): void => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watch);
+      if (reusable) keepWorker(worker, heapMB); else void worker.terminate();
+      fn();
+    };
+    const watch = setInterval(() => {
+      if (control?.cancel?.cancelled) finish(() => reject(new CancelledError('read')));
+      else if (Date.now() > deadline) {
+        finish(() => reject(new InputError(path, `the ${library} stopped answering while ${doing}: the file is corrupt`)));
+      }
+    }, 50);
+    worker.on('message', (m: FromReaderWorker) => {
+      deadline = Math.max(deadline, Date.now() + BASE_MS);
+      if (m.type === 'announce') {
+        doing = `reading ${m.what}`;
+        deadline += m.bytes / BYTES_PER_MS;
+      } else if (m.type === 'progress') {
+        try {
+          ctx.progress.report(m.fraction);
+        } catch (e) {
+          finish(() => reject(e));
+        }
+      } else if (m.type === 'done') {
+        finish(() => resolve(m.dataset), true);
+      } else {
+        finish(() => reject(m.inputError ? new InputError(m.file, m.message) : new InputError(path, `could not read it (${m.message}): the file is corrupt`)), m.inputError);
+      }
+    });
+    worker.on('error', (e: Error) => finish(() => reject(new InputError(path, `the ${library} failed (${e.name}: ${e.message.split('\n')[0]}): the file is corrupt`))));
+    worker.on('exit', (code) => finish(() => reject(new InputError(path, `the reader stopped (exit code ${code}) without a result: the file is corrupt`))));
+    worker.postMessage({ type: 'read', input }, transfer);
+  });
+}
