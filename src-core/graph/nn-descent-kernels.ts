@@ -3,7 +3,7 @@
  * never depends on how rows are split between threads:
  *  - a row of the graph is written only by the task that owns it, reading shared data that no task
  *    writes during that phase (the tree leaves, the reverse-edge snapshot, the graph during a join);
- *  - every pair distance is computed the same way by whoever computes it (sq-dist.ts), so each row's
+ *  - every pair distance is computed the same way by whoever computes it (compute/wasm-sqdist.ts), so each row's
  *    update is the k smallest of (old row ∪ proposals) under the total order (distance, index): the same
  *    set whatever order the proposals arrive in.
  * Graph rows (n × k, sorted by (squared distance, index)): `idx` (−1 = empty), `dist` (squared, float32,
