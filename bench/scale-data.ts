@@ -5,7 +5,8 @@
  * quality scorer read) and the raw float32 rows (what the pynndescent peer reads).
  */
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeData, makeVector, Table, tableToIPC, Utf8, type Vector } from 'apache-arrow';
 import { once } from 'node:events';
 import { formatFloat32 } from '../src-core/export/format.js';
 import { knnExact } from '../src-core/graph/knn.js';
@@ -50,17 +51,53 @@ export async function tile(base: BaseData, cells: number, seed = 0): Promise<Til
   return { points: tileWithJitter(base.points, base.n, base.d, reps, sigma, seed), n: reps * base.n, d: base.d, sigma, reps };
 }
 
-/** Writes `cell_id,PC1..` rows (copy r of cell i is `ID_r`), float32 values in shortest round-trip form. */
-export async function writeTiledCsv(path: string, base: BaseData, t: Tiled): Promise<void> {
+/** Cell id of row r: copy ⌊r/n0⌋ of base cell r mod n0. */
+export function tiledId(base: BaseData, r: number): string {
+  return `${base.ids[r % base.n]}_${Math.floor(r / base.n)}`;
+}
+
+/** The same table as `writeTiledCsv` as an Arrow IPC file (utf8 cell_id, float32 PC columns). */
+export async function writeTiledArrow(path: string, base: BaseData, t: Tiled): Promise<void> {
+  const enc = new TextEncoder();
+  const offsets = new Int32Array(t.n + 1);
+  const chunks: Uint8Array[] = [];
+  let used = 0;
+  for (let r = 0; r < t.n; r++) {
+    const b = enc.encode(tiledId(base, r));
+    chunks.push(b);
+    used += b.length;
+    offsets[r + 1] = used;
+  }
+  const bytes = new Uint8Array(used);
+  let at = 0;
+  for (const b of chunks) {
+    bytes.set(b, at);
+    at += b.length;
+  }
+  const columns: Record<string, Vector> = {
+    cell_id: makeVector(makeData({ type: new Utf8(), length: t.n, nullCount: 0, valueOffsets: offsets, data: bytes })),
+  };
+  const names = base.header.split(',').slice(1);
+  names.forEach((name, c) => {
+    const col = new Float32Array(t.n);
+    for (let r = 0; r < t.n; r++) col[r] = t.points[r * t.d + c]!;
+    columns[name] = makeVector(col);
+  });
+  await writeFile(path, tableToIPC(new Table(columns), 'file'));
+}
+
+/** Writes `cell_id,PC1..` rows (all, or the given ones), float32 values in shortest round-trip form. */
+export async function writeTiledCsv(path: string, base: BaseData, t: Tiled, rows?: readonly number[]): Promise<void> {
   const out = createWriteStream(path);
   out.write(base.header + '\n');
   const lines: string[] = [];
-  for (let r = 0; r < t.n; r++) {
-    const i = r % base.n;
-    let line = `${base.ids[i]}_${Math.floor(r / base.n)}`;
+  const count = rows ? rows.length : t.n;
+  for (let q = 0; q < count; q++) {
+    const r = rows ? rows[q]! : q;
+    let line = tiledId(base, r);
     for (let c = 0; c < t.d; c++) line += ',' + formatFloat32(t.points[r * t.d + c]!);
     lines.push(line);
-    if (lines.length === 4096 || r === t.n - 1) {
+    if (lines.length === 4096 || q === count - 1) {
       if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
       lines.length = 0;
     }

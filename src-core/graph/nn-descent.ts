@@ -19,14 +19,15 @@ import { rpTreeKernel, type RpTreeTask } from './rp-tree.js';
 
 export interface NnDescentOptions {
   readonly seed?: number;
-  /** Random-projection trees of the initial graph. */
+  /** Random-projection trees of the initial graph (default 8). */
   readonly trees?: number;
   /** Largest leaf (raised to 2(k + 1) so that every leaf holds k neighbours of each of its points). */
   readonly leafSize?: number;
-  /** Sampled new (and old) candidates per point and iteration. */
+  /** Sampled new (and old) candidates per point and iteration (default ⌈1.5k⌉, at most 60). */
   readonly maxCandidates?: number;
+  /** Default 10. */
   readonly maxIterations?: number;
-  /** Stop when an iteration inserts fewer than δ·n·k entries. */
+  /** Stop when an iteration inserts fewer than δ·n·k entries (default 0.001). */
   readonly delta?: number;
   /** Rows per join chunk (fixed: the result depends on it, never on the thread count). */
   readonly chunk?: number;
@@ -79,9 +80,9 @@ export async function nnDescent(
   if (k >= n) throw new Error(`k = ${k} needs at least ${k + 1} points, got ${n}`);
   if (2 * (k + 1) > BATCH) throw new Error(`k = ${k}: approximate search supports k ≤ ${BATCH / 2 - 1}`);
   const seed = options.seed ?? 0;
-  const trees = Math.max(1, options.trees ?? 4);
+  const trees = Math.max(1, options.trees ?? 8);
   const leafSize = Math.min(BATCH, Math.max(2 * (k + 1), options.leafSize ?? 2 * (k + 1)));
-  const m = Math.max(2, options.maxCandidates ?? Math.min(k, 20));
+  const m = Math.max(2, options.maxCandidates ?? Math.min(60, Math.ceil(1.5 * k)));
   const maxIterations = options.maxIterations ?? 10;
   const delta = options.delta ?? 0.001;
   const chunk = Math.max(TASK_ROWS, options.chunk ?? 65536);

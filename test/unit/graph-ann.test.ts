@@ -58,10 +58,10 @@ test('NN-descent gives identical neighbours and distances on 1, 2 and 4 threads'
   }
 });
 
-test('recall on real cells (mouse10k fixture, 50 PCs): recall@10 ≥ 0.90 and recall@20 ≥ 0.88, matching a brute-force check', async () => {
-  // Bound: on these PCs NN-descent measured 0.927 / 0.91 (seeds 0–2); pynndescent 0.5.8 (defaults)
-  // reaches 0.923 / 0.903 on the same kind of data (docs/benchmarks.md §6). The bound leaves 0.02–0.03
-  // for the sampling error (≈ 0.003 at 1,000 cells) and platform differences in float rounding.
+test('recall on real cells (mouse10k fixture, 50 PCs): recall@10 ≥ 0.93 and recall@20 ≥ 0.92, matching a brute-force check', async () => {
+  // Bound: measured 0.961 / 0.947 here; pynndescent 0.5.8 with its defaults reaches 0.923 / 0.903 on the
+  // same cells (the shared mouse10k PCs, docs/benchmarks.md §6), so the bound asks for at least the
+  // peer's recall, with 0.03 to spare for the sampling error (≈ 0.003 at 1,000 cells) and rounding.
   const ds = await openDataset(fixtureData('mouse10k'));
   const x = preprocess(ds).matrix;
   const { nRows: n, nCols: d } = x;
@@ -70,8 +70,8 @@ test('recall on real cells (mouse10k fixture, 50 PCs): recall@10 ≥ 0.90 and re
   const [r20, r10] = [rec.recall[0]!.recall, rec.recall[1]!.recall];
   console.log(`mouse10k PCs: recall@20 ${r20.toFixed(4)}, recall@10 ${r10.toFixed(4)} (${rec.sample} cells, ${r.stats.iterations} iterations)`);
   assert.equal(rec.sample, 1000);
-  assert.ok(r10 >= 0.9, `recall@10 ${r10}`);
-  assert.ok(r20 >= 0.88, `recall@20 ${r20}`);
+  assert.ok(r10 >= 0.93, `recall@10 ${r10}`);
+  assert.ok(r20 >= 0.92, `recall@20 ${r20}`);
   // The reported recall is what an independent brute force finds on other cells, within sampling error.
   const check = bruteRecall(x.data, n, d, r.indices, 20, sampleIndices(n, 150, createRng(99)), 10);
   assert.ok(Math.abs(check - r10) < 0.04, `brute force ${check} vs reported ${r10}`);
