@@ -44,9 +44,9 @@ export interface Tiled {
 }
 
 /** `cells` rounded to a whole number of copies of the base set. */
-export async function tile(base: BaseData, cells: number, seed = 0): Promise<Tiled> {
+export async function tile(base: BaseData, cells: number, seed = 0, jitter = 0.3): Promise<Tiled> {
   const nn = await knnExact(base.points, base.n, base.d, 1);
-  const sigma = tiledJitterSigma(medianNearest(nn.distances, base.n, 1), base.d);
+  const sigma = tiledJitterSigma(medianNearest(nn.distances, base.n, 1), base.d, jitter);
   const reps = Math.max(1, Math.round(cells / base.n));
   return { points: tileWithJitter(base.points, base.n, base.d, reps, sigma, seed), n: reps * base.n, d: base.d, sigma, reps };
 }

@@ -1,10 +1,11 @@
 /**
  * Squared Euclidean distances with WebAssembly SIMD over points held in a WebAssembly memory that all
- * threads share: the inner loop of the approximate-kNN kernels. A hand-assembled module of two
+ * threads share: the inner loop of the approximate-kNN kernels. A hand-assembled module of three
  * functions over rows padded with zeros to a multiple of 8 floats:
  *   sq(a, b, end, limit)                 one distance (rows at byte offsets a and b; end = a + row bytes)
  *   batch(a, end, rows, limits, out, count, rowBytes)
  *                                        out[q] = distance from row a to row rows[q], q < count
+ *   dot(rows, count, dir, out, rowBytes) out[q] = row rows[q] · dir (random-projection splits)
  * Each sums (a − b)² in four float32 lanes, 8 coordinates per step, and stops as soon as the sum so far
  * reaches the limit (so a value is exact only when below its limit). The lanes are always added in the
  * same order, so a completed distance is the same number from either function and in every thread.
@@ -38,7 +39,8 @@ export function paddedStride(d: number): number {
 export const BATCH = 512;
 /** Threads that can claim a batch slot in one store's memory. */
 const SLOTS = 32;
-const SLOT_BYTES = BATCH * 12;
+/** A slot: rows, limits, out (BATCH each), then a direction vector of one row. */
+const slotBytes = (stride: number): number => Math.ceil((BATCH * 12 + stride * 4) / 64) * 64;
 
 export interface PointStore {
   readonly n: number;
@@ -62,6 +64,10 @@ export interface SqDistEngine {
   readonly out: Float32Array;
   /** out[q] = one(a, rows[q], limits[q]) for q < count. */
   batch(a: number, count: number): void;
+  /** Input of `project`: a direction (stride floats, zero past d). */
+  readonly dir: Float32Array;
+  /** out[q] = row rows[q] · dir for q < count (four float32 lanes, added in a fixed order). */
+  project(count: number): void;
 }
 
 const leb = (v: number): number[] => {
@@ -126,13 +132,37 @@ function moduleBytes(): Uint8Array {
     0x0b, // end block
     0x0b,
   ];
+  // dot: params 0 rows, 1 count, 2 dir, 3 out, 4 rowBytes; locals 5 q, 6 qEnd, 7 a, 8 p, 9 end, 10 acc, 11 s.
+  const mulAdd = (offset: number): number[] => [...get(7), ...v128load(offset), ...get(8), ...v128load(offset), ...simd(F32X4_MUL), ...simd(F32X4_ADD)];
+  const dotLane = (l: number): number[] => [...get(10), ...simd(F32X4_LANE), l];
+  const dotBody = [
+    ...vec([[5, I32], [1, V128], [1, F32]]),
+    ...get(1), ...i32c(2), SHL_I32, ...set(6),
+    0x02, 0x40,
+    ...i32c(0), ...get(6), GE_U, 0x0d, 0,
+    0x03, 0x40, // loop over q
+    ...get(0), ...get(5), ADD_I32, ...LOAD_I32, ...get(4), MUL_I32, ...tee(7), ...get(4), ADD_I32, ...set(9),
+    ...get(2), ...set(8),
+    ...simd(0x0c), ...new Array<number>(16).fill(0), ...set(10),
+    0x03, 0x40, // loop over the row
+    ...get(10), ...mulAdd(0), ...mulAdd(16), ...set(10),
+    ...get(7), ...i32c(32), ADD_I32, ...set(7), ...get(8), ...i32c(32), ADD_I32, ...set(8),
+    ...get(7), ...get(9), LT_U, 0x0d, 0,
+    0x0b,
+    ...dotLane(0), ...dotLane(1), ADD_F32, ...dotLane(2), ...dotLane(3), ADD_F32, ADD_F32, ...set(11),
+    ...get(3), ...get(5), ADD_I32, ...get(11), ...STORE_F32,
+    ...get(5), ...i32c(4), ADD_I32, ...tee(5), ...get(6), LT_U, 0x0d, 0,
+    0x0b,
+    0x0b,
+    0x0b,
+  ];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vec([[0x60, 4, I32, I32, I32, F32, 1, F32], [0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0]])),
+    ...section(1, vec([[0x60, 4, I32, I32, I32, F32, 1, F32], [0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0], [0x60, 5, I32, I32, I32, I32, I32, 0]])),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x03, ...leb(1), ...leb(65536)]), // shared memory, ≤ 4 GiB
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('sq'), 0x00, 0], [...name('batch'), 0x00, 1]])),
-    ...section(10, vec([[...leb(sqBody.length), ...sqBody], [...leb(batchBody.length), ...batchBody]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('sq'), 0x00, 0], [...name('batch'), 0x00, 1], [...name('dot'), 0x00, 2]])),
+    ...section(10, vec([[...leb(sqBody.length), ...sqBody], [...leb(batchBody.length), ...batchBody], [...leb(dotBody.length), ...dotBody]])),
   ]);
 }
 
@@ -161,7 +191,7 @@ const rowsBytes = (n: number, stride: number): number => Math.ceil((n * stride *
  */
 export function createPointStore(points: Float32Array, n: number, d: number, order: Int32Array | null = null): PointStore {
   const stride = paddedStride(d);
-  const bytes = rowsBytes(n, stride) + 64 + SLOTS * SLOT_BYTES;
+  const bytes = rowsBytes(n, stride) + 64 + SLOTS * slotBytes(stride);
   let memory: WasmMemory | null = null;
   if (wasm && simdModule() && bytes <= 2 ** 32 - 65536) {
     try {
@@ -188,6 +218,28 @@ export function createPointStore(points: Float32Array, n: number, d: number, ord
  * helper thread does not hold on to the memory of finished searches.
  */
 const engines = new Map<number, SqDistEngine>();
+
+/** Reorders a store's rows in place: row p becomes the old row order[p] (cycle by cycle, one row of scratch). */
+export function permuteRows(store: PointStore, order: Int32Array): void {
+  const { x, stride, n } = store;
+  const done = new Uint8Array(n);
+  const tmp = new Float32Array(stride);
+  for (let start = 0; start < n; start++) {
+    if (done[start] || order[start] === start) continue;
+    tmp.set(x.subarray(start * stride, (start + 1) * stride));
+    let p = start;
+    for (;;) {
+      done[p] = 1;
+      const from = order[p]!;
+      if (from === start) {
+        x.set(tmp, p * stride);
+        break;
+      }
+      x.copyWithin(p * stride, from * stride, (from + 1) * stride);
+      p = from;
+    }
+  }
+}
 const KEEP = 2;
 
 /** This thread's distance engine for a store. */
@@ -205,6 +257,7 @@ export function sqDistOf(store: PointStore): SqDistEngine {
 
 type SqFn = (a: number, b: number, end: number, limit: number) => number;
 type BatchFn = (a: number, end: number, rows: number, limits: number, out: number, count: number, rowBytes: number) => void;
+type DotFn = (rows: number, count: number, dir: number, out: number, rowBytes: number) => void;
 
 function wasmEngine(store: PointStore, memory: WasmMemory): SqDistEngine | null {
   const mod = simdModule();
@@ -215,7 +268,8 @@ function wasmEngine(store: PointStore, memory: WasmMemory): SqDistEngine | null 
   const exports = new wasm.Instance(mod, { env: { mem: memory } }).exports;
   const sq = exports['sq'] as SqFn;
   const run = exports['batch'] as BatchFn;
-  const base = header + 64 + slot * SLOT_BYTES;
+  const dot = exports['dot'] as DotFn;
+  const base = header + 64 + slot * slotBytes(store.stride);
   const rowBytes = store.stride * 4;
   return {
     one: (a, b, limit) => sq(a * rowBytes, b * rowBytes, (a + 1) * rowBytes, limit),
@@ -223,6 +277,8 @@ function wasmEngine(store: PointStore, memory: WasmMemory): SqDistEngine | null 
     limits: new Float32Array(memory.buffer, base + 4 * BATCH, BATCH),
     out: new Float32Array(memory.buffer, base + 8 * BATCH, BATCH),
     batch: (a, count) => run(a * rowBytes, (a + 1) * rowBytes, base, base + 4 * BATCH, base + 8 * BATCH, count, rowBytes),
+    dir: new Float32Array(memory.buffer, base + 12 * BATCH, store.stride),
+    project: (count) => dot(base, count, base + 12 * BATCH, base + 8 * BATCH, rowBytes),
   };
 }
 
@@ -239,12 +295,13 @@ function jsEngine(store: PointStore): SqDistEngine {
         const t = x[ab + c]! - x[bb + c]!;
         s += t * t;
       }
-      if (c >= d || s >= limit) return s;
+      if (c >= d || s >= limit) return Math.fround(s);
     }
   };
   const rows = new Int32Array(BATCH);
   const limits = new Float32Array(BATCH);
   const out = new Float32Array(BATCH);
+  const dir = new Float32Array(stride);
   return {
     one,
     rows,
@@ -252,6 +309,15 @@ function jsEngine(store: PointStore): SqDistEngine {
     out,
     batch: (a, count) => {
       for (let q = 0; q < count; q++) out[q] = one(a, rows[q]!, limits[q]!);
+    },
+    dir,
+    project: (count) => {
+      for (let q = 0; q < count; q++) {
+        const base = rows[q]! * stride;
+        let s = 0;
+        for (let c = 0; c < d; c++) s += x[base + c]! * dir[c]!;
+        out[q] = s;
+      }
     },
   };
 }

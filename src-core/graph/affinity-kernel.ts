@@ -38,6 +38,9 @@ export function affinityRowsKernel(t: AffinityRowsTask): KeptEdges {
   const cols = new Int32Array((t.hi - t.lo) * kSearch);
   const vals = new Float64Array((t.hi - t.lo) * kSearch);
   let e = 0;
+  // r = d/ε above rMax gives a = exp(−r^decay) < threshold: skipped without pow and exp (with a margin,
+  // so that rows near the cut-off are decided by the same arithmetic as always).
+  const rMax = Math.pow(-Math.log(threshold), 1 / decay) * (1 + 1e-6);
   for (let i = t.lo; i < t.hi; i++) {
     let eps = distances[i * kSearch + k - 1]!;
     if (!(eps > 0)) {
@@ -48,7 +51,9 @@ export function affinityRowsKernel(t: AffinityRowsTask): KeptEdges {
     if (prune) for (let p = 0; p < k; p++) stamp[indices[i * kSearch + p]!] = i + 1;
     const before = e;
     for (let p = 0; p < kSearch; p++) {
-      const a = Math.exp(-Math.pow(distances[i * kSearch + p]! / eps, decay));
+      const r = distances[i * kSearch + p]! / eps;
+      if (r > rMax) continue;
+      const a = Math.exp(-Math.pow(r, decay));
       if (a < threshold) continue;
       const j = indices[i * kSearch + p]!;
       if (prune && p > 0 && !supported(i, j)) continue;
@@ -86,7 +91,7 @@ export function sortRowsKernel(t: SortRowsTask): number {
   for (let i = t.lo; i < t.hi; i++) {
     const a = indptr[i]!;
     const b = indptr[i + 1]!;
-    if (b - a <= 32) insertionSort(indices, values, a, b);
+    if (b - a <= 96) insertionSort(indices, values, a, b);
     else keySort(indices, values, a, b);
     let w = a;
     for (let p = a; p < b; p++) {

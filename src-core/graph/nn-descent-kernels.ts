@@ -253,11 +253,22 @@ class ProposalBuffer {
   }
 }
 
-function rowHas(idx: Int32Array, k: number, row: number, j: number): boolean {
-  const base = row * k;
-  for (let p = 0; p < k; p++) if (idx[base + p] === j) return true;
+/**
+ * Whether j is among row's neighbours, given s = d(row, j): every stored distance is the value the
+ * engine computes for that pair, so j can only sit where the sorted row holds exactly s (binary search).
+ */
+function rowHasAt(idx: Int32Array, dist: Float32Array, k: number, row: number, j: number, s: number): boolean {
+  let lo = row * k;
+  let hi = lo + k;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (dist[mid]! < s) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let p = lo; p < row * k + k && dist[p] === s; p++) if (idx[p] === j) return true;
   return false;
 }
+
 
 /**
  * The local join (Dong et al. 2011, §2.2): for each row v, every pair of its new candidates and every
@@ -295,8 +306,8 @@ export function localJoinKernel(t: JoinTask): Proposals {
         const s = eng.out[q]!;
         const b = a + 1 + q;
         const ib = members[b]!;
-        if (s < wa && !rowHas(idx, k, ia, ib)) out.push(ia, ib, s);
-        if (s < worst[b]! && !rowHas(idx, k, ib, ia)) out.push(ib, ia, s);
+        if (s < wa && !rowHasAt(idx, dist, k, ia, ib, s)) out.push(ia, ib, s);
+        if (s < worst[b]! && !rowHasAt(idx, dist, k, ib, ia, s)) out.push(ib, ia, s);
       }
     }
   }
@@ -336,7 +347,7 @@ export function applyKernel(t: ApplyTask): number {
       const last = base + k - 1;
       const wd = dist[last]!;
       if (s > wd || (s === wd && idx[last]! >= 0 && j >= idx[last]!)) continue;
-      if (rowHas(idx, k, r, j)) continue;
+      if (rowHasAt(idx, dist, k, r, j, s)) continue;
       let p = last;
       while (p > base) {
         const q = dist[p - 1]!;

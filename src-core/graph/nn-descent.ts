@@ -12,7 +12,7 @@
  * the result, are the same for any number of threads. docs/algorithm.md §1b.
  */
 import type { KernelPool, KernelRef } from '../compute/kernel-pool.js';
-import { BATCH, createPointStore, type PointStore } from '../compute/wasm-sqdist.js';
+import { BATCH, createPointStore, permuteRows, type PointStore } from '../compute/wasm-sqdist.js';
 import type { KnnResult } from '../linalg/neighbours.js';
 import type { ApplyTask, CandidateTask, InitTask, JoinTask, Proposals } from './nn-descent-kernels.js';
 import { rpTreeKernel, type RpTreeTask } from './rp-tree.js';
@@ -94,8 +94,9 @@ export async function nnDescent(
   // p-th point in tree 0's leaf order; the result is mapped back at the end.
   const order = new Int32Array(n);
   const span0 = new Int32Array(2 * n);
-  rpTreeKernel({ x: points, n, d, stride: d, leafSize, seed: treeSeed(0), perm: order, span: span0 });
-  const store = createPointStore(points, n, d, order);
+  const store = createPointStore(points, n, d);
+  rpTreeKernel({ store, leafSize, seed: treeSeed(0), perm: order, span: span0 });
+  permuteRows(store, order);
   const g = { k, idx: pool.alloc(Int32Array, n * k), dist: pool.alloc(Float32Array, n * k), flag: pool.alloc(Uint8Array, n * k) };
   let evaluations = 0;
 
@@ -109,7 +110,7 @@ export async function nnDescent(
       span[2 * p + 1] = span0[2 * order[p]! + 1]!;
     }
     const treeTasks: RpTreeTask[] = Array.from({ length: trees - 1 }, (_, t) => ({
-      x: store.x, n, d, stride: store.stride, leafSize, seed: treeSeed(t + 1),
+      store, leafSize, seed: treeSeed(t + 1),
       perm: perm.subarray((t + 1) * n, (t + 2) * n), span: span.subarray(2 * (t + 1) * n, 2 * (t + 2) * n),
     }));
     await pool.map<RpTreeTask, number>(RP_TREE, treeTasks);

@@ -1,20 +1,18 @@
 /**
  * Random-projection trees (Dasgupta & Freund 2008) for the approximate-kNN initialisation. A node's
  * points are projected on the direction between two of its points chosen at random and split at the
- * median projection, until at most `leafSize` points remain. Leaves hold points close along many random
+ * median projection (projections in WebAssembly SIMD, compute/wasm-sqdist.ts), until at most
+ * `leafSize` points remain. Leaves hold points close along many random
  * directions, hence mostly near neighbours; each tree depends only on its own seed.
  *
  * A kernel (compute/kernel-pool.ts): writes the tree into the shared `perm` (points in leaf order) and
  * `span` (for point i, its leaf's range [span[2i], span[2i+1]) in `perm`).
  */
+import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
 import { createRng } from '../linalg/random.js';
 
 export interface RpTreeTask {
-  readonly x: Float32Array;
-  readonly n: number;
-  readonly d: number;
-  /** Floats from one row to the next (≥ d). */
-  readonly stride: number;
+  readonly store: PointStore;
   readonly leafSize: number;
   readonly seed: number;
   readonly perm: Int32Array;
@@ -25,11 +23,12 @@ let proj = new Float64Array(0);
 
 /** Builds one tree; returns its number of leaves. */
 export function rpTreeKernel(t: RpTreeTask): number {
-  const { x, n, d, stride, leafSize, perm, span } = t;
+  const { store, leafSize, perm, span } = t;
+  const { x, n, stride } = store;
+  const eng = sqDistOf(store);
   const rng = createRng(t.seed);
   for (let i = 0; i < n; i++) perm[i] = i;
   if (proj.length < n) proj = new Float64Array(n);
-  const dir = new Float64Array(d);
   const stackLo: number[] = [0];
   const stackHi: number[] = [n];
   let leaves = 0;
@@ -48,12 +47,12 @@ export function rpTreeKernel(t: RpTreeTask): number {
     const a = perm[lo + rng.int(size)]!;
     let b = perm[lo + rng.int(size)]!;
     for (let tries = 0; b === a && tries < 4; tries++) b = perm[lo + rng.int(size)]!;
-    for (let c = 0; c < d; c++) dir[c] = x[a * stride + c]! - x[b * stride + c]!;
-    for (let p = lo; p < hi; p++) {
-      const base = perm[p]! * stride;
-      let s = 0;
-      for (let c = 0; c < d; c++) s += x[base + c]! * dir[c]!;
-      proj[p] = s;
+    for (let c = 0; c < stride; c++) eng.dir[c] = x[a * stride + c]! - x[b * stride + c]!;
+    for (let p = lo; p < hi; p += BATCH) {
+      const count = Math.min(BATCH, hi - p);
+      for (let q = 0; q < count; q++) eng.rows[q] = perm[p + q]!;
+      eng.project(count);
+      for (let q = 0; q < count; q++) proj[p + q] = eng.out[q]!;
     }
     const mid = (lo + hi) >> 1;
     selectMedian(perm, proj, lo, hi - 1, mid);

@@ -4,11 +4,15 @@
  * distance) / √d (`tiledJitterSigma`) the expected jitter displacement is 0.3 of a typical
  * nearest-neighbour gap, so the copies of a cell form a tight clump and the data keep the real cells'
  * high intrinsic dimension between clumps (the scale benchmark's construction, issue 12).
+ * Two copies of a cell are then ≈ 0.3·√2 ≈ 0.42 nearest-neighbour distances apart, a copy of a
+ * neighbouring cell ≈ 1.1: with more than k copies a cell's k nearest neighbours are all its own copies
+ * and the kNN graph falls apart into one component per cell (the 1M case at k = 20, 100 copies).
  */
 import { createRng } from '../linalg/random.js';
 
-export function tiledJitterSigma(medianNearestDistance: number, d: number): number {
-  return (0.3 * medianNearestDistance) / Math.sqrt(d);
+/** σ = factor · (median nearest-neighbour distance) / √d; the benchmark's construction uses factor 0.3. */
+export function tiledJitterSigma(medianNearestDistance: number, d: number, factor = 0.3): number {
+  return (factor * medianNearestDistance) / Math.sqrt(d);
 }
 
 /** Row-major (reps·n0) × d: copy r of cell i is row r·n0 + i. */
