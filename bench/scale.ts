@@ -11,6 +11,9 @@
  * UMAP (whole map, scored) up to 200k. Then the 1M 50-D Swiss roll (bench/roll-case.ts).
  *
  * Options: --data PATH  --sizes 100000,1000000  --work DIR (generated files; default $TMPDIR/isotherm-scale)
+ *          --jitter F (σ = F × median NN distance / √50; default 0.3, the issue's construction — with
+ *          more than 20 copies per cell every cell's 20 neighbours are its own copies, so at 1M the kNN
+ *          graph is one clump per cell; a larger F, e.g. 1, keeps it connected)
  *          --skip-roll  --skip-peers  --skip-quality  --exact-reference (also the exact-kNN map, ≤ 200k)
  */
 import { execFile, spawn } from 'node:child_process';
@@ -33,6 +36,7 @@ const flag = (name: string): boolean => args.includes(name);
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dataPath = resolve(opt('--data', join(root, '..', 'shared', 'data', 'mouse10k', 'mouse10k_pca50.csv')));
 const sizes = opt('--sizes', '100000,1000000').split(',').map(Number);
+const jitter = Number(opt('--jitter', '0.3'));
 const work = resolve(opt('--work', join(tmpdir(), 'isotherm-scale')));
 const python = '/usr/bin/python3';
 const scorer = resolve(root, '..', 'shared', 'tools', 'map_quality.py');
@@ -83,10 +87,10 @@ async function quality(input: string, map: string, base: BaseData, t: Tiled): Pr
   let [inFile, mapFile, note] = [input, map, 'all cells'];
   if (t.n > FULL_QUALITY_MAX || !input.endsWith('.csv')) {
     const rows = Array.from(sampleIndices(t.n, QUALITY_SAMPLE, createRng(0))).sort((a, b) => a - b);
-    inFile = join(work, `sample-${t.n}-input.csv`);
+    inFile = join(work, `sample-${t.n}-${t.sigma.toPrecision(3)}-input.csv`);
     await writeTiledCsv(inFile, base, t, rows);
     const lines = readFileSync(map, 'utf8').split('\n');
-    mapFile = join(work, `sample-${t.n}-map.csv`);
+    mapFile = join(work, `sample-${t.n}-${t.sigma.toPrecision(3)}-map.csv`);
     writeFileSync(mapFile, [lines[0]!, ...rows.map((r) => lines[r + 1]!)].join('\n') + '\n');
     note = `seeded ${QUALITY_SAMPLE.toLocaleString('en')}-cell sample`;
   }
@@ -116,19 +120,20 @@ if (!existsSync(dataPath)) {
     if (!hasUmap) notes.push(`UMAP: skipped (umap-learn not importable by ${python})`);
   }
   for (const size of sizes) {
-    const t = await tile(base, size);
+    const t = await tile(base, size, 0, jitter);
+    const tag = jitter === 0.3 ? `${t.n}` : `${t.n}-j${jitter}`;
     // CSV like the issue's measurement; above CSV_MAX cells Arrow IPC (the CSV reader holds the file as
     // one string, ≤ 512 MB).
-    const csv = join(work, t.n <= CSV_MAX ? `tiled-${t.n}.csv` : `tiled-${t.n}.arrow`);
-    const f32 = join(work, `tiled-${t.n}.f32`);
+    const csv = join(work, t.n <= CSV_MAX ? `tiled-${tag}.csv` : `tiled-${tag}.arrow`);
+    const f32 = join(work, `tiled-${tag}.f32`);
     if (t.n <= CSV_MAX) await writeTiledCsv(csv, base, t);
     else await writeTiledArrow(csv, base, t);
     writeFileSync(f32, t.points);
-    const label = `realistic (mouse10k ×${t.reps}, σ = ${t.sigma.toPrecision(3)}, ${csv.endsWith('.csv') ? 'CSV' : 'Arrow IPC'})`;
+    const label = `realistic (mouse10k ×${t.reps}, jitter ${jitter}: σ = ${t.sigma.toPrecision(3)}, ${csv.endsWith('.csv') ? 'CSV' : 'Arrow IPC'})`;
     const runs: [string, string[]][] = [['auto', []]];
     if (flag('--exact-reference') && t.n <= FULL_QUALITY_MAX) runs.push(['exact', ['--knn-method', 'exact']]);
     for (const [name, extra] of runs) {
-      const map = join(work, `map-${t.n}-${name}.csv`);
+      const map = join(work, `map-${tag}-${name}.csv`);
       const r = await timed(process.execPath, [caseScript, 'embed', csv, '-o', map, ...extra]);
       const meta = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { code?: number; peakRssMb?: number };
       if (meta.code !== 0) {
