@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BATCH, createPointStore, paddedStride, sqDistOf } from '../../src-core/compute/wasm-sqdist.js';
+import { BATCH, createPointStore, paddedStride, permuteRows, sqDistOf } from '../../src-core/compute/wasm-sqdist.js';
 import { createRng } from '../../src-core/linalg/random.js';
 
 for (const d of [3, 13, 50]) {
@@ -47,4 +47,28 @@ test('each store has its own memory and engine', () => {
   assert.equal(sqDistOf(a).one(0, 1, Infinity), 25);
   assert.equal(sqDistOf(b).one(0, 1, Infinity), 100);
   assert.equal(sqDistOf(a).one(1, 0, Infinity), 25);
+});
+
+test('projections on a direction, and rows permuted in place', () => {
+  const n = 700;
+  const d = 21;
+  const rng = createRng(5);
+  const x = Float32Array.from({ length: n * d }, () => rng.normal());
+  const store = createPointStore(x, n, d);
+  const eng = sqDistOf(store);
+  eng.dir.fill(0);
+  for (let c = 0; c < d; c++) eng.dir[c] = rng.normal();
+  for (let q = 0; q < n && q < BATCH; q++) eng.rows[q] = (q * 13) % n;
+  const count = Math.min(n, BATCH);
+  eng.project(count);
+  for (let q = 0; q < count; q++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += x[eng.rows[q]! * d + c]! * eng.dir[c]!;
+    assert.ok(Math.abs(eng.out[q]! - s) <= 1e-5 * (1 + Math.abs(s)), `row ${eng.rows[q]}`);
+  }
+  const order = Int32Array.from({ length: n }, (_, i) => (i * 311 + 7) % n); // a permutation (311 ⊥ 700)
+  const before = sqDistOf(store).one(order[3]!, order[600]!, Infinity);
+  permuteRows(store, order);
+  for (let p = 0; p < n; p += 37) for (let c = 0; c < d; c++) assert.equal(store.x[p * store.stride + c], x[order[p]! * d + c]);
+  assert.equal(sqDistOf(store).one(3, 600, Infinity), before);
 });
