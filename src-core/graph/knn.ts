@@ -52,7 +52,7 @@ const EXACT_MAX_N = 10_000;
 const PROBE_N = 16_384;
 /**
  * The k-d tree wins while a query costs fewer distance evaluations than NN-descent spends per point
- * (≈ 700–1,100 on 50-D data, docs/algorithm.md §1b); measured: 50-D Swiss roll ≈ 150, real PCs ≈ n.
+ * (≈ 700–1,300 on 50-D data, docs/benchmarks.md §6); measured: 50-D Swiss roll ≈ 150, real PCs ≈ n.
  */
 const TREE_EVALS_LIMIT = 400;
 

@@ -9,7 +9,7 @@
  * Graph rows (n × k, sorted by (squared distance, index)): `idx` (−1 = empty), `dist` (squared, float32,
  * +∞ = empty), `flag` (0 old, 1 new, 2 inserted in the current iteration).
  */
-import { sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
+import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
 
 export interface GraphArrays {
   readonly k: number;
@@ -76,21 +76,23 @@ export function initRowsKernel(t: InitTask): number {
     ld.fill(Infinity);
     li.fill(-1);
     for (let tr = 0; tr < trees; tr++) {
-      const from = span[2 * (tr * n + u)]!;
       const to = span[2 * (tr * n + u) + 1]!;
-      let count = 0;
-      for (let p = from; p < to; p++) {
-        const w = perm[tr * n + p]!;
-        if (mark[w] === g) continue;
-        mark[w] = g;
-        eng.rows[count++] = w;
+      let p = span[2 * (tr * n + u)]!;
+      while (p < to) {
+        let count = 0;
+        for (; p < to && count < BATCH; p++) {
+          const w = perm[tr * n + p]!;
+          if (mark[w] === g) continue;
+          mark[w] = g;
+          eng.rows[count++] = w;
+        }
+        // One limit per batch: the k-th distance so far (the batch cannot see its own insertions).
+        const lim = ld[k - 1]!;
+        eng.limits.fill(lim, 0, count);
+        eng.batch(u, count);
+        evals += count;
+        for (let q = 0; q < count; q++) if (eng.out[q]! < lim) insertSorted(ld, li, 0, k, eng.out[q]!, eng.rows[q]!);
       }
-      // One limit for the leaf: the k-th distance so far (the batch cannot see its own insertions).
-      eng.limits.fill(ld[k - 1]!, 0, count);
-      eng.batch(u, count);
-      evals += count;
-      const lim = ld[k - 1]!;
-      for (let q = 0; q < count; q++) if (eng.out[q]! < lim) insertSorted(ld, li, 0, k, eng.out[q]!, eng.rows[q]!);
     }
     for (let p = 0; p < k; p++) {
       idx[u * k + p] = li[p]!;

@@ -78,11 +78,11 @@ export async function nnDescent(
   options: NnDescentOptions = {},
 ): Promise<NnDescentResult> {
   if (k >= n) throw new Error(`k = ${k} needs at least ${k + 1} points, got ${n}`);
-  if (2 * (k + 1) > BATCH) throw new Error(`k = ${k}: approximate search supports k ≤ ${BATCH / 2 - 1}`);
   const seed = options.seed ?? 0;
   const trees = Math.max(1, options.trees ?? 8);
-  const leafSize = Math.min(BATCH, Math.max(2 * (k + 1), options.leafSize ?? 2 * (k + 1)));
-  const m = Math.max(2, options.maxCandidates ?? Math.min(60, Math.ceil(1.5 * k)));
+  const leafSize = Math.max(2 * (k + 1), options.leafSize ?? 2 * (k + 1));
+  // At most BATCH / 2 candidates: one join batch holds up to 2m − 1 rows.
+  const m = Math.min(BATCH / 2, Math.max(2, options.maxCandidates ?? Math.min(60, Math.ceil(1.5 * k))));
   const maxIterations = options.maxIterations ?? 10;
   const delta = options.delta ?? 0.001;
   const chunk = Math.max(TASK_ROWS, options.chunk ?? 65536);
