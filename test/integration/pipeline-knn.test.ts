@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../../src-core/compute/backend.js';
-import { distanceFidelity, euclideanPairDistance } from '../../src-core/evaluate/distance-fidelity.js';
+import { distanceFidelity, euclideanPairDistance } from '../../src-core/quality/distance-fidelity.js';
 import { EmbeddingPipeline } from '../../src-core/pipeline/pipeline.js';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
 
