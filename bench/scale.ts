@@ -46,7 +46,7 @@ const peerScript = join(root, 'bench', 'peers', 'pynndescent_knn.py');
 const FULL_QUALITY_MAX = 200_000;
 const QUALITY_SAMPLE = 20_000;
 const CSV_MAX = 500_000;
-const STAGES = ['read', 'preprocess', 'knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend'] as const;
+const STAGES = ['read', 'preprocess', 'knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine'] as const;
 
 interface Sidecar {
   timingsMs: Record<string, number>;

@@ -1,7 +1,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { inlineKernelPool, shareable, type KernelRef } from '../../src-core/compute/kernel-pool.js';
-import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
+import { inlineKernelPool, kernelPool, setKernelPool, shareable, type KernelRef } from '../../src-core/compute/kernel-pool.js';
+import { createNodeKernelPool, defaultNodeKernelPool, stopDefaultKernelPool } from '../../src-core/compute/kernel-pool-node.js';
+import { installEngines } from '../../src-core/compute/engines.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
 
 const mod = new URL('../helpers/pool-kernels.js', import.meta.url).href;
 const SQUARES: KernelRef = { module: mod, name: 'squaresKernel' };
@@ -51,4 +53,16 @@ test('shareable copies plain arrays into shared memory and leaves shared ones al
   assert.deepEqual(Array.from(s), [1, 2, 3]);
   assert.equal(shareable(pool, s), s);
   assert.equal(shareable(inlineKernelPool, plain), plain);
+});
+
+test('the core runs kernels inline until a host lends a pool; installNodeEngines lends worker threads; setKernelPool overrides', async () => {
+  installEngines({ kernelPool: undefined });
+  assert.equal(await kernelPool(), inlineKernelPool, 'no host pool: inline');
+  installNodeEngines();
+  assert.equal(await kernelPool(), defaultNodeKernelPool(), 'Node host: its worker-thread pool');
+  setKernelPool(pool);
+  assert.equal(await kernelPool(), pool);
+  setKernelPool(null);
+  assert.equal(await kernelPool(), defaultNodeKernelPool());
+  await stopDefaultKernelPool();
 });
