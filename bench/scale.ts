@@ -135,7 +135,7 @@ if (!existsSync(dataPath)) {
     for (const [name, extra] of runs) {
       const map = join(work, `map-${tag}-${name}.csv`);
       const r = await timed(process.execPath, [caseScript, 'embed', csv, '-o', map, ...extra]);
-      const meta = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { code?: number; peakRssMb?: number };
+      const meta = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { code?: number; peakRssMb?: number; cpuSeconds?: number };
       if (meta.code !== 0) {
         rows.push(`| ${label} | ${t.n} | ${name}: failed (${r.stderr.trim().split('\n').pop()}) |`);
         continue;
@@ -145,7 +145,7 @@ if (!existsSync(dataPath)) {
       const q = flag('--skip-quality') ? { demap: '–', trust: '–', note: 'skipped' } : await quality(csv, map, base, t);
       const recall = knn && !knn.recallSample ? 'exact' : knn ? `${knn.recallAtKnn.toFixed(4)} / ${knn.recall.toFixed(4)} (${knn.recallSample})` : '–';
       rows.push(
-        `| ${label} | ${t.n} | ${knn?.method ?? '?'}${knn?.iterations ? ` (${knn.iterations} it.)` : ''} | ${recall} | ${STAGES.map((st) => s(side.timingsMs[st])).join(' | ')} | ${r.seconds.toFixed(1)} | ${meta.peakRssMb?.toFixed(0)} | ${q.demap} | ${q.trust} (${q.note}) |`,
+        `| ${label} | ${t.n} | ${knn?.method ?? '?'}${knn?.iterations ? ` (${knn.iterations} it.)` : ''} | ${recall} | ${STAGES.map((st) => s(side.timingsMs[st])).join(' | ')} | ${r.seconds.toFixed(1)} | ${meta.cpuSeconds?.toFixed(1)} | ${meta.peakRssMb?.toFixed(0)} | ${q.demap} | ${q.trust} (${q.note}) |`,
       );
       console.error(rows[rows.length - 1]);
     }
@@ -169,8 +169,8 @@ if (!existsSync(dataPath)) {
 }
 
 console.log('## Realistic data: `isotherm embed FILE.csv -o MAP.csv` (whole process, own child process)\n');
-console.log(`| data | n | kNN method | recall@10 / @20 (sample) | ${STAGES.join(' | ')} | whole process s | peak RSS MB | DEMaP | trust (scored on) |`);
-console.log(`|${'---|'.repeat(STAGES.length + 8)}`);
+console.log(`| data | n | kNN method | recall@10 / @20 (sample) | ${STAGES.join(' | ')} | whole process s | CPU s (all threads) | peak RSS MB | DEMaP | trust (scored on) |`);
+console.log(`|${'---|'.repeat(STAGES.length + 9)}`);
 for (const r of rows) console.log(r);
 if (peerRows.length) {
   console.log('\n## Peers on the same files\n');
