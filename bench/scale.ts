@@ -50,7 +50,7 @@ const STAGES = ['read', 'preprocess', 'knn', 'graph', 'landmarks', 'heat', 'diss
 
 interface Sidecar {
   timingsMs: Record<string, number>;
-  chosen: { knn?: { method: string; recallSample: number; recall: number; recallAtKnn: number; iterations?: number } };
+  chosen: { knn?: { method: string; recallSample: number; recall: number; recallAtKnn: number; iterations?: number; evaluationsPerCell?: number } };
 }
 
 const s = (ms: number | undefined): string => (ms === undefined ? '–' : (ms / 1000).toFixed(2));
@@ -145,7 +145,7 @@ if (!existsSync(dataPath)) {
       const q = flag('--skip-quality') ? { demap: '–', trust: '–', note: 'skipped' } : await quality(csv, map, base, t);
       const recall = knn && !knn.recallSample ? 'exact' : knn ? `${knn.recallAtKnn.toFixed(4)} / ${knn.recall.toFixed(4)} (${knn.recallSample})` : '–';
       rows.push(
-        `| ${label} | ${t.n} | ${knn?.method ?? '?'}${knn?.iterations ? ` (${knn.iterations} it.)` : ''} | ${recall} | ${STAGES.map((st) => s(side.timingsMs[st])).join(' | ')} | ${r.seconds.toFixed(1)} | ${meta.cpuSeconds?.toFixed(1)} | ${meta.peakRssMb?.toFixed(0)} | ${q.demap} | ${q.trust} (${q.note}) |`,
+        `| ${label} | ${t.n} | ${knn?.method ?? '?'}${knn?.iterations ? ` (${knn.iterations} it., ${knn.evaluationsPerCell} distances/cell)` : ''} | ${recall} | ${STAGES.map((st) => s(side.timingsMs[st])).join(' | ')} | ${r.seconds.toFixed(1)} | ${meta.cpuSeconds?.toFixed(1)} | ${meta.peakRssMb?.toFixed(0)} | ${q.demap} | ${q.trust} (${q.note}) |`,
       );
       console.error(rows[rows.length - 1]);
     }

@@ -60,6 +60,8 @@ export interface KnnInfo {
   readonly recallAtKnn: number;
   /** NN-descent iterations run. */
   readonly iterations?: number;
+  /** NN-descent's distance evaluations per cell, all phases (brute force would be n − 1). */
+  readonly evaluationsPerCell?: number;
 }
 
 export interface EmbedResult {
@@ -389,7 +391,7 @@ function knnInfo(run: KnnRun, bandwidth: number): KnnInfo {
     recallSample: run.recall?.sample ?? 0,
     recall: at(run.k),
     recallAtKnn: at(bandwidth),
-    ...(run.nnDescent ? { iterations: run.nnDescent.iterations } : {}),
+    ...(run.nnDescent ? { iterations: run.nnDescent.iterations, evaluationsPerCell: Math.round(run.nnDescent.evaluations / run.n) } : {}),
   };
 }
 
