@@ -1,12 +1,13 @@
 /**
  * What a host lends the numeric core: helper threads for large CPU products, threads sharing memory for
- * PCA's chunked loops, and the WebGPU device. The core imports no Node module for them — without them it
- * runs single-threaded on wasm (or cpu) and has no `webgpu` backend — and Node hosts install their
- * implementations at start-up (node-engines.ts: cpu-pool.ts and csr-pool.ts on worker threads,
- * webgpu-loader.ts on Dawn). A browser host could lend Web Workers and
- * navigator.gpu the same way.
+ * PCA's chunked loops and for the graph stages' kernels (kernel-pool.ts), and the WebGPU device. The core
+ * imports no Node module for them — without them it runs single-threaded on wasm (or cpu) and has no
+ * `webgpu` backend — and Node hosts install their implementations at start-up (node-engines.ts:
+ * cpu-pool.ts, csr-pool.ts and kernel-pool-node.ts on worker threads, webgpu-loader.ts on Dawn). A
+ * browser host could lend Web Workers and navigator.gpu the same way.
  */
 import type { ChunkRunner } from './chunk-runner.js';
+import type { KernelPool } from './kernel-pool.js';
 import type { GpuContext } from './webgpu-types.js';
 
 export interface CpuPool {
@@ -43,6 +44,8 @@ export interface ChunkPool {
 export interface HostEngines {
   readonly cpuPool?: CpuPool;
   readonly chunkPool?: ChunkPool;
+  /** Threads for the kNN, graph and landmark kernels (kernel-pool.ts). */
+  readonly kernelPool?: () => KernelPool;
   readonly webgpu?: WebGpuEngine;
 }
 

@@ -1,17 +1,19 @@
 /**
  * The Node implementations of the engines a host lends the core (engines.ts): helper threads for CPU
- * products (cpu-pool.ts), shared-memory threads for PCA's chunked loops (csr-pool.ts) and Dawn's
- * WebGPU (webgpu-loader.ts). Node hosts — the CLI, the compute and
- * evaluation threads of the app, benchmarks — call installNodeEngines() before computing.
+ * products (cpu-pool.ts), shared-memory threads for PCA's chunked loops (csr-pool.ts) and for the graph
+ * stages' kernels (kernel-pool-node.ts), and Dawn's WebGPU (webgpu-loader.ts). Node hosts — the CLI, the
+ * compute and evaluation threads of the app, benchmarks — call installNodeEngines() before computing.
  */
 import { cpuPoolSize, parallelMatMul, warmCpuPool } from './cpu-pool.js';
 import { csrPoolRunner, csrPoolThreads } from './csr-pool.js';
 import { installEngines, type HostEngines } from './engines.js';
+import { defaultNodeKernelPool } from './kernel-pool-node.js';
 import { closeWebGpu, gpuContext, openWebGpu } from './webgpu-loader.js';
 
 export const NODE_ENGINES: HostEngines = {
   cpuPool: { parallelMatMul, warm: warmCpuPool, size: cpuPoolSize },
   chunkPool: { runner: (threads) => csrPoolRunner(threads), threads: csrPoolThreads },
+  kernelPool: defaultNodeKernelPool,
   webgpu: { open: openWebGpu, close: closeWebGpu, context: gpuContext },
 };
 

@@ -46,6 +46,8 @@ export function runSidecarInput(s: RunSidecarSource): SidecarInput {
   parameters['pca'] = s.pca;
   parameters['obs'] = [...(s.obs ?? [])];
   const chosen: Record<string, JsonValue> = {
+    // How the neighbours were searched and, for approximate search, its recall on a sample of cells.
+    knn: { ...result.knn },
     t: result.heat.t,
     tAuto: result.heat.tAuto,
     entropyCurve: result.heat.entropyCurve.map((q) => ({ t: q.t, entropy: q.entropy })),

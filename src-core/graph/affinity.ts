@@ -11,8 +11,8 @@
  * no point is cut off. Within one sheet, neighbourhoods of neighbours overlap, so real edges survive.
  */
 import type { Csr64 } from '../linalg/csr.js';
-import { csrFromTriplets } from '../linalg/csr.js';
 import type { KnnResult } from '../linalg/neighbours.js';
+import { affinityRowsKernel, sortRowsKernel, type AffinityRowsTask, type KeptEdges } from './affinity-kernel.js';
 
 export interface AffinityOptions {
   /** Bandwidth neighbour: ε_i = distance to the k-th neighbour. */
@@ -24,45 +24,95 @@ export interface AffinityOptions {
 }
 
 export function alphaDecayAffinity(knn: KnnResult, options: AffinityOptions): Csr64 {
-  const { n, k: kSearch, indices, distances } = knn;
-  const k = Math.min(options.k, kSearch);
-  const thr = options.threshold ?? 1e-4;
-  const prune = options.pruneUnsupported ?? true;
-  // stamp[x] === i marks x ∈ N_k(i) while row i is processed.
-  const stamp = new Int32Array(n).fill(-1);
-  const rows = new Int32Array(2 * n * kSearch);
-  const cols = new Int32Array(2 * n * kSearch);
-  const vals = new Float64Array(2 * n * kSearch);
-  let e = 0;
-  for (let i = 0; i < n; i++) {
-    let eps = distances[i * kSearch + k - 1]!;
-    if (!(eps > 0)) {
-      // Duplicated points: fall back to the first positive neighbour distance.
-      for (let p = k; p < kSearch && !(eps > 0); p++) eps = distances[i * kSearch + p]!;
-      if (!(eps > 0)) eps = 1e-12;
-    }
-    if (prune) for (let p = 0; p < k; p++) stamp[indices[i * kSearch + p]!] = i;
-    for (let p = 0; p < kSearch; p++) {
-      const a = Math.exp(-Math.pow(distances[i * kSearch + p]! / eps, options.decay));
-      if (a < thr) continue;
-      const j = indices[i * kSearch + p]!;
-      if (prune && p > 0 && !supported(i, j)) continue;
-      rows[e] = i;
-      cols[e] = j;
-      vals[e++] = a / 2;
-      rows[e] = j;
-      cols[e] = i;
-      vals[e++] = a / 2;
-    }
-  }
-  return csrFromTriplets(n, rows, cols, vals, e);
+  const task = rowsTask(knn, options, 0, knn.n);
+  const kept = affinityRowsKernel(task);
+  const half = symmetricHalves(knn.n, [{ lo: 0, kept }], (l) => new Int32Array(l), (l) => new Float64Array(l));
+  sortRowsKernel({ ...half, lo: 0, hi: knn.n });
+  return compact(knn.n, half);
+}
 
-  /** True when i ∈ N_k(j) (mutual) or N_k(i) ∩ N_k(j) ≠ ∅; needs row i stamped. */
-  function supported(i: number, j: number): boolean {
-    for (let q = 0; q < k; q++) {
-      const x = indices[j * kSearch + q]!;
-      if (x === i || stamp[x] === i) return true;
+/** The row kernel's task for rows [lo, hi). */
+export function rowsTask(knn: KnnResult, options: AffinityOptions, lo: number, hi: number): AffinityRowsTask {
+  return {
+    n: knn.n,
+    kSearch: knn.k,
+    k: Math.min(options.k, knn.k),
+    indices: knn.indices,
+    distances: knn.distances,
+    decay: options.decay,
+    threshold: options.threshold ?? 1e-4,
+    prune: options.pruneUnsupported ?? true,
+    lo,
+    hi,
+  };
+}
+
+export interface Halves {
+  readonly indptr: Int32Array;
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+  readonly merged: Int32Array;
+}
+
+/**
+ * W = (A + Aᵀ)/2 before merging: row i holds (j, a_ij/2) for its kept edges, then (j, a_ji/2) for the
+ * rows j that kept i, in ascending order of the blocks' rows (so a stable sort sums them in a fixed order).
+ */
+export function symmetricHalves(
+  n: number,
+  blocks: readonly { readonly lo: number; readonly kept: KeptEdges }[],
+  i32: (length: number) => Int32Array,
+  f64: (length: number) => Float64Array,
+): Halves {
+  const indptr = i32(n + 1);
+  for (const { lo, kept } of blocks) {
+    let e = 0;
+    for (let r = 0; r < kept.counts.length; r++) {
+      const c = kept.counts[r]!;
+      indptr[lo + r + 1]! += c;
+      for (let q = 0; q < c; q++) indptr[kept.cols[e++]! + 1]!++;
     }
-    return false;
   }
+  for (let i = 0; i < n; i++) indptr[i + 1]! += indptr[i]!;
+  const total = indptr[n]!;
+  const indices = i32(total);
+  const values = f64(total);
+  const fill = indptr.slice(0, n);
+  for (const { lo, kept } of blocks) {
+    let e = 0;
+    for (let r = 0; r < kept.counts.length; r++) {
+      const i = lo + r;
+      for (let q = 0; q < kept.counts[r]!; q++, e++) {
+        const j = kept.cols[e]!;
+        const a = kept.vals[e]! / 2;
+        let p = fill[i]!++;
+        indices[p] = j;
+        values[p] = a;
+        p = fill[j]!++;
+        indices[p] = i;
+        values[p] = a;
+      }
+    }
+  }
+  return { indptr, indices, values, merged: i32(n) };
+}
+
+/** The merged rows as a compact CSR. */
+export function compact(
+  n: number,
+  h: Halves,
+  i32: (length: number) => Int32Array = (l) => new Int32Array(l),
+  f64: (length: number) => Float64Array = (l) => new Float64Array(l),
+): Csr64 {
+  const indptr = i32(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + h.merged[i]!;
+  const indices = i32(indptr[n]!);
+  const values = f64(indptr[n]!);
+  for (let i = 0; i < n; i++) {
+    const from = h.indptr[i]!;
+    const len = h.merged[i]!;
+    indices.set(h.indices.subarray(from, from + len), indptr[i]!);
+    values.set(h.values.subarray(from, from + len), indptr[i]!);
+  }
+  return { n, indptr, indices, values };
 }

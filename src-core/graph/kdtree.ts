@@ -14,7 +14,7 @@ const LEAF_SIZE = 12;
 export type { KnnResult };
 
 /** Rotates row-major points (n × d) onto their principal axes, largest variance first. */
-export function principalRotation(points: Float32Array, n: number, d: number): Float32Array {
+export function principalRotation(points: Float32Array, n: number, d: number, out: Float32Array = new Float32Array(n * d)): Float32Array {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += points[i * d + j]!;
   for (let j = 0; j < d; j++) mean[j]! /= n;
@@ -30,7 +30,6 @@ export function principalRotation(points: Float32Array, n: number, d: number): F
   }
   for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) cov[a * d + b] = cov[b * d + a]!;
   const { vectors } = eigenSymmetric(cov, d);
-  const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) row[j] = points[i * d + j]! - mean[j]!;
     for (let k = 0; k < d; k++) {
@@ -42,7 +41,15 @@ export function principalRotation(points: Float32Array, n: number, d: number): F
   return out;
 }
 
-interface Tree {
+/** Where a tree's arrays are allocated (shared memory, for queries on several threads). */
+export type TreeAlloc = {
+  f32(length: number): Float32Array;
+  f64(length: number): Float64Array;
+  i32(length: number): Int32Array;
+};
+const plainAlloc: TreeAlloc = { f32: (l) => new Float32Array(l), f64: (l) => new Float64Array(l), i32: (l) => new Int32Array(l) };
+
+export interface Tree {
   readonly perm: Int32Array;
   readonly lo: Int32Array;
   readonly hi: Int32Array;
@@ -52,17 +59,18 @@ interface Tree {
   readonly right: Int32Array;
 }
 
-function buildTree(pts: Float32Array, n: number, d: number): Tree {
+function buildTree(pts: Float32Array, n: number, d: number, alloc: TreeAlloc): Tree {
   const cap = 2 * Math.ceil(n / LEAF_SIZE) * 2 + 4;
   const t = {
-    perm: Int32Array.from({ length: n }, (_, i) => i),
-    lo: new Int32Array(cap),
-    hi: new Int32Array(cap),
-    dim: new Int32Array(cap).fill(-1),
-    split: new Float64Array(cap),
-    left: new Int32Array(cap).fill(-1),
-    right: new Int32Array(cap).fill(-1),
+    perm: alloc.i32(n),
+    lo: alloc.i32(cap),
+    hi: alloc.i32(cap),
+    dim: alloc.i32(cap).fill(-1),
+    split: alloc.f64(cap),
+    left: alloc.i32(cap).fill(-1),
+    right: alloc.i32(cap).fill(-1),
   };
+  for (let i = 0; i < n; i++) t.perm[i] = i;
   let count = 0;
   const stack: number[] = [];
   const make = (lo: number, hi: number): number => {
@@ -140,9 +148,9 @@ export interface KdTree {
   readonly nodes: Tree;
 }
 
-export function buildKdTree(points: Float32Array, n: number, d: number): KdTree {
-  const pts = d <= 256 ? principalRotation(points, n, d) : points;
-  return { pts, n, d, nodes: buildTree(pts, n, d) };
+export function buildKdTree(points: Float32Array, n: number, d: number, alloc: TreeAlloc = plainAlloc): KdTree {
+  const pts = d <= 256 ? principalRotation(points, n, d, alloc.f32(n * d)) : points;
+  return { pts, n, d, nodes: buildTree(pts, n, d, alloc) };
 }
 
 /** Depth-first stacks, reused across queries (a balanced tree over ≤ 2³¹ points is < 64 deep). */
@@ -155,7 +163,7 @@ const stackBound = new Float64Array(STACK);
  * Coordinates are on the principal axes, largest variance first, so a partial sum usually exceeds the
  * current k-th distance within the first few axes: the rest of that distance is skipped.
  */
-function queryOne(kd: KdTree, q: number, heap: TopK): number {
+export function queryOne(kd: KdTree, q: number, heap: TopK): number {
   const { pts, d, nodes: tree } = kd;
   heap.clear();
   const qb = q * d;

@@ -9,6 +9,7 @@ import type { Csr64 } from '../linalg/csr.js';
 import { csrFromTriplets } from '../linalg/csr.js';
 import { createRng, sampleIndices } from '../linalg/random.js';
 import type { KnnResult } from '../linalg/neighbours.js';
+import { shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 
 export interface Landmarks {
   readonly m: number;
@@ -22,76 +23,114 @@ export interface Landmarks {
   readonly weights: Csr64;
 }
 
-/** Multi-source Dijkstra over the kNN graph (edges symmetric through W). */
-function graphVoronoi(w: Csr64, knn: KnnResult, sources: Int32Array): Int32Array {
+/**
+ * Length of every edge of W (aligned with W's entries): the kNN distance where known (from i's list or
+ * from j's), else a proxy from the weight (1/w_ij). One of the kernels of `selectLandmarksParallel`.
+ */
+export interface EdgeLengthTask {
+  readonly w: Csr64;
+  readonly knnIndices: Int32Array;
+  readonly knnDistances: Float32Array;
+  readonly k: number;
+  readonly lengths: Float64Array;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+export function edgeLengthKernel(t: EdgeLengthTask): number {
+  const { w, knnIndices: idx, knnDistances: dist, k, lengths } = t;
+  for (let i = t.lo; i < t.hi; i++) {
+    for (let p = w.indptr[i]!; p < w.indptr[i + 1]!; p++) {
+      const j = w.indices[p]!;
+      let len = -1;
+      for (let q = 0; q < k && len < 0; q++) if (idx[i * k + q] === j) len = dist[i * k + q]!;
+      for (let q = 0; q < k && len < 0; q++) if (idx[j * k + q] === i) len = dist[j * k + q]!;
+      lengths[p] = len >= 0 ? len : 1 / Math.max(w.values[p]!, 1e-12);
+    }
+  }
+  return t.hi - t.lo;
+}
+
+/** A binary min-heap of (distance, node) on typed arrays, growing as needed. */
+class NodeHeap {
+  d = new Float64Array(1024);
+  v = new Int32Array(1024);
+  size = 0;
+  push(dist: number, node: number): void {
+    if (this.size === this.d.length) {
+      const d2 = new Float64Array(2 * this.size);
+      d2.set(this.d);
+      this.d = d2;
+      const v2 = new Int32Array(2 * this.size);
+      v2.set(this.v);
+      this.v = v2;
+    }
+    const hd = this.d;
+    const hv = this.v;
+    let c = this.size++;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (hd[p]! <= dist) break;
+      hd[c] = hd[p]!;
+      hv[c] = hv[p]!;
+      c = p;
+    }
+    hd[c] = dist;
+    hv[c] = node;
+  }
+  /** Removes the top; its distance and node are read from `topD` / `topV` before the call. */
+  pop(): void {
+    const hd = this.d;
+    const hv = this.v;
+    const size = --this.size;
+    if (size === 0) return;
+    const dist = hd[size]!;
+    const node = hv[size]!;
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const s = r < size && hd[r]! < hd[l]! ? r : l;
+      if (hd[s]! >= dist) break;
+      hd[c] = hd[s]!;
+      hv[c] = hv[s]!;
+      c = s;
+    }
+    hd[c] = dist;
+    hv[c] = node;
+  }
+}
+
+/** Multi-source Dijkstra over the kNN graph (edges symmetric through W), edge lengths aligned with W. */
+function graphVoronoi(w: Csr64, knn: KnnResult, lengths: Float64Array, sources: Int32Array): Int32Array {
   const n = w.n;
   const dist = new Float64Array(n).fill(Infinity);
   const owner = new Int32Array(n).fill(-1);
-  // Binary heap of (dist, node).
-  const heapD: number[] = [];
-  const heapN: number[] = [];
-  const push = (d: number, v: number): void => {
-    heapD.push(d);
-    heapN.push(v);
-    let c = heapD.length - 1;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (heapD[p]! <= d) break;
-      heapD[c] = heapD[p]!;
-      heapN[c] = heapN[p]!;
-      c = p;
-    }
-    heapD[c] = d;
-    heapN[c] = v;
-  };
-  const pop = (): [number, number] => {
-    const top: [number, number] = [heapD[0]!, heapN[0]!];
-    const d = heapD.pop()!;
-    const v = heapN.pop()!;
-    if (heapD.length) {
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= heapD.length) break;
-        const r = l + 1;
-        const s = r < heapD.length && heapD[r]! < heapD[l]! ? r : l;
-        if (heapD[s]! >= d) break;
-        heapD[c] = heapD[s]!;
-        heapN[c] = heapN[s]!;
-        c = s;
-      }
-      heapD[c] = d;
-      heapN[c] = v;
-    }
-    return top;
-  };
-  // Edge lengths: use the kNN distance where known, else weight-derived proxy (1/weight).
-  const kk = knn.k;
-  const lengthOf = (i: number, j: number, wij: number): number => {
-    for (let p = 0; p < kk; p++) if (knn.indices[i * kk + p] === j) return knn.distances[i * kk + p]!;
-    for (let p = 0; p < kk; p++) if (knn.indices[j * kk + p] === i) return knn.distances[j * kk + p]!;
-    return 1 / Math.max(wij, 1e-12);
-  };
+  const heap = new NodeHeap();
   sources.forEach((s, a) => {
     dist[s] = 0;
     owner[s] = a;
-    push(0, s);
+    heap.push(0, s);
   });
-  while (heapD.length) {
-    const [d, v] = pop();
+  while (heap.size > 0) {
+    const d = heap.d[0]!;
+    const v = heap.v[0]!;
+    heap.pop();
     if (d > dist[v]!) continue;
     for (let p = w.indptr[v]!; p < w.indptr[v + 1]!; p++) {
       const u = w.indices[p]!;
       if (u === v) continue;
-      const nd = d + lengthOf(v, u, w.values[p]!);
+      const nd = d + lengths[p]!;
       if (nd < dist[u]!) {
         dist[u] = nd;
         owner[u] = owner[v]!;
-        push(nd, u);
+        heap.push(nd, u);
       }
     }
   }
   // Cells in components without a landmark: attach to their nearest kNN neighbour's owner, else landmark 0.
+  const kk = knn.k;
   for (let i = 0; i < n; i++) {
     if (owner[i]! >= 0) continue;
     for (let p = 0; p < kk && owner[i]! < 0; p++) {
@@ -103,12 +142,32 @@ function graphVoronoi(w: Csr64, knn: KnnResult, sources: Int32Array): Int32Array
   return owner;
 }
 
-export function selectLandmarks(points: Float32Array, dim: number, w: Csr64, knn: KnnResult, m: number, seed: number, lloydSteps = 2): Landmarks {
+/** Landmark selection with the edge lengths computed on the kernel pool (same result as `selectLandmarks`). */
+export async function selectLandmarksParallel(points: Float32Array, dim: number, w: Csr64, knn: KnnResult, m: number, seed: number, pool: KernelPool, lloydSteps = 2): Promise<Landmarks> {
   const n = w.n;
+  const lengths = pool.alloc(Float64Array, w.indices.length);
+  const shared: Csr64 = { n, indptr: shareable(pool, w.indptr), indices: shareable(pool, w.indices), values: shareable(pool, w.values) };
+  const tasks: EdgeLengthTask[] = [];
+  for (let lo = 0; lo < n; lo += 16384) {
+    tasks.push({ w: shared, knnIndices: shareable(pool, knn.indices), knnDistances: shareable(pool, knn.distances), k: knn.k, lengths, lo, hi: Math.min(n, lo + 16384) });
+  }
+  await pool.map<EdgeLengthTask, number>(EDGE_LENGTHS, tasks);
+  return selectLandmarks(points, dim, w, knn, m, seed, lloydSteps, lengths);
+}
+
+const EDGE_LENGTHS: KernelRef = { module: import.meta.url, name: 'edgeLengthKernel' };
+
+export function selectLandmarks(points: Float32Array, dim: number, w: Csr64, knn: KnnResult, m: number, seed: number, lloydSteps = 2, edgeLengths?: Float64Array): Landmarks {
+  const n = w.n;
+  let lengths = edgeLengths;
+  if (!lengths) {
+    lengths = new Float64Array(w.indices.length);
+    edgeLengthKernel({ w, knnIndices: knn.indices, knnDistances: knn.distances, k: knn.k, lengths, lo: 0, hi: n });
+  }
   const rng = createRng(seed);
   let index = sampleIndices(n, m, rng);
   index.sort();
-  let assignment = graphVoronoi(w, knn, index);
+  let assignment = graphVoronoi(w, knn, lengths, index);
   for (let step = 0; step < lloydSteps; step++) {
     const centroid = new Float64Array(m * dim);
     const count = new Float64Array(m);
@@ -133,11 +192,50 @@ export function selectLandmarks(points: Float32Array, dim: number, w: Csr64, knn
       }
     }
     index = next;
-    assignment = graphVoronoi(w, knn, index);
+    assignment = graphVoronoi(w, knn, lengths, index);
   }
   const mass = new Float64Array(m);
   for (let i = 0; i < n; i++) mass[assignment[i]!]!++;
-  // Coarse weights Φᵀ W Φ without self loops.
+  return { m, index, assignment, mass, weights: coarseWeights(w, assignment, m) };
+}
+
+/** Up to this many landmarks the coarse weights are summed in a dense m × m array (8·m² bytes). */
+const DENSE_COARSE_MAX = 4096;
+
+/**
+ * Coarse weights Φᵀ W Φ without self loops. Both ways sum each entry's terms in the order of W's
+ * entries (cells ascending), so they give the same numbers.
+ */
+function coarseWeights(w: Csr64, assignment: Int32Array, m: number): Csr64 {
+  const n = w.n;
+  if (m <= DENSE_COARSE_MAX) {
+    const dense = new Float64Array(m * m);
+    const seen = new Uint8Array(m * m);
+    for (let i = 0; i < n; i++) {
+      const a = assignment[i]!;
+      for (let p = w.indptr[i]!; p < w.indptr[i + 1]!; p++) {
+        const b = assignment[w.indices[p]!]!;
+        if (a === b) continue;
+        dense[a * m + b]! += w.values[p]!;
+        seen[a * m + b] = 1;
+      }
+    }
+    let nnz = 0;
+    for (let e = 0; e < m * m; e++) nnz += seen[e]!;
+    const indptr = new Int32Array(m + 1);
+    const indices = new Int32Array(nnz);
+    const values = new Float64Array(nnz);
+    let q = 0;
+    for (let a = 0; a < m; a++) {
+      for (let b = 0; b < m; b++) {
+        if (!seen[a * m + b]) continue;
+        indices[q] = b;
+        values[q++] = dense[a * m + b]!;
+      }
+      indptr[a + 1] = q;
+    }
+    return { n: m, indptr, indices, values };
+  }
   const nnz = w.indices.length;
   const rows = new Int32Array(nnz);
   const cols = new Int32Array(nnz);
@@ -153,7 +251,7 @@ export function selectLandmarks(points: Float32Array, dim: number, w: Csr64, knn
       vals[e++] = w.values[p]!;
     }
   }
-  return { m, index, assignment, mass, weights: csrFromTriplets(m, rows, cols, vals, e) };
+  return csrFromTriplets(m, rows, cols, vals, e);
 }
 
 /** The trivial landmark set: every cell is its own landmark. */

@@ -27,10 +27,16 @@ export const PRESETS: readonly Preset[] = ['geodesic', 'phate', 'sne'];
 export type Dissimilarity = 'heat-geodesic' | 'potential';
 export type HeatMethod = 'squaring' | 'chebyshev';
 
+/** kNN search: 'auto' (exact when cheap or when a k-d tree prunes well, else approximate), or forced. */
+export type KnnMethodChoice = 'auto' | 'exact' | 'approximate';
+export const KNN_METHODS: readonly KnnMethodChoice[] = ['auto', 'exact', 'approximate'];
+
 export interface EmbedParams {
   readonly preset: Preset;
   /** Neighbours for the bandwidth of the alpha-decay kernel (default 10). */
   readonly knn: number;
+  /** How the neighbours are searched (default 'auto'; docs/algorithm.md §1b). */
+  readonly knnMethod: KnnMethodChoice;
   /** Alpha-decay exponent (default 40). */
   readonly decay: number;
   readonly laplacian: LaplacianKind;
@@ -105,8 +111,13 @@ export const PARAMS: ParamSpecs = {
   knn: {
     default: 10, domain: integer(2, 200), cli: { flag: '--knn', value: 'K' }, stage: 'knn',
     help: 'neighbours: bandwidth of the alpha-decay kernel (the search keeps 2·K)',
-    key: (p, n) => ({ knn: `k=${knnSearchSize(n, p.knn)}`, graph: `bw=${p.knn}` }),
+    // The knn stage measures approximate search's recall at the bandwidth neighbour too, hence `at`.
+    key: (p, n) => ({ knn: `k=${knnSearchSize(n, p.knn)}|at=${p.knn}`, graph: `bw=${p.knn}` }),
     slider: { min: 3, max: 60, step: 1 },
+  },
+  knnMethod: {
+    default: 'auto', domain: choice(KNN_METHODS), cli: { flag: '--knn-method', value: KNN_METHODS.join('|') }, stage: 'knn',
+    help: 'neighbour search: auto = exact k-d tree where it prunes well, else approximate (NN-descent)',
   },
   decay: {
     default: 40, domain: real(1, 200), cli: { flag: '--decay', value: 'A' }, stage: 'graph',

@@ -22,10 +22,11 @@ import { packComponents } from '../embed/pack-components.js';
 import { refineAffinities, refineIterations, refineLayout, refinePartners } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
-import { alphaDecayAffinity } from '../graph/affinity.js';
+import { kernelPool } from '../compute/kernel-pool.js';
+import { alphaDecayAffinityParallel } from '../graph/affinity-parallel.js';
 import type { Components } from '../graph/components.js';
-import { knnExact } from '../graph/knn.js';
-import { identityLandmarks, selectLandmarks, type Landmarks } from '../graph/landmarks.js';
+import { knnSearch, type KnnMethod, type KnnRun } from '../graph/knn.js';
+import { identityLandmarks, selectLandmarksParallel, type Landmarks } from '../graph/landmarks.js';
 import type { Csr64 } from '../linalg/csr.js';
 import { smallLayout, splitByComponent, unitsPerFeature, type ComponentPart } from './component-parts.js';
 import { heatKernel, heatState, type HeatInfo, type HeatOut, type HeatState } from './heat-stage.js';
@@ -45,12 +46,31 @@ export interface ComponentInfo {
   readonly t: number | null;
 }
 
+/** How the neighbours were found, and how well (the sidecar's `chosen.knn`). */
+export interface KnnInfo {
+  readonly method: KnnMethod;
+  /** Neighbours searched per cell (2 × knn: the graph's pruning looks past the bandwidth neighbour). */
+  readonly k: number;
+  readonly exact: boolean;
+  /** Cells whose exact neighbours were found by brute force to measure recall (0: exact search). */
+  readonly recallSample: number;
+  /** Recall@k on that sample (1 by construction for exact search). */
+  readonly recall: number;
+  /** Recall@knn, the bandwidth neighbour's cut-off. */
+  readonly recallAtKnn: number;
+  /** NN-descent iterations run. */
+  readonly iterations?: number;
+  /** NN-descent's distance evaluations per cell, all phases (brute force would be n − 1). */
+  readonly evaluationsPerCell?: number;
+}
+
 export interface EmbedResult {
   /** Row-major n × 2 coordinates. */
   readonly coords: Float32Array;
   readonly params: EmbedParams;
   /** Landmarks in all components. */
   readonly landmarks: number;
+  readonly knn: KnnInfo;
   /** The heat stage of the largest component (its entropy curve is the one the app shows). */
   readonly heat: HeatInfo;
   /** Connected components of the graph, largest first (one entry for a connected graph). */
@@ -187,19 +207,23 @@ export class EmbeddingPipeline {
     };
 
     const kSearch = knnSearchSize(n, p.knn);
-    const knn = await stage('knn', keys.knn, () =>
-      knnExact(this.#points, n, this.dim, kSearch, (f) => {
-        onProgress?.({ stage: 'knn', fraction: f });
+    const knn = await stage<KnnRun>('knn', keys.knn, () =>
+      knnSearch(this.#points, n, this.dim, kSearch, {
+        choice: p.knnMethod,
+        recallAt: [p.knn],
+        onProgress: (f) => onProgress?.({ stage: 'knn', fraction: f }),
       }),
     );
-    const w = await stage('graph', keys.graph, () => alphaDecayAffinity(knn, { k: p.knn, decay: p.decay }));
-    const lms = await stage<LandmarksOut>('landmarks', keys.landmarks, () => {
+    const w = await stage('graph', keys.graph, async () => alphaDecayAffinityParallel(knn, { k: p.knn, decay: p.decay }, await kernelPool()));
+    const lms = await stage<LandmarksOut>('landmarks', keys.landmarks, async () => {
       const split = splitByComponent(this.#points, this.dim, w, knn, landmarkCount(n, p.landmarks));
-      const landmarks = split.parts.map((part) => {
-        if (part.m === 0) return null;
+      const pool = await kernelPool();
+      const landmarks: (Landmarks | null)[] = [];
+      for (const part of split.parts) {
         const size = part.cells.length;
-        return part.m >= size ? identityLandmarks(part.w) : selectLandmarks(part.points, this.dim, part.w, part.knn, part.m, 0);
-      });
+        if (part.m === 0) landmarks.push(null);
+        else landmarks.push(part.m >= size ? identityLandmarks(part.w) : await selectLandmarksParallel(part.points, this.dim, part.w, part.knn, part.m, 0, pool));
+      }
       return { ...split, landmarks };
     });
     const totalM = lms.landmarks.reduce((s, l) => s + (l?.m ?? 0), 0);
@@ -312,6 +336,7 @@ export class EmbeddingPipeline {
       coords,
       params: p,
       landmarks: totalM,
+      knn: knnInfo(knn, p.knn),
       heat: mainHeat.info,
       components: lms.parts.map((part, c) => ({ size: part.cells.length, landmarks: lms.landmarks[c]?.m ?? 0, t: heats[c]?.info.t ?? null })),
       saturatedPairs,
@@ -349,6 +374,25 @@ function twoPoints(d: Float64Array, m: number): Float64Array {
   const out = new Float64Array(2 * m);
   if (m === 2) out[2] = d[1]!;
   return out;
+}
+
+function knnInfo(run: KnnRun, bandwidth: number): KnnInfo {
+  // Exact search has recall 1 by construction; approximate search measured it at k and at the bandwidth (the stage's key includes both).
+  const at = (k: number): number => {
+    if (!run.recall) return 1;
+    const r = run.recall.recall.find((q) => q.k === Math.min(k, run.k));
+    if (!r) throw new Error(`recall at k = ${k} was not measured`);
+    return r.recall;
+  };
+  return {
+    method: run.method,
+    k: run.k,
+    exact: run.exact,
+    recallSample: run.recall?.sample ?? 0,
+    recall: at(run.k),
+    recallAtKnn: at(bandwidth),
+    ...(run.nnDescent ? { iterations: run.nnDescent.iterations, evaluationsPerCell: Math.round(run.nnDescent.evaluations / run.n) } : {}),
+  };
 }
 
 /** SNE-like stress weights: the heat kernel itself, normalised to max 1, with a small floor. */

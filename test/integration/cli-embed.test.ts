@@ -49,6 +49,30 @@ test('embed writes cell_id,x,y + metadata and a sidecar with the parameters actu
   assert.match(String(sidecar.input!.sha256), /^[0-9a-f]{64}$/);
 });
 
+test('--knn-method approximate: the sidecar records the method and its measured recall; a bad value exits 2', async () => {
+  const input = join(dir, 'roll-ann.csv');
+  writeFileSync(input, rollCsv(600, 2));
+  const output = join(dir, 'map-ann.csv');
+  const r = await run(['embed', input, '-o', output, '--knn-method', 'approximate', '--quiet']);
+  assert.equal(r.code, 0, r.err.join('\n'));
+  const sidecar = JSON.parse(readFileSync(join(dir, 'map-ann.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  assert.equal(sidecar.parameters!.knnMethod, 'approximate');
+  const knn = sidecar.chosen!.knn as { method: string; k: number; exact: boolean; recallSample: number; recall: number; recallAtKnn: number };
+  assert.equal(knn.method, 'nn-descent');
+  assert.equal(knn.exact, false);
+  assert.equal(knn.k, 20);
+  assert.equal(knn.recallSample, 600, 'every cell of a small set is sampled');
+  assert.ok(knn.recall > 0.9 && knn.recall <= 1, `recall ${knn.recall}`);
+  assert.ok(knn.recallAtKnn > 0.9 && knn.recallAtKnn <= 1);
+  const exact = await run(['embed', input, '-o', join(dir, 'map-exact.csv'), '--quiet']);
+  assert.equal(exact.code, 0);
+  const s2 = JSON.parse(readFileSync(join(dir, 'map-exact.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+  assert.deepEqual(s2.chosen!.knn, { method: 'blocked', k: 20, exact: true, recallSample: 0, recall: 1, recallAtKnn: 1 });
+  const bad = await run(['embed', input, '-o', join(dir, 'y.csv'), '--knn-method', 'fast']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err.join('\n'), /--knn-method.*auto, exact, approximate/);
+});
+
 test('the installed bin exits 2 with one line naming the file for a ragged CSV', async () => {
   const bad = join(dir, 'ragged.csv');
   writeFileSync(bad, 'cell_id,a,b\nc1,1,2\nc2,3\n');

@@ -1,0 +1,68 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { inlineKernelPool, kernelPool, setKernelPool, shareable, type KernelRef } from '../../src-core/compute/kernel-pool.js';
+import { createNodeKernelPool, defaultNodeKernelPool, stopDefaultKernelPool } from '../../src-core/compute/kernel-pool-node.js';
+import { installEngines } from '../../src-core/compute/engines.js';
+import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+
+const mod = new URL('../helpers/pool-kernels.js', import.meta.url).href;
+const SQUARES: KernelRef = { module: mod, name: 'squaresKernel' };
+const RANGE: KernelRef = { module: mod, name: 'rangeKernel' };
+const FAIL: KernelRef = { module: mod, name: 'failingKernel' };
+
+const pool = createNodeKernelPool(2);
+after(() => pool.stop());
+
+test('tasks spread over helper threads write into shared memory and return results in task order', async () => {
+  const n = 20_000;
+  const out = pool.alloc(Float64Array, n);
+  const tasks = Array.from({ length: 40 }, (_, b) => ({ out, lo: b * 500, hi: (b + 1) * 500 }));
+  const results = await pool.map<(typeof tasks)[number], { thread: number; sum: number }>(SQUARES, tasks);
+  for (let i = 0; i < n; i++) assert.equal(out[i], i * i);
+  results.forEach((r, b) => {
+    let want = 0;
+    for (let i = b * 500; i < (b + 1) * 500; i++) want += i * i;
+    assert.equal(r.sum, want, `task ${b}`);
+  });
+  const threads = new Set(results.map((r) => r.thread));
+  assert.ok(threads.size >= 2, `ran on ${threads.size} thread(s)`);
+  assert.equal(pool.threads, 3);
+});
+
+test('returned arrays come back whole and in order (inline pool gives the same)', async () => {
+  const tasks = Array.from({ length: 9 }, (_, b) => ({ from: b * 1000, length: 1000 }));
+  const a = await pool.map<(typeof tasks)[number], Int32Array>(RANGE, tasks);
+  const b = await inlineKernelPool.map<(typeof tasks)[number], Int32Array>(RANGE, tasks);
+  assert.deepEqual(a.map((x) => Array.from(x)), b.map((x) => Array.from(x)));
+  assert.equal(a[8]![999], 8999);
+});
+
+test('a kernel that throws rejects the run with its message', async () => {
+  await assert.rejects(pool.map(FAIL, [{ message: 'boom 1' }, { message: 'boom 2' }, { message: 'boom 3' }]), /boom/);
+  // The pool still works afterwards.
+  const out = pool.alloc(Float64Array, 10);
+  await pool.map(SQUARES, [{ out, lo: 0, hi: 5 }, { out, lo: 5, hi: 10 }]);
+  assert.equal(out[9], 81);
+});
+
+test('shareable copies plain arrays into shared memory and leaves shared ones alone', () => {
+  const plain = Float32Array.from([1, 2, 3]);
+  const s = shareable(pool, plain);
+  assert.notEqual(s, plain);
+  assert.ok(s.buffer instanceof SharedArrayBuffer);
+  assert.deepEqual(Array.from(s), [1, 2, 3]);
+  assert.equal(shareable(pool, s), s);
+  assert.equal(shareable(inlineKernelPool, plain), plain);
+});
+
+test('the core runs kernels inline until a host lends a pool; installNodeEngines lends worker threads; setKernelPool overrides', async () => {
+  installEngines({ kernelPool: undefined });
+  assert.equal(await kernelPool(), inlineKernelPool, 'no host pool: inline');
+  installNodeEngines();
+  assert.equal(await kernelPool(), defaultNodeKernelPool(), 'Node host: its worker-thread pool');
+  setKernelPool(pool);
+  assert.equal(await kernelPool(), pool);
+  setKernelPool(null);
+  assert.equal(await kernelPool(), defaultNodeKernelPool());
+  await stopDefaultKernelPool();
+});
