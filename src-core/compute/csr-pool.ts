@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { serialRunner, type ChunkRunner, type SharedArray } from './chunk-runner.js';
 import type { CsrTaskArgs, CsrTaskName } from './csr-tasks.js';
-import { DONE, drainChunks, FINISHED, newControl, STATE0, type PoolJob } from './csr-pool-protocol.js';
+import { ACTIVE, DONE, drainChunks, FINISHED, newControl, STATE0, stopClaims, type PoolJob } from './csr-pool-protocol.js';
 import { runCsrTask } from './csr-tasks.js';
 
 const STALL_MS = 120_000;
@@ -88,14 +88,30 @@ export function csrPoolRunner(threads = csrPoolThreads()): ChunkRunner {
       const job: PoolJob<K> = { task, args, nChunks, control: newControl(nChunks) };
       const live = helpers === null ? [] : pool;
       for (const w of live) w.postMessage(job);
-      drainChunks(job, afterChunk, true);
-      waitForChunks(job);
+      // afterChunk sees every finished count this thread observes, also while it waits for helpers (which
+      // may take every chunk), and at least the final one: progress and cancellation never go unseen.
+      let reported = -1;
+      const report = afterChunk && ((finished: number): void => {
+        if (finished === reported) return;
+        reported = finished;
+        afterChunk(finished);
+      });
+      try {
+        drainChunks(job, report, true);
+        waitForChunks(job, report);
+      } catch (e) {
+        // Stopped early: let helpers finish the chunks they hold, so that nothing writes into the
+        // caller's arrays once run() has returned (a chunk half written while the caller reuses them).
+        stopClaims(job.control, job.nChunks);
+        waitForRunning(job);
+        throw e;
+      }
     },
   };
 }
 
 /** Waits until every chunk is done; recomputes here those that failed or whose thread went silent. */
-function waitForChunks(job: PoolJob): void {
+function waitForChunks(job: PoolJob, report?: (finished: number) => void): void {
   const { control, nChunks } = job;
   let lastFinished = Atomics.load(control, FINISHED);
   let lastProgress = Date.now();
@@ -111,11 +127,15 @@ function waitForChunks(job: PoolJob): void {
         Atomics.store(control, STATE0 + c, DONE);
       }
     }
-    if (pending === 0) return;
+    if (pending === 0) {
+      report?.(Atomics.load(control, FINISHED));
+      return;
+    }
     const finished = Atomics.load(control, FINISHED);
     if (finished !== lastFinished) {
       lastFinished = finished;
       lastProgress = Date.now();
+      report?.(finished);
     } else if (Date.now() - lastProgress > STALL_MS) {
       for (let c = 0; c < nChunks; c++) {
         if (Atomics.load(control, STATE0 + c) !== DONE) {
@@ -127,6 +147,20 @@ function waitForChunks(job: PoolJob): void {
       return;
     }
     Atomics.wait(control, FINISHED, finished, 1000);
+  }
+}
+
+/** Waits (at most STALL_MS) until no helper is inside a step of a stopped job. */
+function waitForRunning(job: PoolJob): void {
+  const { control } = job;
+  const deadline = Date.now() + STALL_MS;
+  for (;;) {
+    if (Atomics.load(control, ACTIVE) === 0) return;
+    if (Date.now() > deadline) {
+      switchOff();
+      return;
+    }
+    Atomics.wait(control, FINISHED, Atomics.load(control, FINISHED), 100);
   }
 }
 
