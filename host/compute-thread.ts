@@ -94,6 +94,9 @@ async function execute(msg: CallToWorker): Promise<unknown> {
     // Progress events of an evaluation are TimeEvaluationProgress, not pipeline ProgressEvents; the wire carries either.
     case 'evaluateTime': return api.evaluateTime(c.request, (p) => port.postMessage({ type: 'progress', id: msg.id, event: p }));
     case 'cancelEvaluation': return api.cancelEvaluation();
+    case 'cluster': return api.cluster(c.request);
+    case 'markers': return api.markers(c.request);
+    case 'setSelections': return api.setSelections(c.selections);
   }
 }
 

@@ -10,6 +10,11 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   CellInfo,
+  ClusterRequest,
+  ClusterResult,
+  MarkerRequest,
+  MarkerResult,
+  NamedSelectionRows,
   ColourBy,
   ColourData,
   DatasetDescription,
@@ -33,7 +38,8 @@ import type { EmbedParams } from '../src-core/pipeline/params.js';
 import type { EmbedResult, EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
 import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/pipeline/progress.js';
 import { cellInfo, checkRows, colourOf, searchGenes } from '../src-core/workspace/cells.js';
-import { describeWorkspace, runSummary } from '../src-core/workspace/summaries.js';
+import { describeWorkspace, obsInfo, runSummary } from '../src-core/workspace/summaries.js';
+import { clusterMap, markersOfSelection, storeSelections } from './analysis-api.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { ExportPolicy } from './export-policy.js';
 import { listFolder } from './file-listing.js';
@@ -139,7 +145,7 @@ export class LocalIsothermApi implements IsothermApi {
 
   async describe(): Promise<DatasetDescription | null> {
     await this.#opening.catch(() => undefined);
-    return this.#state?.description ?? null;
+    return this.#state ? this.#described(this.#state) : null;
   }
 
   async subset(rows: Int32Array): Promise<DatasetDescription> {
@@ -151,6 +157,7 @@ export class LocalIsothermApi implements IsothermApi {
     const description: DatasetDescription = {
       ...parent.description,
       nMapped: picked.length,
+      obs: obsInfo(parent.workspace),
       notes: [...parent.description.notes, `re-embedded selection of ${picked.length} of ${parent.description.nMapped} cells`],
       depth: parent.description.depth + 1,
     };
@@ -164,7 +171,7 @@ export class LocalIsothermApi implements IsothermApi {
     if (!parent) return null;
     await this.#leave();
     this.#state = parent;
-    return parent.description;
+    return this.#described(parent);
   }
 
   /** Opens one after another (a later open wins even when an earlier file is slower to read). */
@@ -304,6 +311,30 @@ export class LocalIsothermApi implements IsothermApi {
 
   async cancelEvaluation(): Promise<void> {
     this.#evaluations.cancel();
+  }
+
+  // ---- analysis (host/analysis-api.ts) ------------------------------------------------------------
+
+  async cluster(request: ClusterRequest): Promise<ClusterResult> {
+    const state = this.#need();
+    this.#needMap();
+    const r = clusterMap(state.workspace, state.map.pipeline.graph(), request);
+    return { ...r, description: this.#described(state) };
+  }
+
+  async markers(request: MarkerRequest): Promise<MarkerResult> {
+    return markersOfSelection(this.#need().workspace, request);
+  }
+
+  async setSelections(selections: readonly NamedSelectionRows[]): Promise<DatasetDescription> {
+    const state = this.#need();
+    storeSelections(state.workspace, selections);
+    return this.#described(state);
+  }
+
+  /** The description with the current metadata columns (clusters and named selections come and go). */
+  #described(state: OpenState): DatasetDescription {
+    return { ...state.description, obs: obsInfo(state.workspace) };
   }
 
   #need(): OpenState {

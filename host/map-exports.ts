@@ -33,7 +33,7 @@ export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: (
   const replaceSidecar = await policy.destination(sidecar);
   const map = mapOf();
   const pick = rows ? checkRows(rows, map.coords.length / 2) : null;
-  const r = await ws.exportCsv(out, map, pick, { notes: ['exported from the Isotherm app'] }, { replace: replaceCsv, replaceSidecar });
+  const r = await ws.exportCsv(out, map, pick, { notes: ['exported from the Isotherm app', ...ws.annotations.notes] }, { replace: replaceCsv, replaceSidecar });
   policy.used(out);
   policy.used(sidecar);
   return { path: r.path, bytes: r.bytes, extra: [r.sidecar], rows: r.rows };

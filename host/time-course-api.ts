@@ -14,7 +14,7 @@ import type { Workspace } from '../src-core/workspace/workspace.js';
 import { evaluateInThread, type EvaluationTask } from './evaluation-thread.js';
 
 export function timeColumns(ws: Workspace): TimeColumnInfo[] {
-  return detectTimeColumns(ws.dataset.obs, ws.keptCells);
+  return detectTimeColumns(ws.obs, ws.keptCells);
 }
 
 /** Interpolated cells on `map` as the app draws them (exact OT, at most MAX_OT_CELLS per side, anchored). */

@@ -9,6 +9,7 @@ import { InputError } from '../src-core/errors.js';
 import { PCA_PARAM } from '../src-core/pipeline/params.js';
 import { parseAppParams, parseValue } from '../src-core/pipeline/param-values.js';
 import { checkedExportPath, checkedPath } from './paths.js';
+import { validateAnalysisCall, type AnalysisCall } from './validate-analysis.js';
 
 export type ApiCall =
   | { readonly method: 'listFiles'; readonly dir: string | undefined }
@@ -35,7 +36,8 @@ export type ApiCall =
   | { readonly method: 'interpolate'; readonly request: InterpolateRequest }
   | { readonly method: 'exportInterpolation'; readonly path: string; readonly request: InterpolateRequest }
   | { readonly method: 'evaluateTime'; readonly request: TimeEvaluationRequest }
-  | { readonly method: 'cancelEvaluation' };
+  | { readonly method: 'cancelEvaluation' }
+  | AnalysisCall;
 
 const MAX_SVG_BYTES = 64 * 1024 * 1024;
 const MAX_TEXT = 4096;
@@ -149,6 +151,9 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'interpolate': return { method, request: validateInterpolateRequest(a[0]) };
     case 'exportInterpolation': return { method, path: checkedExportPath('csv', a[0]), request: validateInterpolateRequest(a[1]) };
     case 'evaluateTime': return { method, request: validateTimeEvaluationRequest(a[0]) };
+    case 'cluster':
+    case 'markers':
+    case 'setSelections': return validateAnalysisCall(method, a);
     default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
   }
 }

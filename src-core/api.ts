@@ -11,6 +11,8 @@ import type { ProgressEvent, StageName } from './pipeline/progress.js';
 
 export type { EmbedParams, Preset } from './pipeline/params.js';
 export type { ProgressEvent, StageName } from './pipeline/progress.js';
+export * from './api-analysis.js';
+import type { AnalysisApi } from './api-analysis.js';
 
 export interface ObsColumnInfo {
   readonly name: string;
@@ -139,7 +141,7 @@ export function dataFileStem(path: string): string {
   return path.replace(DATA_ENDING, '');
 }
 
-export interface IsothermApi {
+export interface IsothermApi extends AnalysisApi {
   /** Files and folders in `dir` (default: the host's working directory), data files first. */
   listFiles(dir?: string): Promise<FileListing>;
   /**

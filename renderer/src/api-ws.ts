@@ -4,6 +4,7 @@
  */
 import type {
   InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
+  ClusterRequest, ClusterResult, MarkerRequest, MarkerResult, NamedSelectionRows,
   CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, ReadProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { withErrorNames } from '../../src-core/api-errors.js';
@@ -71,6 +72,9 @@ export class WsIsothermApi implements IsothermApi {
     return this.#call('evaluateTime', [request as unknown as WireValue], onProgress as ((e: ProgressEvent) => void) | undefined);
   }
   cancelEvaluation(): Promise<void> { return this.#call('cancelEvaluation', []); }
+  cluster(request: ClusterRequest): Promise<ClusterResult> { return this.#call('cluster', [request as unknown as WireValue]); }
+  markers(request: MarkerRequest): Promise<MarkerResult> { return this.#call('markers', [request as unknown as WireValue]); }
+  setSelections(selections: readonly NamedSelectionRows[]): Promise<DatasetDescription> { return this.#call('setSelections', [selections as unknown as WireValue]); }
 }
 
 declare global {

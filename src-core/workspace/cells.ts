@@ -11,7 +11,7 @@ import type { Workspace } from './workspace.js';
 export function colourOf(ws: Workspace, by: ColourBy): ColourData {
   const rows = ws.keptCells;
   if ('obs' in by) {
-    const col = ws.dataset.obs.find((c) => c.name === by.obs);
+    const col = ws.obs.find((c) => c.name === by.obs);
     if (!col) throw new InputError('colour', `no metadata column named '${by.obs}'`);
     if (col.kind === 'categorical') {
       const codes = new Int32Array(rows.length);
@@ -51,7 +51,7 @@ export function cellInfo(ws: Workspace, row: number): CellInfo {
   const rows = ws.keptCells;
   if (!Number.isInteger(row) || row < 0 || row >= rows.length) throw new InputError('row', `expected 0..${rows.length - 1}, got ${row}`);
   const i = rows[row]!;
-  const fields = ws.dataset.obs.map((c) => ({
+  const fields = ws.obs.map((c) => ({
     name: c.name,
     value: c.kind === 'numeric' ? (Number.isNaN(c.values[i]!) ? '' : String(c.values[i])) : c.codes[i]! >= 0 ? c.categories[c.codes[i]!]! : '',
   }));

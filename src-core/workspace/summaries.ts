@@ -1,5 +1,5 @@
 /** The plain-data descriptions the IsothermApi hands out: of a workspace's data set, and of a run. */
-import type { DatasetDescription, RunSummary } from '../api.js';
+import type { DatasetDescription, ObsColumnInfo, RunSummary } from '../api.js';
 import { activeBackend } from '../compute/backend.js';
 import type { EmbedResult } from '../pipeline/pipeline.js';
 import type { Workspace } from './workspace.js';
@@ -14,7 +14,7 @@ export function describeWorkspace(ws: Workspace, extra: { readonly depth: number
     nFeatures: d.nFeatures,
     nMapped: ws.nRows,
     nDims: ws.prep.matrix.nCols,
-    obs: d.obs.map((c) => (c.kind === 'categorical' ? { name: c.name, kind: c.kind, categories: [...c.categories] } : { name: c.name, kind: c.kind })),
+    obs: obsInfo(ws),
     featureNames: [...d.featureNames],
     obsmKeys: Object.keys(d.obsm),
     notes: [...(extra.notes ?? d.source.notes)],
@@ -22,6 +22,11 @@ export function describeWorkspace(ws: Workspace, extra: { readonly depth: number
     ...(ws.options.pca !== 'obsm' ? { pca: ws.options.pca ?? 'auto' } : {}),
     ...(extra.demo ? { demo: true } : {}),
   };
+}
+
+/** The metadata columns as the app lists them: the file's, then those added in the app (clusters, named selections). */
+export function obsInfo(ws: Workspace): ObsColumnInfo[] {
+  return ws.obs.map((c) => (c.kind === 'categorical' ? { name: c.name, kind: c.kind, categories: [...c.categories] } : { name: c.name, kind: c.kind }));
 }
 
 export function runSummary(result: EmbedResult, runId: number): RunSummary {

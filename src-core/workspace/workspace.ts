@@ -14,6 +14,8 @@ import { checkEnoughCells, resolveParams, type EmbedParams } from '../pipeline/p
 import { EmbeddingPipeline, type EmbedResult, type RunOptions } from '../pipeline/pipeline.js';
 import { machineMemoryBudget } from '../io/machine-budget.js';
 import { DEFAULT_MAX_DENSE_ENTRIES, preprocess, type PreprocessOptions, type PreprocessOutput } from '../preprocess/index.js';
+import type { ObsColumn } from '../io/dataset.js';
+import { AnnotationStore } from './annotations.js';
 
 /** How the data set is turned into the matrix the map is computed from. */
 export interface PrepareOptions {
@@ -67,9 +69,12 @@ export class Workspace {
   readonly preprocessMs: number;
   /** The map's pipeline: its stage caches make a parameter change rerun only what depends on it. */
   readonly pipeline: EmbeddingPipeline;
+  /** Columns added in the app (clusters, named selections); shared with the subsets taken from it. */
+  readonly annotations: AnnotationStore;
 
-  private constructor(loaded: LoadedDataset, prep: PreprocessOutput, options: PrepareOptions, preprocessMs: number) {
+  private constructor(loaded: LoadedDataset, prep: PreprocessOutput, options: PrepareOptions, preprocessMs: number, annotations = new AnnotationStore()) {
     this.loaded = loaded;
+    this.annotations = annotations;
     this.prep = prep;
     this.options = options;
     this.preprocessMs = preprocessMs;
@@ -106,11 +111,16 @@ export class Workspace {
       kept[r] = this.prep.keptCells[rows[r]!]!;
     }
     const prep: PreprocessOutput = { ...this.prep, matrix: { kind: 'dense', nRows: rows.length, nCols: X.nCols, data }, keptCells: kept };
-    return new Workspace(this.loaded, prep, this.options, this.preprocessMs);
+    return new Workspace(this.loaded, prep, this.options, this.preprocessMs, this.annotations);
   }
 
   get dataset(): Dataset {
     return this.loaded.dataset;
+  }
+
+  /** The file's metadata columns and those added in the app (annotations), by data set row. */
+  get obs(): readonly ObsColumn[] {
+    return this.annotations.obsWith(this.dataset.obs);
   }
 
   /** Absolute path of the input (the sidecar hashes it; exports must not overwrite it). */
@@ -153,8 +163,8 @@ export class Workspace {
 
   /** The time points of metadata column `column` over the map rows; `name` is what a message names (a flag, a field). */
   timeCourse(column: string, name: string): TimeCourse {
-    const col = this.dataset.obs.find((c) => c.name === column);
-    if (!col) throw new InputError(name, `no metadata column '${column}' in ${this.loaded.path} (have: ${this.dataset.obs.map((c) => c.name).join(', ') || 'none'})`);
+    const col = this.obs.find((c) => c.name === column);
+    if (!col) throw new InputError(name, `no metadata column '${column}' in ${this.loaded.path} (have: ${this.obs.map((c) => c.name).join(', ') || 'none'})`);
     return timeCourse(col, this.prep.keptCells);
   }
 
@@ -195,7 +205,7 @@ export class Workspace {
         rowIndex[r] = this.prep.keptCells[rows[r]!]!;
       }
     }
-    const table = { cellIds: this.dataset.cellIds, coordinates, obs: this.dataset.obs, rowIndex };
+    const table = { cellIds: this.dataset.cellIds, coordinates, obs: this.obs, rowIndex };
     const report = await writeEmbeddingCsv(path, table, { protectedPaths: [this.inputPath], replace });
     await writeSidecar(sidecar, this.sidecarInput(result, [path], extras), { replace: replaceSidecar });
     return { path: report.path, bytes: report.bytes, rows: report.rows, sidecar };

@@ -4,6 +4,8 @@
  */
 export interface MiniElement {
   readonly textContent: string | null;
+  /** Form controls. */
+  readonly value?: string;
   getAttribute(name: string): string | null;
 }
 export interface MiniCanvas extends MiniElement {
@@ -18,5 +20,6 @@ export interface MiniContext2D {
 }
 export interface MiniDocument {
   querySelector(selector: string): MiniElement | null;
+  querySelectorAll(selector: string): ArrayLike<MiniElement>;
   createElement(tag: 'canvas'): MiniCanvas;
 }
