@@ -49,6 +49,10 @@ export class MapView {
   opacity = 0.85;
   /** Interpolated cells (time panel): n × 2 data coordinates, drawn as outlined circles on the SVG layer. */
   #overlay: Float32Array | null = null;
+  /** Map row each interpolated cell starts from: it is dimmed like that cell when a selection leaves it out. */
+  #overlaySource: Int32Array | null = null;
+  /** Selected map rows (1) when there is a selection, else null. */
+  selected: Uint8Array | null = null;
 
   constructor(canvas: HTMLCanvasElement, svg: SVGSVGElement, callbacks: MapCallbacks) {
     this.#canvas = canvas;
@@ -57,7 +61,9 @@ export class MapView {
     this.renderer = createPointRenderer(canvas);
     this.#svg.append('g').attr('class', 'axis x');
     this.#svg.append('g').attr('class', 'axis y');
-    this.#svg.append('g').attr('class', 'interp').attr('data-testid', 'interp-overlay').style('pointer-events', 'none');
+    // Interpolated cells are clipped to the plot frame like the points (issue 14, trap 1).
+    this.#svg.append('clipPath').attr('id', 'plot-clip').append('rect');
+    this.#svg.append('g').attr('class', 'interp').attr('data-testid', 'interp-overlay').attr('clip-path', 'url(#plot-clip)').style('pointer-events', 'none');
     this.#svg.append('path').attr('class', 'lasso');
     this.#zoom = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.5, 2000])
@@ -113,8 +119,9 @@ export class MapView {
   }
 
   /** Interpolated cells over the map (null removes them). */
-  setOverlay(points: Float32Array | null): void {
+  setOverlay(points: Float32Array | null, source: Int32Array | null = null): void {
     this.#overlay = points;
+    this.#overlaySource = source;
     this.requestDraw();
   }
 
@@ -161,6 +168,8 @@ export class MapView {
     const pts = this.#overlay;
     const n = pts ? pts.length / 2 : 0;
     const r = Math.max(2.5, this.pointSize / 2 + 1.5);
+    this.#svg.select('clipPath rect').attr('x', MARGIN.left).attr('y', MARGIN.top).attr('width', Math.max(0, this.#w - MARGIN.left - MARGIN.right)).attr('height', Math.max(0, this.#h - MARGIN.top - MARGIN.bottom));
+    const sel = this.selected, src = this.#overlaySource;
     this.#svg
       .select<SVGGElement>('g.interp')
       .selectAll<SVGCircleElement, number>('circle')
@@ -171,7 +180,8 @@ export class MapView {
       .attr('r', r)
       .attr('fill', 'rgba(255,255,255,0.55)')
       .attr('stroke', '#111')
-      .attr('stroke-width', 1.4);
+      .attr('stroke-width', 1.4)
+      .attr('opacity', (i) => (sel && src && !sel[src[i]!] ? 0.15 : 1));
   }
 
   #finishAnimation(): void {

@@ -67,6 +67,41 @@ describe('time panel in Chromium (HSMM)', { skip, timeout: 180000 }, () => {
     assert.deepEqual(await page.locator('[data-testid=time-from] option').allTextContents(), ['0h (69)', '24h (74)', '48h (79)', '72h (49)']);
     assert.equal(await page.inputValue('[data-testid=time-from]'), '0h');
     assert.equal(await page.inputValue('[data-testid=time-to]'), '72h');
+    // Issue 14, trap 1: interpolated cells are off until asked for; then they have a legend line.
+    await page.waitForTimeout(500);
+    assert.equal((await overlay(page)).length, 0, 'no interpolated cells after loading');
+    assert.equal(await page.locator('[data-testid=interp-legend]').count(), 0);
+    await page.check('[data-testid=time-show]');
+    await page.waitForSelector('[data-testid=interp-legend]');
+    assert.match((await page.textContent('[data-testid=interp-legend]')) ?? '', /interpolated cells, 0h → 72h/);
+  });
+
+  it('interpolated cells are clipped to the plot frame and dimmed by a selection like the cells', async () => {
+    const circles = await atAlpha(page, '0.5');
+    assert.ok(circles.length > 20);
+    // The clip rectangle is the plot frame (inside the axes).
+    const clip = await page.evaluate(() => {
+      const g = document.querySelector('[data-testid=interp-overlay]');
+      const r = document.querySelector('clipPath#plot-clip rect');
+      return { ref: g?.getAttribute('clip-path'), x: Number(r?.getAttribute('x')), w: Number(r?.getAttribute('width')) };
+    });
+    assert.equal(clip.ref, 'url(#plot-clip)');
+    assert.ok(clip.x > 0 && clip.w > 100, JSON.stringify(clip));
+    // A rectangle over the left half of the map: circles starting outside it are dimmed, the others not.
+    const box = (await page.locator('[data-testid=map-overlay]').boundingBox())!;
+    await page.click('[data-testid=tool-rect]');
+    await page.mouse.move(box.x + 50, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - 30, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForSelector('[data-testid=selection-count]');
+    await page.locator('[data-testid=time-alpha]').fill('0.55');
+    await page.waitForSelector('[data-testid=time-panel][data-drawn-alpha="0.55"]', { timeout: 20000 });
+    await page.waitForTimeout(150);
+    const opacities = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid=interp-overlay] circle')).map((c) => c.getAttribute('opacity')));
+    assert.ok(opacities.includes('0.15') && opacities.includes('1'), `opacities: ${[...new Set(opacities)].join(', ')}`);
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid=tool-pan]');
   });
 
   it('moving the α slider moves the interpolated cells (OT in PC space, placed)', async () => {
