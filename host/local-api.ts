@@ -39,6 +39,7 @@ import type { EmbedResult, EmbeddingPipeline } from '../src-core/pipeline/pipeli
 import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/pipeline/progress.js';
 import { cellInfo, checkRows, colourOf, searchGenes } from '../src-core/workspace/cells.js';
 import { describeWorkspace, obsInfo, runSummary } from '../src-core/workspace/summaries.js';
+import { geneColour } from '../src-core/workspace/gene-colour.js';
 import { clusterMap, markersOfSelection, storeSelections } from './analysis-api.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { ExportPolicy } from './export-policy.js';
@@ -255,7 +256,8 @@ export class LocalIsothermApi implements IsothermApi {
   // ---- cells --------------------------------------------------------------------------------------
 
   async colour(by: ColourBy): Promise<ColourData> {
-    return colourOf(this.#need().workspace, by);
+    const ws = this.#need().workspace;
+    return 'gene' in by ? geneColour(ws, by.gene) : colourOf(ws, by);
   }
 
   async searchGenes(query: string, limit = 50): Promise<readonly string[]> {

@@ -97,7 +97,14 @@ export type ColourBy = { readonly obs: string } | { readonly gene: string };
 
 export type ColourData =
   | { readonly kind: 'categorical'; readonly name: string; readonly codes: Int32Array; readonly categories: readonly string[] }
-  | { readonly kind: 'numeric'; readonly name: string; readonly values: Float32Array; readonly min: number; readonly max: number };
+  | {
+      readonly kind: 'numeric'; readonly name: string; readonly values: Float32Array; readonly min: number;
+      /** Top of the colour scale: the largest value, or (clippedAbove) a high quantile, values above it take the top colour. */
+      readonly max: number;
+      readonly clippedAbove?: boolean;
+      /** What the values are (e.g. a gene's normalised log expression). */
+      readonly note?: string;
+    };
 
 export interface CellInfo {
   readonly row: number;

@@ -73,6 +73,9 @@ export class MapView {
         this.requestDraw();
       });
     this.#svg.call(this.#zoom);
+    // Double-click resets the view instead of zooming further (issue 14, trap 6).
+    this.#svg.on('dblclick.zoom', null);
+    svg.addEventListener('dblclick', () => this.resetView());
     svg.addEventListener('pointermove', (ev) => this.#pointerMove(ev));
     svg.addEventListener('pointerleave', () => this.#cb.onHover(-1, 0, 0));
     svg.addEventListener('pointerdown', (ev) => this.#pointerDown(ev));
@@ -135,6 +138,14 @@ export class MapView {
     this.#svg.call(this.#zoom.transform, zoomIdentity.translate(x, y).scale(k));
   }
 
+  /** Back to the whole map (no zoom or pan). */
+  resetView(): void {
+    this.#svg.call(this.#zoom.transform, zoomIdentity);
+  }
+
+  /** The zoom factor (1: the whole map). */
+  get zoomScale(): number { return this.#transform.k; }
+
   get animating(): boolean { return this.#mix < 1; }
 
   /** Current (zoomed) scales: data → CSS pixels inside the SVG. */
@@ -157,6 +168,7 @@ export class MapView {
       else this.requestDraw();
     }
     this.#canvas.dataset.animating = this.#mix < 1 ? 'true' : 'false';
+    this.#canvas.dataset.zoom = this.#transform.k.toPrecision(4);
     const to = this.#mapping(zs);
     this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity });
     this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
