@@ -274,6 +274,10 @@ export class LocalIsothermApi implements IsothermApi {
     return exportMapCsv(this.#need().workspace, this.#exports, () => this.#needMap(), path, rows);
   }
 
+  async exportArrow(path: string, rows?: Int32Array): Promise<ExportReport> {
+    return exportMapCsv(this.#need().workspace, this.#exports, () => this.#needMap(), path, rows, 'arrow');
+  }
+
   async exportSvg(path: string, svg: string): Promise<ExportReport> {
     return exportSvg(this.#need().workspace, this.#exports, path, svg);
   }

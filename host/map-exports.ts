@@ -24,8 +24,8 @@ function markSvg(svg: string): string {
 }
 
 /** `mapOf()` gives the map to export (it throws when there is none), asked once the path is known to be acceptable. */
-export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: () => EmbedResult, path: string, rows?: Int32Array): Promise<ExportReport> {
-  const out = localExportPath('csv', path, ws.inputPath);
+export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: () => EmbedResult, path: string, rows?: Int32Array, format: 'csv' | 'arrow' = 'csv'): Promise<ExportReport> {
+  const out = localExportPath(format, path, ws.inputPath);
   // The sidecar (OUT.json) gets the same checks as OUT.csv: not the input, in the scope, replace rules.
   const sidecar = sidecarPathFor(out);
   if (sidecar === ws.inputPath) throw new InputError(sidecar, 'the export would overwrite the input file');
@@ -33,7 +33,7 @@ export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: (
   const replaceSidecar = await policy.destination(sidecar);
   const map = mapOf();
   const pick = rows ? checkRows(rows, map.coords.length / 2) : null;
-  const r = await ws.exportCsv(out, map, pick, { notes: ['exported from the Isotherm app', ...ws.annotations.notes] }, { replace: replaceCsv, replaceSidecar });
+  const r = await ws.exportCsv(out, map, pick, { notes: ['exported from the Isotherm app', ...ws.annotations.notes] }, { replace: replaceCsv, replaceSidecar, format });
   policy.used(out);
   policy.used(sidecar);
   return { path: r.path, bytes: r.bytes, extra: [r.sidecar], rows: r.rows };

@@ -133,10 +133,10 @@ export interface ExportReport {
   readonly rows: number;
 }
 
-export type ExportKind = 'csv' | 'svg' | 'png' | 'ids';
+export type ExportKind = 'csv' | 'svg' | 'png' | 'ids' | 'arrow';
 
 /** The file endings each export may write (the hosts refuse others before anything is written). */
-export const EXPORT_EXTENSIONS: Readonly<Record<ExportKind, readonly string[]>> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'] };
+export const EXPORT_EXTENSIONS: Readonly<Record<ExportKind, readonly string[]>> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'], arrow: ['.arrow', '.feather'] };
 
 /** Endings of the data files the app opens (file dialogs, drag and drop, listings); 10x folders have none. */
 export const DATA_FILE_EXTENSIONS = ['h5ad', 'h5', 'mtx', 'gz', 'csv', 'tsv', 'arrow', 'feather', 'arrows', 'parquet'] as const;
@@ -198,6 +198,8 @@ export interface IsothermApi extends AnalysisApi {
   cellInfo(row: number): Promise<CellInfo>;
   /** CSV of the map (cell_id,x,y,metadata; optionally only `rows`) plus its JSON sidecar. */
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport>;
+  /** The same table as exportCsv as an Arrow IPC file (.arrow / .feather), plus its JSON sidecar. */
+  exportArrow(path: string, rows?: Int32Array): Promise<ExportReport>;
   /** Writes an SVG document the renderer drew (map + legend). */
   exportSvg(path: string, svg: string): Promise<ExportReport>;
   /** Writes a PNG image the renderer drew (map + legend at the chosen resolution). */

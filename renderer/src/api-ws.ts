@@ -60,6 +60,7 @@ export class WsIsothermApi implements IsothermApi {
   searchGenes(query: string, limit?: number): Promise<readonly string[]> { return this.#call('searchGenes', [query, limit ?? null]); }
   cellInfo(row: number): Promise<CellInfo> { return this.#call('cellInfo', [row]); }
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportCsv', [path, rows ?? null]); }
+  exportArrow(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportArrow', [path, rows ?? null]); }
   exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
   exportPng(path: string, png: Uint8Array): Promise<ExportReport> { return this.#call('exportPng', [path, png]); }
   exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
-import { assertWritableDestination, sidecarPathFor, writeEmbeddingCsv, writeSidecar, type SidecarInput } from '../export/index.js';
+import { assertWritableDestination, sidecarPathFor, writeEmbeddingArrow, writeEmbeddingCsv, writeSidecar, type SidecarInput } from '../export/index.js';
 import { runSidecarInput } from '../export/run-sidecar.js';
 import type { Dataset } from '../io/dataset.js';
 import { openDataset, type ReadOptions } from '../io/open.js';
@@ -53,6 +53,8 @@ function preprocessOptions(o: PrepareOptions, read: ReadOptions): PreprocessOpti
 export interface ExportWriteOptions {
   readonly replace?: 'any' | 'isotherm';
   readonly replaceSidecar?: 'any' | 'isotherm';
+  /** The table's format (default CSV; 'arrow': Arrow IPC file), with the same sidecar. */
+  readonly format?: 'csv' | 'arrow';
 }
 
 /** What goes into a map's sidecar besides the run itself. */
@@ -206,7 +208,8 @@ export class Workspace {
       }
     }
     const table = { cellIds: this.dataset.cellIds, coordinates, obs: this.obs, rowIndex };
-    const report = await writeEmbeddingCsv(path, table, { protectedPaths: [this.inputPath], replace });
+    const options = { protectedPaths: [this.inputPath], replace };
+    const report = write.format === 'arrow' ? { ...(await writeEmbeddingArrow(path, table, options)), rows: coordinates.length / 2 } : await writeEmbeddingCsv(path, table, options);
     await writeSidecar(sidecar, this.sidecarInput(result, [path], extras), { replace: replaceSidecar });
     return { path: report.path, bytes: report.bytes, rows: report.rows, sidecar };
   }
