@@ -112,7 +112,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     const nLymph = lymphLabels.reduce((s, l) => s + labels[l]!, 0);
     assert.equal(await selected(), nLymph);
     await nameSelection('lymph');
-    await page.click('text=Clear (Esc)');
+    await page.click('[data-testid=clear-selection]');
     // The map is coloured by the selections column; its legend counts the named cells.
     await page.waitForSelector('[data-testid=legend] .legend-title >> text=selections');
     const legend = (await page.textContent('[data-testid=legend]')) ?? '';
@@ -158,7 +158,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
   });
 
   it('clusters the map (Leiden on its graph): a colour-by column with several clusters; a higher resolution gives more', async () => {
-    await page.click('text=Clear (Esc)');
+    await page.click('[data-testid=clear-selection]');
     await page.click('[data-testid=cluster-run]');
     await page.waitForSelector('[data-testid=cluster-summary]');
     const k1 = Number(/^(\d+) clusters/.exec((await page.textContent('[data-testid=cluster-summary]')) ?? '')?.[1]);

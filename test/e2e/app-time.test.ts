@@ -193,6 +193,22 @@ describe('time panel in Chromium (HSMM)', { skip, timeout: 180000 }, () => {
         assert.ok(ot < (await value(table, 'isotherm-strict', 'linear-pca', metric)), `table ${table} ${metric}: vs (b)`);
       }
     }
+    // Issue 14, trap 4: one sentence per withheld time point and map naming the winner, whose row is bold.
+    const verdicts = page.locator('[data-testid=time-verdict]');
+    assert.equal(await verdicts.count(), 6);
+    for (let v = 0; v < 6; v++) {
+      const text = (await verdicts.nth(v).textContent()) ?? '';
+      const map = (await verdicts.nth(v).getAttribute('data-map'))!;
+      const m = /^(24h|48h), .* map: (?:the baseline )?(.+) predicts it best \(lowest (W1|W2|MMD)/.exec(text);
+      assert.ok(m, text);
+      const table = m[1] === '24h' ? 0 : 1;
+      const rows = page.locator(`[data-testid=time-score-table] >> nth=${table}`).locator(`tr[data-map="${map}"]`);
+      let bold = -1;
+      for (const row of await rows.all()) {
+        if (((await row.locator('td').nth(1).textContent()) ?? '') === m[2]) bold = await row.locator('td.best').count();
+      }
+      assert.ok(bold >= 1, `${text}: the named row has ${bold} bold cells`);
+    }
     await screenshot(page, 'time-02-scores');
     assert.deepEqual(browser.errors, []);
   });
