@@ -164,7 +164,8 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     const k1 = Number(/^(\d+) clusters/.exec((await page.textContent('[data-testid=cluster-summary]')) ?? '')?.[1]);
     assert.ok(k1 >= 5 && k1 <= 20, `γ = 1: ${k1} clusters`);
     assert.equal(await page.inputValue('[data-testid=colour-obs]'), 'leiden');
-    assert.equal(await page.locator('[data-testid=legend] .cat').count(), k1);
+    // The legend re-renders after the summary: wait for it rather than read it at once.
+    await page.waitForFunction((k) => document.querySelectorAll('[data-testid=legend] .cat').length === k, k1, { timeout: 10000 });
     await page.waitForTimeout(300);
     const stats = await canvasStats(page);
     assert.ok(stats.hues >= 4, JSON.stringify(stats));
@@ -172,7 +173,9 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     await page.locator('[data-testid=cluster-resolution]').fill('2.5');
     await page.click('[data-testid=cluster-run]');
     await page.waitForFunction((k) => Number(/^(\d+) clusters/.exec(document.querySelector('[data-testid=cluster-summary]')?.textContent ?? '')?.[1]) > k, k1);
-    assert.ok((await page.locator('[data-testid=legend] .cat').count()) > k1);
+    const k2 = Number(/^(\d+) clusters/.exec((await page.textContent('[data-testid=cluster-summary]')) ?? '')?.[1]);
+    await page.waitForFunction((k) => document.querySelectorAll('[data-testid=legend] .cat').length === k, k2, { timeout: 10000 });
+    assert.ok(k2 > k1, `γ = 2.5: ${k2} clusters`);
   });
 
   it('the exported CSV carries the named selections and the clusters; reopening it restores the selections', async () => {
