@@ -20,7 +20,9 @@
  */
 import type { Csr64 } from '../linalg/csr.js';
 import { csrFromTriplets } from '../linalg/csr.js';
-import { buildQuadTree } from './quadtree.js';
+import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
+import { buildQuadTree, type QuadTree } from './quadtree.js';
+import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 
 export interface RefineOptions {
   readonly iterations: number;
@@ -31,6 +33,8 @@ export interface RefineOptions {
   readonly checkCancelled?: () => void;
   /** Called every few iterations with the fraction done. */
   readonly onProgress?: (fraction: number) => void;
+  /** Threads for the per-cell forces (default: this thread only); the result is the same for any pool. */
+  readonly pool?: KernelPool;
 }
 
 /**
@@ -167,49 +171,90 @@ function selectKth(a: Float64Array, len: number, k: number): number {
   return a[k]!;
 }
 
-export function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Float32Array {
+export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Promise<Float32Array> {
   const n = p.n;
-  const y = scaledStart(init, p);
+  const pool = o.pool ?? inlineKernelPool;
+  const y = pool.alloc(Float64Array, 2 * n);
+  y.set(scaledStart(init, p));
   if (n < 3 || o.iterations <= 0) return Float32Array.from(y);
   const theta2 = (o.theta ?? 1) ** 2;
   const rho = o.exaggeration;
   const lr = Math.max(n / (4 * rho), 50);
   const step = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
-  const rep = new Float64Array(2 * n);
-  const zRow = new Float64Array(n);
-  const stack = new Int32Array(64 * 4 + 16);
+  const rep = pool.alloc(Float64Array, 2 * n);
+  const att = pool.alloc(Float64Array, 2 * n);
+  const zRow = pool.alloc(Float64Array, n);
+  const shared = { indptr: shareable(pool, p.indptr), indices: shareable(pool, p.indices), values: shareable(pool, p.values) };
+  // Blocks of cells for the threads: a few per thread so that uneven blocks even out.
+  const size = Math.max(2048, Math.ceil(n / (4 * pool.threads)));
+  const blocks: [number, number][] = [];
+  for (let lo = 0; lo < n; lo += size) blocks.push([lo, Math.min(n, lo + size)]);
+  const treeCopy = new SharedTree(pool);
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
       o.checkCancelled?.();
       o.onProgress?.(it / o.iterations);
     }
     const tree = buildQuadTree(y, n);
-    for (let i = 0; i < n; i++) zRow[i] = repulsion(i, y, tree, theta2, rep, stack);
+    const common = { y, ...shared, theta2, rep, att, zRow };
+    if (pool.threads === 1) refineForcesKernel({ ...common, ...tree, lo: 0, hi: n });
+    else {
+      const t = treeCopy.of(tree);
+      await pool.map<RefineForcesTask, number>(FORCES, blocks.map(([lo, hi]) => ({ ...common, ...t, lo, hi })));
+    }
     let z = 0;
     for (let i = 0; i < n; i++) z += zRow[i]!; // summed in cell order: deterministic
     const momentum = it < 50 ? 0.5 : 0.8;
-    for (let i = 0; i < n; i++) {
-      let ax = 0, ay = 0;
-      const xi = y[2 * i]!, yi = y[2 * i + 1]!;
-      for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
-        const j = p.indices[q]!;
-        const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
-        const w = p.values[q]! / (1 + dx * dx + dy * dy);
-        ax += w * dx;
-        ay += w * dy;
-      }
-      update(2 * i, 4 * (rho * ax - rep[2 * i]! / z), momentum);
-      update(2 * i + 1, 4 * (rho * ay - rep[2 * i + 1]! / z), momentum);
+    for (let c = 0; c < 2 * n; c++) {
+      const g = 4 * (rho * att[c]! - rep[c]! / z);
+      gains[c] = g > 0 !== step[c]! > 0 ? gains[c]! + 0.2 : Math.max(0.01, gains[c]! * 0.8);
+      step[c] = momentum * step[c]! - lr * gains[c]! * g;
     }
     for (let c = 0; c < 2 * n; c++) y[c]! += step[c]!;
   }
   o.onProgress?.(1);
   return Float32Array.from(y);
+}
 
-  function update(c: number, g: number, momentum: number): void {
-    gains[c] = g > 0 !== step[c]! > 0 ? gains[c]! + 0.2 : Math.max(0.01, gains[c]! * 0.8);
-    step[c] = momentum * step[c]! - lr * gains[c]! * g;
+const FORCES: KernelRef = { module: new URL('./refine-forces.js', import.meta.url).href, name: 'refineForcesKernel' };
+
+/** The quadtree copied into arrays every thread of the pool reads, grown when a tree needs more nodes. */
+class SharedTree {
+  #order: Int32Array;
+  #cap = 0;
+  #nodes!: Pick<QuadTree, 'start' | 'end' | 'firstChild' | 'childCount' | 'comX' | 'comY' | 'width2'>;
+  constructor(private readonly pool: KernelPool) {
+    this.#order = new Int32Array(0);
+  }
+
+  of(tree: QuadTree): Omit<QuadTree, 'nodes'> {
+    const pool = this.pool;
+    if (this.#order.length !== tree.order.length) this.#order = pool.alloc(Int32Array, tree.order.length);
+    this.#order.set(tree.order);
+    if (tree.nodes > this.#cap) {
+      this.#cap = Math.ceil(tree.nodes * 1.25);
+      const c = this.#cap;
+      this.#nodes = {
+        start: pool.alloc(Int32Array, c),
+        end: pool.alloc(Int32Array, c),
+        firstChild: pool.alloc(Int32Array, c),
+        childCount: pool.alloc(Uint8Array, c),
+        comX: pool.alloc(Float64Array, c),
+        comY: pool.alloc(Float64Array, c),
+        width2: pool.alloc(Float64Array, c),
+      };
+    }
+    const m = tree.nodes;
+    const d = this.#nodes;
+    d.start.set(tree.start.subarray(0, m));
+    d.end.set(tree.end.subarray(0, m));
+    d.firstChild.set(tree.firstChild.subarray(0, m));
+    d.childCount.set(tree.childCount.subarray(0, m));
+    d.comX.set(tree.comX.subarray(0, m));
+    d.comY.set(tree.comY.subarray(0, m));
+    d.width2.set(tree.width2.subarray(0, m));
+    return { order: this.#order, ...d };
   }
 }
 
@@ -242,45 +287,6 @@ function scaledStart(init: ArrayLike<number>, p: Csr64): Float64Array {
     y[2 * i + 1] = (y[2 * i + 1]! - my) * scale;
   }
   return y;
-}
-
-/** Σ_j q̃_ij² (y_i − y_j) into rep[2i..], returning Σ_j q̃_ij (j ≠ i), by Barnes–Hut. */
-function repulsion(i: number, y: Float64Array, tree: ReturnType<typeof buildQuadTree>, theta2: number, rep: Float64Array, stack: Int32Array): number {
-  const { order, start, end, firstChild, childCount, comX, comY, width2 } = tree;
-  const xi = y[2 * i]!, yi = y[2 * i + 1]!;
-  let fx = 0, fy = 0, z = 0;
-  let sp = 0;
-  stack[sp++] = 0;
-  while (sp > 0) {
-    const v = stack[--sp]!;
-    const fc = firstChild[v]!;
-    if (fc < 0) {
-      for (let q = start[v]!; q < end[v]!; q++) {
-        const j = order[q]!;
-        if (j === i) continue;
-        const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
-        const w = 1 / (1 + dx * dx + dy * dy);
-        z += w;
-        fx += w * w * dx;
-        fy += w * w * dy;
-      }
-      continue;
-    }
-    const dx = xi - comX[v]!, dy = yi - comY[v]!;
-    const d2 = dx * dx + dy * dy;
-    if (width2[v]! < theta2 * d2) {
-      const cnt = end[v]! - start[v]!;
-      const w = 1 / (1 + d2);
-      z += cnt * w;
-      fx += cnt * w * w * dx;
-      fy += cnt * w * w * dy;
-    } else {
-      for (let c = 0; c < childCount[v]!; c++) stack[sp++] = fc + c;
-    }
-  }
-  rep[2 * i] = fx;
-  rep[2 * i + 1] = fy;
-  return z;
 }
 
 /**

@@ -309,7 +309,7 @@ export class EmbeddingPipeline {
     });
 
     const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
-    const coords = await stage('refine', keys.refine, () =>
+    const coords = await stage('refine', keys.refine, async () =>
       iterations === 0
         ? extended.coords
         : refineLayout(extended.coords, refineAffinities(w, this.#points, this.dim, refinePartners(n)), {
@@ -317,6 +317,7 @@ export class EmbeddingPipeline {
             exaggeration: p.refineExaggeration,
             checkCancelled: check('refine'),
             onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
+            pool: await kernelPool(),
           }),
     );
     const shape = checkMap(coords, n, iterations === 0 ? 'extend' : 'refine');

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { refineLayout, sparsifyRow, twoStepAffinities } from '../../src-core/embed/refine.js';
+import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
+import { knnKdTree } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { knnExact } from '../../src-core/graph/knn.js';
 import { initBackend } from '../../src-core/compute/backend.js';
@@ -109,7 +111,7 @@ test('refinement untangles a shuffled layout of two clusters: trustworthiness ri
   }
   const before = trustworthiness(x, dim, Float32Array.from(start), 2, 10);
   const p = twoStepAffinities(w);
-  const y = refineLayout(start, p, { iterations: 150, exaggeration: 1.5 });
+  const y = await refineLayout(start, p, { iterations: 150, exaggeration: 1.5 });
   const after = trustworthiness(x, dim, y, 2, 10);
   assert.ok(after > before + 0.1 && after > 0.85, `trustworthiness ${before.toFixed(3)} → ${after.toFixed(3)}`);
   // The clusters end up apart: the two halves' centres are farther apart than either half's RMS radius.
@@ -123,5 +125,26 @@ test('refinement untangles a shuffled layout of two clusters: trustworthiness ri
   let r = 0;
   for (let i = 0; i < n / 2; i++) r += (y[2 * i]! - ax) ** 2 + (y[2 * i + 1]! - ay) ** 2;
   assert.ok(Math.hypot(ax - bx, ay - by) > 2 * Math.sqrt(r / (n / 2)));
-  assert.deepEqual(Array.from(refineLayout(start, p, { iterations: 150, exaggeration: 1.5 })), Array.from(y));
+  assert.deepEqual(Array.from(await refineLayout(start, p, { iterations: 150, exaggeration: 1.5 })), Array.from(y));
+});
+
+test('refinement on worker threads gives bit-identical positions (several blocks of cells, 2 helpers vs this thread alone)', async () => {
+  const rng = createRng(8);
+  const n = 5000;
+  const x = new Float32Array(n * 3);
+  for (let c = 0; c < x.length; c++) x[c] = rng.normal();
+  const w = alphaDecayAffinity(knnKdTree(x, n, 3, 10), { k: 5, decay: 40 });
+  const p = twoStepAffinities(w, 32);
+  const start = new Float64Array(2 * n);
+  for (let c = 0; c < start.length; c++) start[c] = rng.normal();
+  const pool = createNodeKernelPool(2);
+  try {
+    const threaded = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3, pool });
+    const here = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3 });
+    assert.ok(threaded.every(Number.isFinite));
+    assert.deepEqual(Array.from(threaded), Array.from(here));
+    assert.ok(threaded.some((v, c) => Math.abs(v - start[c]!) > 1e-3), 'the cells moved');
+  } finally {
+    await pool.stop();
+  }
 });
