@@ -23,6 +23,8 @@ import { csrFromTriplets } from '../linalg/csr.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
+import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
+export { sparsifyRow } from './two-step-rows.js';
 
 export interface RefineOptions {
   readonly iterations: number;
@@ -56,50 +58,58 @@ export function refinePartners(n: number): number {
 
 /** P ∝ T² + (T²)ᵀ with T = D⁻¹W, self pairs dropped, Σ p_ij = 1; rows of W with no edge contribute nothing. */
 export function twoStepAffinities(w: Csr64, maxPartners = Infinity): Csr64 {
-  const n = w.n;
-  const rowSum = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (w.indices[q] !== i) rowSum[i]! += w.values[q]!;
-  // Count T²'s non-zeros first (upper bound: Σ_i Σ_{j∈N(i)} |N(j)|) so the triplets are allocated once.
-  let bound = 0;
-  for (let i = 0; i < n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) bound += w.indptr[w.indices[q]! + 1]! - w.indptr[w.indices[q]!]!;
-  if (Number.isFinite(maxPartners)) bound = Math.min(bound, n * maxPartners);
-  const rows = new Int32Array(2 * bound);
-  const cols = new Int32Array(2 * bound);
-  const vals = new Float64Array(2 * bound);
-  const acc = new Float64Array(n);
-  const mark = new Int32Array(n).fill(-1);
-  const touched = new Int32Array(n);
-  const scratch = new Float64Array(Number.isFinite(maxPartners) ? n : 0);
-  const tail = new Int32Array(Number.isFinite(maxPartners) ? n : 0);
+  const rowSum = walkRowSums(w);
+  return assembleTwoStep(w.n, [twoStepRowsKernel({ indptr: w.indptr, indices: w.indices, values: w.values, rowSum, lo: 0, hi: w.n, maxPartners })]);
+}
+
+/** `twoStepAffinities` with the rows computed in blocks on the kernel pool: the same matrix for any thread count. */
+export async function twoStepAffinitiesOnPool(w: Csr64, maxPartners: number, pool: KernelPool): Promise<Csr64> {
+  if (pool.threads === 1) return twoStepAffinities(w, maxPartners);
+  const rowSum = walkRowSums(w);
+  const shared = { indptr: shareable(pool, w.indptr), indices: shareable(pool, w.indices), values: shareable(pool, w.values), rowSum: shareable(pool, rowSum) };
+  const parts = await pool.map<TwoStepRowsTask, TwoStepRows>(ROWS, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi, maxPartners })));
+  return assembleTwoStep(w.n, parts);
+}
+
+const ROWS: KernelRef = { module: new URL('./two-step-rows.js', import.meta.url).href, name: 'twoStepRowsKernel' };
+const DISTANCES: KernelRef = { module: new URL('./two-step-rows.js', import.meta.url).href, name: 'supportDistancesKernel' };
+
+/** Blocks of cells for the threads: a few per thread so that uneven blocks even out. */
+function cellBlocks(n: number, threads: number): [number, number][] {
+  const size = Math.max(2048, Math.ceil(n / (4 * threads)));
+  const blocks: [number, number][] = [];
+  for (let lo = 0; lo < n; lo += size) blocks.push([lo, Math.min(n, lo + size)]);
+  return blocks;
+}
+
+function walkRowSums(w: Csr64): Float64Array {
+  const rowSum = new Float64Array(w.n);
+  for (let i = 0; i < w.n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (w.indices[q] !== i) rowSum[i]! += w.values[q]!;
+  return rowSum;
+}
+
+/** P ∝ T² + (T²)ᵀ from rows of T² in row order, Σ p_ij = 1. */
+function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
+  let kept = 0;
+  for (const part of parts) kept += part.cols.length;
+  const rows = new Int32Array(2 * kept);
+  const cols = new Int32Array(2 * kept);
+  const vals = new Float64Array(2 * kept);
   let e = 0;
-  for (let i = 0; i < n; i++) {
-    if (!(rowSum[i]! > 0)) continue;
-    let t = 0;
-    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) {
-      const j = w.indices[q]!;
-      if (j === i || !(rowSum[j]! > 0)) continue;
-      const tij = w.values[q]! / rowSum[i]!;
-      for (let r = w.indptr[j]!; r < w.indptr[j + 1]!; r++) {
-        const l = w.indices[r]!;
-        if (l === i || l === j) continue;
-        if (mark[l] !== i) {
-          mark[l] = i;
-          acc[l] = 0;
-          touched[t++] = l;
-        }
-        acc[l]! += (tij * w.values[r]!) / rowSum[j]!;
+  for (const part of parts) {
+    let q = 0;
+    for (let r = 0; r < part.counts.length; r++) {
+      const i = part.lo + r;
+      for (let end = q + part.counts[r]!; q < end; q++) {
+        const l = part.cols[q]!;
+        const v = part.vals[q]!;
+        rows[e] = i;
+        cols[e] = l;
+        vals[e++] = v;
+        rows[e] = l;
+        cols[e] = i;
+        vals[e++] = v;
       }
-    }
-    if (t > maxPartners) t = sparsifyRow(touched, t, acc, maxPartners, scratch, tail);
-    for (let s = 0; s < t; s++) {
-      const l = touched[s]!;
-      const v = acc[l]!;
-      rows[e] = i;
-      cols[e] = l;
-      vals[e++] = v;
-      rows[e] = l;
-      cols[e] = i;
-      vals[e++] = v;
     }
   }
   // Normalise to Σ p_ij = 1 (t-SNE's convention; the walk's return mass Σ_j T_ij T_ji was dropped above).
@@ -107,68 +117,6 @@ export function twoStepAffinities(w: Csr64, maxPartners = Infinity): Csr64 {
   for (let q = 0; q < e; q++) total += vals[q]!;
   if (total > 0) for (let q = 0; q < e; q++) vals[q]! /= total;
   return csrFromTriplets(n, rows, cols, vals, e);
-}
-
-/**
- * Sparsifies one row of T² to at most k entries without changing its mass: the k/2 largest are kept as they
- * are, and the tail — little mass per pair but, summed, the long-range pull that holds the global layout
- * together (dropping it lowered mouse10k's DEMaP from 0.72 to 0.57) — is replaced by k/2 systematic draws
- * proportional to value, each worth tailMass/(k/2). Deterministic (fixed offset, positions in row order).
- * Rewrites acc for the drawn entries; returns the new row length in touched.
- */
-export function sparsifyRow(touched: Int32Array, t: number, acc: Float64Array, k: number, scratch: Float64Array, tail: Int32Array): number {
-  const h = k >> 1;
-  for (let s = 0; s < t; s++) scratch[s] = -acc[touched[s]!]!;
-  const tau = -selectKth(scratch, t, h - 1);
-  let ties = h;
-  for (let s = 0; s < t; s++) if (acc[touched[s]!]! > tau) ties--;
-  let kept = 0, nTail = 0, mass = 0;
-  for (let s = 0; s < t; s++) {
-    const l = touched[s]!;
-    const v = acc[l]!;
-    if (v > tau || (v === tau && ties-- > 0)) touched[kept++] = l;
-    else {
-      tail[nTail++] = l;
-      mass += v;
-    }
-  }
-  const draws = k - kept;
-  if (draws <= 0 || !(mass > 0)) return kept;
-  const step = mass / draws;
-  let cum = 0;
-  for (let s = 0; s < nTail; s++) {
-    const l = tail[s]!;
-    const before = Math.floor(cum / step + 0.5);
-    cum += acc[l]!;
-    const hits = Math.min(draws, Math.floor(cum / step + 0.5)) - before;
-    if (hits > 0) {
-      acc[l] = hits * step;
-      touched[kept++] = l;
-    }
-  }
-  return kept;
-}
-
-/** The k-th smallest (0-based) of a[0..len) by quickselect; reorders a. */
-function selectKth(a: Float64Array, len: number, k: number): number {
-  let lo = 0, hi = len - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const tmp = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = tmp;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
 }
 
 export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Promise<Float32Array> {
@@ -186,10 +134,7 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const att = pool.alloc(Float64Array, 2 * n);
   const zRow = pool.alloc(Float64Array, n);
   const shared = { indptr: shareable(pool, p.indptr), indices: shareable(pool, p.indices), values: shareable(pool, p.values) };
-  // Blocks of cells for the threads: a few per thread so that uneven blocks even out.
-  const size = Math.max(2048, Math.ceil(n / (4 * pool.threads)));
-  const blocks: [number, number][] = [];
-  for (let lo = 0; lo < n; lo += size) blocks.push([lo, Math.min(n, lo + size)]);
+  const blocks = cellBlocks(n, pool.threads);
   const treeCopy = new SharedTree(pool);
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
@@ -299,29 +244,21 @@ function scaledStart(init: ArrayLike<number>, p: Csr64): Float64Array {
  */
 export const WALK_SHARE = 0.7;
 
-export function refineAffinities(w: Csr64, points: Float32Array, dim: number, maxPartners = Infinity): Csr64 {
-  const walk = twoStepAffinities(w, maxPartners);
-  const gauss = gaussianOnSupport(walk, points, dim);
+export async function refineAffinities(w: Csr64, points: Float32Array, dim: number, maxPartners = Infinity, pool: KernelPool = inlineKernelPool): Promise<Csr64> {
+  const walk = await twoStepAffinitiesOnPool(w, maxPartners, pool);
+  const d2 = pool.alloc(Float64Array, walk.indices.length);
+  const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), points: shareable(pool, points), dim, out: d2 };
+  await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
+  const gauss = gaussianOnSupport(d2);
   const values = new Float64Array(walk.values.length);
   for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * walk.values[q]! + (1 - WALK_SHARE) * gauss[q]!;
   return { ...walk, values };
 }
 
-/** exp(−d²/2σ²) on `p`'s pairs, σ² the median squared pair distance (a 1-in-16 sample), normalised to sum 1. */
-function gaussianOnSupport(p: Csr64, points: Float32Array, dim: number): Float64Array {
-  const d2 = new Float64Array(p.indices.length);
+/** exp(−d²/2σ²) for the squared distances of a support, σ² their median (a 1-in-16 sample), normalised to sum 1. */
+function gaussianOnSupport(d2: Float64Array): Float64Array {
   const sample: number[] = [];
-  for (let i = 0; i < p.n; i++)
-    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
-      const j = p.indices[q]!;
-      let s = 0;
-      for (let c = 0; c < dim; c++) {
-        const d = points[i * dim + c]! - points[j * dim + c]!;
-        s += d * d;
-      }
-      d2[q] = s;
-      if ((q & 15) === 0) sample.push(s);
-    }
+  for (let q = 0; q < d2.length; q += 16) sample.push(d2[q]!);
   sample.sort((a, b) => a - b);
   const s2 = sample.length ? sample[sample.length >> 1]! : 0;
   const values = new Float64Array(d2.length);

@@ -312,7 +312,7 @@ export class EmbeddingPipeline {
     const coords = await stage('refine', keys.refine, async () =>
       iterations === 0
         ? extended.coords
-        : refineLayout(extended.coords, refineAffinities(w, this.#points, this.dim, refinePartners(n)), {
+        : refineLayout(extended.coords, await refineAffinities(w, this.#points, this.dim, refinePartners(n), await kernelPool()), {
             iterations,
             exaggeration: p.refineExaggeration,
             checkCancelled: check('refine'),

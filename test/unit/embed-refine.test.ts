@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refineLayout, sparsifyRow, twoStepAffinities } from '../../src-core/embed/refine.js';
+import { refineAffinities, refineLayout, sparsifyRow, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
 import { knnKdTree } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { knnExact } from '../../src-core/graph/knn.js';
 import { initBackend } from '../../src-core/compute/backend.js';
-import { csrFromTriplets } from '../../src-core/linalg/csr.js';
+import { csrFromTriplets, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { trustworthiness } from '../../src-core/quality/neighbourhood.js';
 
@@ -128,7 +128,7 @@ test('refinement untangles a shuffled layout of two clusters: trustworthiness ri
   assert.deepEqual(Array.from(await refineLayout(start, p, { iterations: 150, exaggeration: 1.5 })), Array.from(y));
 });
 
-test('refinement on worker threads gives bit-identical positions (several blocks of cells, 2 helpers vs this thread alone)', async () => {
+test('refinement on worker threads gives bit-identical affinities and positions (several blocks of cells, 2 helpers vs this thread alone)', async () => {
   const rng = createRng(8);
   const n = 5000;
   const x = new Float32Array(n * 3);
@@ -139,6 +139,14 @@ test('refinement on worker threads gives bit-identical positions (several blocks
   for (let c = 0; c < start.length; c++) start[c] = rng.normal();
   const pool = createNodeKernelPool(2);
   try {
+    // The affinity build on the pool: the same matrices as on this thread.
+    const same = (a: Csr64, b: Csr64): void => {
+      assert.deepEqual(Array.from(a.indptr), Array.from(b.indptr));
+      assert.deepEqual(Array.from(a.indices), Array.from(b.indices));
+      assert.deepEqual(Array.from(a.values), Array.from(b.values));
+    };
+    same(await twoStepAffinitiesOnPool(w, 32, pool), p);
+    same(await refineAffinities(w, x, 3, 32, pool), await refineAffinities(w, x, 3, 32));
     const threaded = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3, pool });
     const here = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3 });
     assert.ok(threaded.every(Number.isFinite));
