@@ -6,6 +6,7 @@ import { InputError } from '../src-core/errors.js';
 import { assertWritableDestination, sidecarPathFor } from '../src-core/export/index.js';
 import type { ProgressEvent } from '../src-core/pipeline/progress.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
+import { REFINE_AUTO_MAX_CELLS } from '../src-core/embed/refine.js';
 import { readOptions, startBackend, type EmbedArgs } from './args.js';
 
 export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Promise<void> {
@@ -32,6 +33,8 @@ export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Pr
     log(`isotherm: the neighbour graph has ${sizes.length} separate components (cells: ${shown}); each is mapped on its own and placed beside the others`);
   }
   if (result.warning) log(`isotherm: warning: ${result.warning}`);
+  if (result.params.refine === 'auto' && result.refineIterations === 0)
+    log(`isotherm: neighbourhood refinement skipped above ${REFINE_AUTO_MAX_CELLS.toLocaleString('en')} cells (it would dominate the run); --refine N runs N iterations`);
   await ws.exportCsv(output, result, null, { backendAdapter: backendInfo.adapter, notes: backendInfo.fallbacks }, { replace: args.force ? 'any' : 'isotherm' });
   if (!args.quiet) log(`isotherm: wrote ${output} (${ws.nRows} cells, t = ${result.heat.t.toPrecision(3)}${result.heat.tAuto ? ' auto' : ''})`);
 }

@@ -40,10 +40,15 @@ export interface RefineOptions {
 }
 
 /**
- * Iterations by number of cells: 100 up to 100k cells (150 measured no better on mouse10k or Swiss rolls:
- * docs/algorithm.md §6b), then fewer so the stage stays O(n log n) in all.
+ * Iterations of `refine: 'auto'` by number of cells: 100 up to 100k cells (150 measured no better on
+ * mouse10k or Swiss rolls: docs/algorithm.md §6b), then fewer, and none above REFINE_AUTO_MAX_CELLS: with
+ * Barnes–Hut the stage took 178 s of a 210 s run on a million cells (docs/benchmarks.md §7), so above that
+ * size a map is the extended landmark layout unless the user asks for iterations (`--refine N`).
  */
+export const REFINE_AUTO_MAX_CELLS = 200_000;
+
 export function refineIterations(n: number): number {
+  if (n > REFINE_AUTO_MAX_CELLS) return 0;
   return Math.max(20, Math.round(100 * Math.min(1, 100_000 / Math.max(1, n))));
 }
 

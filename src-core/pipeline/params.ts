@@ -54,7 +54,7 @@ export interface EmbedParams {
   /** Stress weighting: 'none' (metric MDS, SMACOF) or 'heat' (SNE-like, SGD on weighted stress). */
   readonly stressWeights: 'none' | 'heat';
   readonly mdsIterations: number;
-  /** Neighbourhood refinement of all cells after the landmark layout: 'auto' (100 iterations, fewer above 100k cells), 'off' or a count. */
+  /** Neighbourhood refinement of all cells after the landmark layout: 'auto' (100 iterations, fewer above 100k cells, none above 200k), 'off' or a count. */
   readonly refine: 'auto' | 'off' | number;
   /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement. */
   readonly refineExaggeration: number;
@@ -156,7 +156,7 @@ export const PARAMS: ParamSpecs = {
   mdsIterations: { default: 30, domain: integer(0, 10000), cli: { flag: '--mds-iterations', value: 'N' }, stage: 'mds', help: 'SMACOF (or SGD) iterations after classical MDS' },
   refine: {
     default: 'auto', domain: integer(1, 5000, ['auto', 'off']), cli: { flag: '--refine', value: 'auto|off|N' }, stage: 'refine',
-    help: 'neighbourhood refinement iterations (auto: 100, fewer above 100k cells; off: the extended landmark layout)',
+    help: 'neighbourhood refinement iterations (auto: 100, fewer above 100k cells, none above 200k; off: the extended landmark layout)',
     key: (p, n) => `refine=${p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine}`,
   },
   refineExaggeration: {

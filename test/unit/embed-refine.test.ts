@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refineAffinities, refineLayout, sparsifyRow, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
+import { REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, sparsifyRow, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
 import { knnKdTree } from '../../src-core/graph/kdtree.js';
@@ -155,4 +155,13 @@ test('refinement on worker threads gives bit-identical affinities and positions 
   } finally {
     await pool.stop();
   }
+});
+
+test('automatic iterations: 100 up to 100k cells, fewer (≥ 20) up to REFINE_AUTO_MAX_CELLS, none above', () => {
+  assert.equal(refineIterations(10_000), 100);
+  assert.equal(refineIterations(100_000), 100);
+  assert.equal(refineIterations(150_000), 67);
+  assert.equal(refineIterations(REFINE_AUTO_MAX_CELLS), 50);
+  assert.equal(refineIterations(REFINE_AUTO_MAX_CELLS + 1), 0);
+  assert.equal(refineIterations(1_000_000), 0);
 });
