@@ -4,18 +4,12 @@
  * and the attraction Σ_j p_ij q̃_ij (y_i − y_j). Every output entry depends on its own cell only, so the
  * step is the same for any split into blocks and any thread count.
  */
-export interface RefineForcesTask {
+import type { QuadTree } from './quadtree.js';
+
+/** The quadtree of `y` (quadtree.ts) without its node count, which the traversal does not need. */
+export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
   /** Positions (x, y) per cell, read only. */
   readonly y: Float64Array;
-  // The quadtree of `y` (quadtree.ts), flattened.
-  readonly order: Int32Array;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  readonly firstChild: Int32Array;
-  readonly childCount: Uint8Array;
-  readonly comX: Float64Array;
-  readonly comY: Float64Array;
-  readonly width2: Float64Array;
   // The affinities P (CSR).
   readonly indptr: Int32Array;
   readonly indices: Int32Array;

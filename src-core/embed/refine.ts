@@ -24,7 +24,6 @@ import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '..
 import { buildQuadTree, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
-export { sparsifyRow } from './two-step-rows.js';
 
 export interface RefineOptions {
   readonly iterations: number;

@@ -309,17 +309,17 @@ export class EmbeddingPipeline {
     });
 
     const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
-    const coords = await stage('refine', keys.refine, async () =>
-      iterations === 0
-        ? extended.coords
-        : refineLayout(extended.coords, await refineAffinities(w, this.#points, this.dim, refinePartners(n), await kernelPool()), {
-            iterations,
-            exaggeration: p.refineExaggeration,
-            checkCancelled: check('refine'),
-            onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
-            pool: await kernelPool(),
-          }),
-    );
+    const coords = await stage('refine', keys.refine, async () => {
+      if (iterations === 0) return extended.coords;
+      const pool = await kernelPool();
+      return refineLayout(extended.coords, await refineAffinities(w, this.#points, this.dim, refinePartners(n), pool), {
+        iterations,
+        exaggeration: p.refineExaggeration,
+        checkCancelled: check('refine'),
+        onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
+        pool,
+      });
+    });
     const shape = checkMap(coords, n, iterations === 0 ? 'extend' : 'refine');
     const mainHeat = heats[0];
     if (!mainHeat) throw new Error('the largest component has no heat kernel'); // it has > knn cells: cannot happen

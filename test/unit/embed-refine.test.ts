@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, sparsifyRow, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
+import { REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
+import { sparsifyRow } from '../../src-core/embed/two-step-rows.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
 import { knnKdTree } from '../../src-core/graph/kdtree.js';
