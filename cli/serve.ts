@@ -4,6 +4,7 @@
  * another Origin/Host, get 403. Serves the built renderer (dist/renderer) and the IsothermApi protocol
  * (src-core/api-wire.ts) on /<token>/ws. Compute runs in a worker thread (host/compute-worker.ts).
  */
+import { homedir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -99,7 +100,8 @@ async function serveStatic(res: ServerResponse, rest: string): Promise<void> {
 export async function startServer(options: ServeOptions, log: (line: string) => void = () => undefined): Promise<RunningServer> {
   const token = newToken();
   const limits: ServeLimits = { ...SERVE_LIMITS, ...options.limits };
-  const worker = new ComputeWorker(options.input ? resolve(options.input, '..') : process.cwd(), { onRestart: (reason) => log(reason) });
+  // The file browser starts in INPUT's folder, else the user's home (issue 14, trap 7).
+  const worker = new ComputeWorker(options.input ? resolve(options.input, '..') : homedir(), { onRestart: (reason) => log(reason) });
   // File scope (docs/app.md): home, INPUT's folder and the folder `serve` was started in.
   worker.grant(process.cwd());
   const http = createServer();

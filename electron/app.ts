@@ -156,7 +156,9 @@ class MainProcess {
     await this.recent.load();
     this.refreshMenu();
     const first = filesFromArgv(this.options.argv, app.isPackaged)[0] ?? this.pendingOpen;
-    this.worker = this.options.createWorker(first ? dirname(first) : app.getPath('home'));
+    // The file browser starts in the last-opened folder (the recent list survives restarts), else home.
+    const last = first ?? this.recent.list()[0];
+    this.worker = this.options.createWorker(last ? dirname(last) : app.getPath('home'));
     this.win = this.createWindow(!first);
     if (first) {
       this.pendingOpen = null;

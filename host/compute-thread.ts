@@ -56,6 +56,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
   const c = msg.call;
   switch (c.method) {
     case 'listFiles': return api.listFiles(c.dir);
+    case 'folders': return api.folders();
     case 'open': {
       // Slot 1 of the shared counter cancels reads (slot 0 runs): a run started meanwhile does not stop a read.
       const seq = msg.runSeq;

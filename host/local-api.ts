@@ -6,9 +6,12 @@
  * One pipeline per workspace, so a slider change reuses the cached upstream stages; a failed or cancelled
  * run keeps the previous map.
  */
-import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
+  AppFolders,
   CellInfo,
   ClusterRequest,
   ClusterResult,
@@ -50,7 +53,7 @@ import { exportIds, exportInterpolation, exportMapCsv, exportPng, exportSvg } fr
 import { interpolateForApp, TimeEvaluations, timeColumns } from './time-course-api.js';
 
 export interface LocalApiOptions {
-  /** Folder listFiles() shows first (default: the working directory). */
+  /** The last-opened folder known at start (e.g. the command line's file): listFiles() shows it until a file is opened; default the user's home. */
   readonly startDir?: string;
   /** The demo data set openDemo() opens (default DEMO_PATH). */
   readonly demoPath?: string;
@@ -82,7 +85,8 @@ interface OpenState {
 }
 
 export class LocalIsothermApi implements IsothermApi {
-  readonly #startDir: string;
+  /** The folder of the last data file opened (or the host's start folder), or null: listFiles() starts there, else in home. */
+  #lastOpened: string | null;
   readonly #demoPath: string;
   #state: OpenState | null = null;
   /** Data sets a subset was taken from, innermost last. */
@@ -100,18 +104,25 @@ export class LocalIsothermApi implements IsothermApi {
   readonly #exports: ExportPolicy;
 
   constructor(options: LocalApiOptions = {}) {
-    this.#startDir = resolve(options.startDir ?? process.cwd());
+    this.#lastOpened = options.startDir === undefined ? null : resolve(options.startDir);
     this.#demoPath = options.demoPath ?? DEMO_PATH;
     this.#scope = options.scope ?? null;
     this.#exports = new ExportPolicy(this.#scope);
   }
 
   async listFiles(dir?: string): Promise<FileListing> {
-    const folder = dir === undefined || dir === '' ? this.#startDir : localPath('dir', dir);
+    const folder = dir === undefined || dir === '' ? (this.#lastOpened ?? homedir()) : localPath('dir', dir);
     const scope = this.#scope;
     if (!scope) return listFolder(folder);
     await scope.readable(folder);
     return listFolder(folder, (p) => scope.listable(p));
+  }
+
+  async folders(): Promise<AppFolders> {
+    const home = homedir();
+    const documents = join(home, 'Documents');
+    const hasDocuments = statSync(documents, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    return { home, documents: hasDocuments ? documents : home, lastOpened: this.#lastOpened };
   }
 
   // ---- the open data set ------------------------------------------------------------------------
@@ -200,6 +211,7 @@ export class LocalIsothermApi implements IsothermApi {
     const description = describeWorkspace(workspace, { depth: 0, demo });
     this.#stack = [];
     this.#state = { workspace, description, map: { pipeline: workspace.pipeline, last: null, runs: 0 }, compare: null };
+    if (!demo) this.#lastOpened = dirname(input);
     return description;
   }
 

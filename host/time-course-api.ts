@@ -7,7 +7,7 @@ import { InputError } from '../src-core/errors.js';
 import { evaluationTable } from '../src-core/interpolate/evaluation-table.js';
 import { interpolateOnMap } from '../src-core/interpolate/on-map.js';
 import { detectTimeColumns } from '../src-core/interpolate/time-columns.js';
-import { timePair } from '../src-core/interpolate/time-points.js';
+import { timePair, withTimes } from '../src-core/interpolate/time-points.js';
 import { checkEnoughCells, resolveParams, type EmbedParams } from '../src-core/pipeline/params.js';
 import type { EmbedResult } from '../src-core/pipeline/pipeline.js';
 import type { Workspace } from '../src-core/workspace/workspace.js';
@@ -41,7 +41,7 @@ export class TimeEvaluations {
    * defaults); `stillCurrent` says whether the workspace is still the open one when the thread is done.
    */
   async evaluate(ws: Workspace, params: Partial<EmbedParams> | undefined, request: TimeEvaluationRequest, onProgress: ((p: TimeEvaluationProgress) => void) | undefined, stillCurrent: () => boolean): Promise<TimeEvaluation> {
-    const course = ws.timeCourse(request.column, 'column');
+    const course = withTimes(ws.timeCourse(request.column, 'column'), request.times, 'times');
     if (course.levels.length < 3) throw new InputError(request.column, `${course.levels.length} time points: withholding one needs at least 3`);
     const X = ws.prep.matrix;
     const k = resolveParams(params).knn;

@@ -13,6 +13,7 @@ import { validateAnalysisCall, type AnalysisCall } from './validate-analysis.js'
 
 export type ApiCall =
   | { readonly method: 'listFiles'; readonly dir: string | undefined }
+  | { readonly method: 'folders' }
   | { readonly method: 'open'; readonly path: string; readonly options: OpenOptions }
   | { readonly method: 'openDemo' }
   | { readonly method: 'reprocess'; readonly options: OpenOptions }
@@ -101,13 +102,20 @@ export function validateInterpolateRequest(v: unknown): InterpolateRequest {
 }
 
 export function validateTimeEvaluationRequest(v: unknown): TimeEvaluationRequest {
-  const o = fields('request', v, ['column', 'seeds', 'paper']);
+  const o = fields('request', v, ['column', 'seeds', 'paper', 'times']);
   if (o.paper !== undefined && o.paper !== null && typeof o.paper !== 'boolean') throw new InputError('request.paper', 'expected true or false');
   return {
     column: str('request.column', o.column, 1000),
     ...(o.seeds === undefined || o.seeds === null ? {} : { seeds: num('request.seeds', o.seeds, 1, 20, true) }),
     ...(typeof o.paper === 'boolean' ? { paper: o.paper } : {}),
+    ...(o.times === undefined || o.times === null ? {} : { times: times('request.times', o.times) }),
   };
+}
+
+/** A list of finite times (at most 10,000; order and count are checked against the column's levels later). */
+function times(name: string, v: unknown): number[] {
+  if (!Array.isArray(v) || v.length > 10_000) throw new InputError(name, 'expected a list of at most 10000 numbers');
+  return v.map((x, i) => num(`${name}[${i}]`, x, -1e15, 1e15));
 }
 
 function colourBy(v: unknown): ColourBy {
@@ -128,6 +136,7 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'reprocess': return { method, options: validateOpenOptions(a[0] ?? {}) };
     case 'runCompare': return { method, params: validateParams(a[0] ?? {}) };
     case 'openDemo':
+    case 'folders':
     case 'compareCoords': return { method };
     case 'subset': return { method, rows: rows('rows', a[0]) };
     case 'back':

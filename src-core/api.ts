@@ -148,9 +148,21 @@ export function dataFileStem(path: string): string {
   return path.replace(DATA_ENDING, '');
 }
 
+/** Where the app starts browsing and exporting (issue 14, traps 3 and 7). */
+export interface AppFolders {
+  /** The user's home folder. */
+  readonly home: string;
+  /** The user's documents folder (~/Documents) when it exists, else home: exports go here by default. */
+  readonly documents: string;
+  /** The folder of the last data file opened (not the demo), or null. */
+  readonly lastOpened: string | null;
+}
+
 export interface IsothermApi extends AnalysisApi {
-  /** Files and folders in `dir` (default: the host's working directory), data files first. */
+  /** Files and folders in `dir` (default: the folder of the last file opened, else the user's home), data files first. */
   listFiles(dir?: string): Promise<FileListing>;
+  /** The home and documents folders and the last-opened folder (file browser and export defaults). */
+  folders(): Promise<AppFolders>;
   /**
    * Reads and preprocesses a data set; it becomes the open one (the previous map is dropped).
    * `onProgress` follows the read; cancel() stops it (the call then rejects with CancelledError).
@@ -233,8 +245,10 @@ export interface TimeColumnInfo {
   /** Why it counts as time: its name, its labels ("24h", "day 3") or few distinct numeric values. */
   readonly reason: 'name' | 'labels' | 'numeric';
   readonly timeSource: string;
-  /** In time order; `n` map rows each. */
-  readonly levels: readonly { readonly label: string; readonly time: number; readonly n: number }[];
+  /** In time order; `n` map rows each; `placed`: the label names no time, it was placed from its neighbours. */
+  readonly levels: readonly { readonly label: string; readonly time: number; readonly n: number; readonly placed?: boolean }[];
+  /** What the user should know about the times (labels with no number, even spacing); absent when nothing. */
+  readonly note?: string;
 }
 
 export interface InterpolateRequest {
@@ -274,6 +288,8 @@ export interface TimeEvaluationRequest {
   readonly seeds?: number;
   /** Also the paper's protocol (withheld cells in the map); default true. */
   readonly paper?: boolean;
+  /** The user's time of each level (TimeColumnInfo.levels order; strictly increasing); default the detected times. */
+  readonly times?: readonly number[];
 }
 
 export interface TimeEvaluationProgress {

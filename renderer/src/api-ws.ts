@@ -5,7 +5,7 @@
 import type {
   InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
   ClusterRequest, ClusterResult, MarkerRequest, MarkerResult, NamedSelectionRows,
-  CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, ReadProgressEvent, RunSummary,
+  AppFolders, CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, ReadProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { withErrorNames } from '../../src-core/api-errors.js';
 import { decodeMessage, encodeMessage, PendingCalls, type ServerMessage, type WireValue } from '../../src-core/api-wire.js';
@@ -38,6 +38,7 @@ export class WsIsothermApi implements IsothermApi {
   }
 
   listFiles(dir?: string): Promise<FileListing> { return this.#call('listFiles', [dir ?? null]); }
+  folders(): Promise<AppFolders> { return this.#call('folders', []); }
   open(path: string, options?: OpenOptions, onProgress?: (p: ReadProgressEvent) => void): Promise<DatasetDescription> {
     // The wire's progress events are typed for run(); open()'s are ReadProgressEvent.
     return this.#call('open', [path, (options ?? null) as unknown as WireValue], onProgress as ((e: ProgressEvent) => void) | undefined);

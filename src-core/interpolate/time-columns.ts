@@ -38,7 +38,11 @@ export function detectTimeColumns(obs: readonly ObsColumn[], keep: Int32Array): 
     const course = timeCourse(col, keep);
     if (course.levels.length < 2) continue;
     found.push({
-      info: { name: col.name, reason, timeSource: course.timeSource, levels: course.levels.map((l) => ({ label: l.label, time: l.time, n: l.cells.length })) },
+      info: {
+        name: col.name, reason, timeSource: course.timeSource,
+        levels: course.levels.map((l, i) => ({ label: l.label, time: l.time, n: l.cells.length, ...(course.placed?.[i] ? { placed: true } : {}) })),
+        ...(course.note ? { note: course.note } : {}),
+      },
       rank: (named ? 0 : 2) + (reason === 'labels' ? 0 : 1),
     });
   }

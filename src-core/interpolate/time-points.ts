@@ -1,12 +1,13 @@
 /**
  * Time points of a time-course data set from a metadata column: an ordered categorical (its category
- * order), an unordered categorical whose labels all name a number ("0h", "24 h", "day 3", "E12.5": timeOfLabel),
- * or a numeric column (its distinct values). Each level gets a numeric time — the leading number of the
- * label, or its rank when the labels are not numeric — used for the interpolation fraction
- * α = (t_T − t_A) / (t_B − t_A).
+ * order), an unordered categorical (labels that name a number — "0h", "day 3", "E12.5" — by that number, the
+ * others after them), or a numeric column (its distinct values). Each level gets a numeric time — the number
+ * in its label, placed from its neighbours when it has none, or its rank (time-labels.ts) — used for the
+ * interpolation fraction α = (t_T − t_A) / (t_B − t_A); the user may give other times (withTimes).
  */
 import { InputError } from '../errors.js';
 import type { ObsColumn } from '../io/dataset.js';
+import { labelTimes, leadingNumber, numberInLabel, timeOfLabel, timesProblem } from './time-labels.js';
 
 export interface TimeLevel {
   readonly label: string;
@@ -19,23 +20,11 @@ export interface TimeCourse {
   readonly column: string;
   readonly levels: readonly TimeLevel[];
   /** How the times were obtained, for reports. */
-  readonly timeSource: 'numeric column' | 'numbers in category labels' | 'category rank';
-}
-
-export function leadingNumber(label: string): number {
-  const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)/.exec(label);
-  return m ? Number(m[1]) : NaN;
-}
-
-/**
- * The time a label names, or NaN: a leading number ("24h", "0.5 d", "12"), or a number after a time
- * word or a one-letter stage prefix ("day 3", "D3", "t=2", "E12.5", "week 2", "hour 6", "P7").
- */
-export function timeOfLabel(label: string): number {
-  const lead = leadingNumber(label);
-  if (Number.isFinite(lead)) return lead;
-  const m = /^\s*(?:days?|d|e|p|t|tp|time|timepoint|hours?|hrs?|h|weeks?|wk|w|months?|mo|min|minutes?|stage|age)\s*[=_:.-]?\s*([-+]?(?:\d+\.?\d*|\.\d+))/i.exec(label);
-  return m ? Number(m[1]) : NaN;
+  readonly timeSource: 'numeric column' | 'numbers in category labels' | 'numbers in labels, others placed' | 'category rank' | 'given';
+  /** What the user should know about the times (labels without a number, even spacing); '' when nothing. */
+  readonly note?: string;
+  /** Per level: its label names no time, the time was placed (or is a rank); absent when every label named one. */
+  readonly placed?: readonly boolean[];
 }
 
 /** Labels that name a time on their own: a number with a unit, or a time word / stage prefix and a number. */
@@ -75,17 +64,25 @@ export function timeCourse(column: ObsColumn, keep?: ArrayLike<number>): TimeCou
     const c = column.codes[rows[r]!]!;
     if (c >= 0) cellsByCode[c]!.push(r);
   }
-  const parsed = column.categories.map(timeOfLabel);
-  const numeric = parsed.every((v) => Number.isFinite(v));
+  // Unordered categories: numbered labels by their number, the others after them in category order.
+  const parsed = column.categories.map(numberInLabel);
   let order = column.categories.map((_, i) => i);
-  if (!column.ordered && numeric) order = order.sort((p, q) => parsed[p]! - parsed[q]!);
-  const levels: TimeLevel[] = [];
-  order.forEach((code, rank) => {
-    if (cellsByCode[code]!.length === 0) return;
-    levels.push({ label: column.categories[code]!, time: numeric ? parsed[code]! : rank, cells: Int32Array.from(cellsByCode[code]!) });
-  });
-  if (numeric) for (let l = 1; l < levels.length; l++) if (!(levels[l]!.time > levels[l - 1]!.time)) return { column: column.name, levels: levels.map((lv, i) => ({ ...lv, time: i })), timeSource: 'category rank' };
-  return { column: column.name, levels, timeSource: numeric ? 'numbers in category labels' : 'category rank' };
+  if (!column.ordered && parsed.filter((v) => Number.isFinite(v)).length >= 2) {
+    const key = (c: number): number => (Number.isFinite(parsed[c]) ? parsed[c]! : Infinity);
+    order = order.sort((p, q) => key(p) - key(q) || p - q);
+  }
+  order = order.filter((code) => cellsByCode[code]!.length > 0);
+  const times = labelTimes(order.map((code) => column.categories[code]!));
+  const levels: TimeLevel[] = order.map((code, i) => ({ label: column.categories[code]!, time: times.times[i]!, cells: Int32Array.from(cellsByCode[code]!) }));
+  return { column: column.name, levels, timeSource: times.source, ...(times.note ? { note: times.note, placed: times.placed } : {}) };
+}
+
+/** `course` with the user's times (one per level, in order; strictly increasing), or an InputError naming `name`. */
+export function withTimes(course: TimeCourse, times: readonly number[] | undefined, name: string): TimeCourse {
+  if (times === undefined) return course;
+  const problem = timesProblem(course.levels.map((l) => l.label), times);
+  if (problem !== null) throw new InputError(name, problem);
+  return { column: course.column, levels: course.levels.map((l, i) => ({ ...l, time: times[i]! })), timeSource: 'given' };
 }
 
 /** The level named `label` (or whose time is the number `label`); `name` is what a message names (a flag, a field). */

@@ -10,7 +10,8 @@ import { detectTimeColumns } from '../../src-core/interpolate/time-columns.js';
 import { evaluationTable } from '../../src-core/interpolate/evaluation-table.js';
 import { interpolateOnMap } from '../../src-core/interpolate/on-map.js';
 import { evaluateInThread } from '../../host/evaluation-thread.js';
-import { isTimeLabel, isTimeName, timeCourse, timeOfLabel } from '../../src-core/interpolate/time-points.js';
+import { isTimeLabel, isTimeName, timeCourse } from '../../src-core/interpolate/time-points.js';
+import { timeOfLabel } from '../../src-core/interpolate/time-labels.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { validateCall } from '../../host/validate.js';
 

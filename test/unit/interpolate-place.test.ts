@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { CategoricalColumn, NumericColumn } from '../../src-core/io/dataset.js';
 import { pcaMap2 } from '../../src-core/interpolate/pca-map.js';
 import { placeByKnn } from '../../src-core/interpolate/place.js';
-import { leadingNumber, timeCourse } from '../../src-core/interpolate/time-points.js';
+import { timeCourse } from '../../src-core/interpolate/time-points.js';
+import { leadingNumber } from '../../src-core/interpolate/time-labels.js';
 import { transport } from '../../src-core/interpolate/transport.js';
 import { createRng } from '../../src-core/linalg/random.js';
 

@@ -1,0 +1,35 @@
+/**
+ * Where the app starts browsing and exporting (issue 14, traps 3 and 7): the file browser starts in the
+ * folder of the last file opened, else the user's home (not the working directory); exports default to
+ * ~/Documents when it exists, else home.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'node:test';
+import { LocalIsothermApi } from '../../host/local-api.js';
+import { writeRollCsv } from '../e2e/harness.js';
+
+test('folders and the file browser start: home, then the last-opened folder; documents when it exists', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'isotherm-home-'));
+  const saved = process.env.HOME;
+  process.env.HOME = home;
+  try {
+    const api = new LocalIsothermApi();
+    assert.deepEqual(await api.folders(), { home, documents: home, lastOpened: null });
+    assert.equal((await api.listFiles()).dir, home);
+    mkdirSync(join(home, 'Documents'));
+    const data = join(home, 'project', 'data');
+    mkdirSync(data, { recursive: true });
+    writeRollCsv(join(data, 'roll.csv'), 60);
+    await api.open(join(data, 'roll.csv'));
+    assert.deepEqual(await api.folders(), { home, documents: join(home, 'Documents'), lastOpened: data });
+    const listing = await api.listFiles();
+    assert.equal(listing.dir, data);
+    assert.deepEqual(listing.entries.map((e) => e.name), ['roll.csv']);
+  } finally {
+    process.env.HOME = saved;
+    rmSync(home, { recursive: true, force: true });
+  }
+});
