@@ -1,9 +1,12 @@
 /**
  * Where the app's exports may write and what they may replace: inside the host's file scope
- * (file-scope.ts), and an existing file only when Isotherm wrote it or the user confirmed replacing that
- * path (IsothermApi.confirmOverwrite; a confirmation is used once).
+ * (file-scope.ts), and an existing file only when the user confirmed replacing that path
+ * (IsothermApi.confirmOverwrite; a confirmation is used once) — even one Isotherm wrote, so that an export
+ * never replaces anything silently (issue 14, trap 3). A companion file (a CSV's sidecar) may replace
+ * Isotherm's own without asking: the user confirmed its CSV.
  */
 import { resolve } from 'node:path';
+import type { ReplaceRule } from '../src-core/export/atomic-write.js';
 import type { FileScope } from './file-scope.js';
 
 export class ExportPolicy {
@@ -15,10 +18,10 @@ export class ExportPolicy {
     this.#confirmed.add(resolve(path));
   }
 
-  /** Refuses a destination outside the scope; tells the writer what it may replace there. */
-  async destination(path: string): Promise<'any' | 'isotherm'> {
+  /** Refuses a destination outside the scope; tells the writer what it may replace there (`companion`: a sidecar). */
+  async destination(path: string, companion = false): Promise<ReplaceRule> {
     await this.scope?.writable(path);
-    return this.#confirmed.has(resolve(path)) ? 'any' : 'isotherm';
+    return this.#confirmed.has(resolve(path)) ? 'any' : companion ? 'isotherm' : 'none';
   }
 
   /** Forgets a confirmation once the file was written. */

@@ -2,8 +2,9 @@
  * The app's exports of the current map, each written atomically and never over the input file: the map
  * as CSV + sidecar (Workspace.exportCsv), the SVG and PNG the renderer drew, the ids of selected cells,
  * and interpolated cells (export/interpolation-csv.ts). Every destination — the sidecar too — must lie in
- * the host's file scope and may replace only a file Isotherm wrote unless the user confirmed that path
- * (export-policy.ts); the SVG and PNG carry Isotherm's mark so that a later export may replace them.
+ * the host's file scope and may replace an existing file only when the user confirmed that path
+ * (export-policy.ts; a sidecar may replace Isotherm's own); the SVG and PNG carry Isotherm's mark so that
+ * the question can say whether the file is an earlier export.
  */
 import type { ExportReport, Interpolation } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
@@ -30,7 +31,7 @@ export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: (
   const sidecar = sidecarPathFor(out);
   if (sidecar === ws.inputPath) throw new InputError(sidecar, 'the export would overwrite the input file');
   const replaceCsv = await policy.destination(out);
-  const replaceSidecar = await policy.destination(sidecar);
+  const replaceSidecar = await policy.destination(sidecar, true);
   const map = mapOf();
   const pick = rows ? checkRows(rows, map.coords.length / 2) : null;
   const r = await ws.exportCsv(out, map, pick, { notes: ['exported from the Isotherm app', ...ws.annotations.notes] }, { replace: replaceCsv, replaceSidecar, format });

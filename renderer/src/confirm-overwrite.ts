@@ -1,11 +1,12 @@
 /**
- * An export that would replace a file Isotherm did not write fails with 'OverwriteRefused' (the host
- * decides, src-core/export/isotherm-files.ts): ask the user, tell the host, and try again. The refused
- * path is the InputError's file, the message's part before ": this file exists".
+ * An export that would replace an existing file fails with 'OverwriteRefused' (the host decides,
+ * host/export-policy.ts): ask the user, tell the host, and try again — nothing is replaced silently
+ * (issue 14, trap 3). The refused path is the InputError's file, the message's part before ": this file
+ * exists"; the rest says whether it is an earlier Isotherm export.
  */
 import type { IsothermApi } from '../../src-core/api.js';
 
-const REFUSED = ': this file exists and was not written by Isotherm';
+const REFUSED = ': this file exists';
 
 export function refusedPath(message: string): string | null {
   const at = message.indexOf(REFUSED);
@@ -19,7 +20,9 @@ export async function withOverwriteConfirmation<T>(api: Pick<IsothermApi, 'confi
       return await f();
     } catch (e) {
       const path = e instanceof Error && e.name === 'OverwriteRefused' ? refusedPath(e.message) : null;
-      if (path === null || attempt >= 4 || !ask(`${path} already exists and was not written by Isotherm.\n\nReplace it?`)) throw e;
+      if (path === null || attempt >= 4) throw e;
+      const own = (e as Error).message.includes('an earlier Isotherm export');
+      if (!ask(`${path} already exists${own ? ' (an earlier Isotherm export)' : ' and was not written by Isotherm'}.\n\nReplace it?`)) throw e;
       await api.confirmOverwrite(path);
     }
   }

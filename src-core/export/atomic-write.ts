@@ -16,6 +16,9 @@ import { writtenByIsotherm } from './isotherm-files.js';
 /** Name of the error for an existing file Isotherm did not write (the app asks before replacing it). */
 export const OVERWRITE_REFUSED = 'OverwriteRefused';
 
+/** Which existing destination a write may replace (AtomicWriteOptions.replace). */
+export type ReplaceRule = 'any' | 'isotherm' | 'none';
+
 export interface AtomicWriteOptions {
   /** Files the output must never replace, typically the input data set. */
   readonly protectedPaths?: readonly string[];
@@ -23,9 +26,10 @@ export interface AtomicWriteOptions {
    * Which existing destination may be replaced: 'any' (the default, for the library and the app's own
    * state files) or 'isotherm': only a file Isotherm wrote (isotherm-files.ts), so that a user-facing
    * export never clobbers someone's file unconfirmed (the CLI's `--force` and the app's confirmation
-   * switch back to 'any').
+   * switch back to 'any'); 'none': no existing file unconfirmed, not even Isotherm's own (the app's
+   * exports, issue 14 trap 3: never overwrite silently).
    */
-  readonly replace?: 'any' | 'isotherm';
+  readonly replace?: ReplaceRule;
 }
 
 export type Chunk = string | Uint8Array;
@@ -86,7 +90,7 @@ export async function withAtomicFile<T>(dest: string, build: (tempPath: string) 
 }
 
 /** Refuses a destination in a missing directory, a directory itself, or one of the protected input files. */
-export async function assertWritableDestination(target: string, protectedPaths: readonly string[], replace: 'any' | 'isotherm' = 'any'): Promise<void> {
+export async function assertWritableDestination(target: string, protectedPaths: readonly string[], replace: ReplaceRule = 'any'): Promise<void> {
   const dir = dirname(target);
   const dirStat = await stat(dir).catch(() => null);
   if (!dirStat || !dirStat.isDirectory()) throw new InputError(target, `output directory ${dir} does not exist`);
@@ -103,8 +107,10 @@ export async function assertWritableDestination(target: string, protectedPaths: 
       throw new InputError(target, `refusing to write onto the input file ${p}; choose another output path`);
     }
   }
-  if (destStat && replace === 'isotherm' && !(await writtenByIsotherm(target))) {
-    const e = new InputError(target, 'this file exists and was not written by Isotherm: choose another name, or confirm to replace it (CLI: --force)');
+  if (destStat && replace !== 'any') {
+    const own = await writtenByIsotherm(target);
+    if (own && replace === 'isotherm') return;
+    const e = new InputError(target, own ? 'this file exists (an earlier Isotherm export): choose another name, or confirm to replace it' : 'this file exists and was not written by Isotherm: choose another name, or confirm to replace it (CLI: --force)');
     e.name = OVERWRITE_REFUSED;
     throw e;
   }

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { assertWritableDestination, sidecarPathFor, writeEmbeddingArrow, writeEmbeddingCsv, writeSidecar, type SidecarInput } from '../export/index.js';
+import type { ReplaceRule } from '../export/atomic-write.js';
 import { runSidecarInput } from '../export/run-sidecar.js';
 import type { Dataset } from '../io/dataset.js';
 import { openDataset, type ReadOptions } from '../io/open.js';
@@ -51,8 +52,8 @@ function preprocessOptions(o: PrepareOptions, read: ReadOptions): PreprocessOpti
 
 /** What Workspace.exportCsv may replace (AtomicWriteOptions.replace): the CSV, and the sidecar (default: as the CSV). */
 export interface ExportWriteOptions {
-  readonly replace?: 'any' | 'isotherm';
-  readonly replaceSidecar?: 'any' | 'isotherm';
+  readonly replace?: ReplaceRule;
+  readonly replaceSidecar?: ReplaceRule;
   /** The table's format (default CSV; 'arrow': Arrow IPC file), with the same sidecar. */
   readonly format?: 'csv' | 'arrow';
 }

@@ -32,7 +32,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     dir = tempDir('isotherm-e2e-');
     data = join(dir, 'roll.csv');
     writeRollCsv(data, N);
-    served = await startServe(['--no-demo'], dir);
+    served = await startServe(['--no-demo'], dir, { HOME: dir });
     browser = await launchBrowser();
     page = browser.page;
     await page.goto(served.url);
@@ -44,7 +44,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('lists the server folder, opens a CSV file and draws the map', async () => {
+  it('lists the home folder, opens a CSV file and draws the map', async () => {
     await page.waitForSelector('[data-testid=file-list] >> text=roll.csv');
     await page.fill('[data-testid=open-path]', data);
     await page.click('[data-testid=open-button]');
@@ -264,7 +264,8 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     writeFileSync(bad, 'cell_id,a,b\nc1,1,2\nc2,3\nc3,4,5\n');
     await page.fill('[data-testid=open-path]', bad);
     await page.click('[data-testid=open-button]');
-    const error = page.locator('[data-testid=error]');
+    // The error shows next to the Open control (issue 14, trap 7).
+    const error = page.locator('[data-testid=open-error]');
     await error.waitFor();
     const text = (await error.textContent()) ?? '';
     assert.match(text, /broken\.csv: line 3: 2 fields, but the header has 3/);
@@ -274,7 +275,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     // The file the user asked for does not exist: also a readable message.
     await page.fill('[data-testid=open-path]', join(dir, 'missing.h5ad'));
     await page.click('[data-testid=open-button]');
-    await page.waitForFunction(() => /missing\.h5ad: no such file/.test(document.querySelector('[data-testid=error]')?.textContent ?? ''));
+    await page.waitForFunction(() => /missing\.h5ad: no such file/.test(document.querySelector('[data-testid=open-error]')?.textContent ?? ''));
     assert.ok(existsSync(join(dir, 'map.csv')));
   });
 

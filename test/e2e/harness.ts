@@ -29,8 +29,9 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-export async function startServe(args: readonly string[] = [], cwd = REPO): Promise<Served> {
-  const child = spawn(process.execPath, [join(REPO, 'bin', 'isotherm.js'), 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: variables to set for the server (e.g. HOME, the folder the file browser and exports start from). */
+export async function startServe(args: readonly string[] = [], cwd = REPO, env: Readonly<Record<string, string>> = {}): Promise<Served> {
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'isotherm.js'), 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const stderr: string[] = [];
   child.stderr!.on('data', (d: Buffer) => stderr.push(String(d)));
   const url = await new Promise<string>((resolve, reject) => {

@@ -68,13 +68,17 @@ describe('app exports: confirmation, sidecar and file scope', { timeout: 120_000
     const r = await api.exportCsv(csv);
     assert.deepEqual(r.extra, [json]);
     assert.match(readFileSync(json, 'utf8'), /"schema": "isotherm-sidecar"/);
-    // Isotherm's own files are replaced without asking; the confirmation was used up.
+    // Nothing is replaced silently (issue 14, trap 3): the confirmation was used up, and the earlier export
+    // is refused until confirmed again; its sidecar (Isotherm's own) goes with the confirmed CSV.
+    await assert.rejects(api.exportCsv(csv), (e: Error) => e.name === 'OverwriteRefused' && e.message.startsWith(`${csv}: this file exists (an earlier Isotherm export)`));
+    await api.confirmOverwrite(csv);
     await api.exportCsv(csv);
     writeFileSync(json, '{"theme": "light"}\n');
+    await api.confirmOverwrite(csv);
     await assert.rejects(api.exportCsv(csv), /settings\.json: this file exists and was not written by Isotherm/);
   });
 
-  it('refuses to replace a foreign map CSV, SVG, PNG or id list; replaces its own', async () => {
+  it('refuses to replace a foreign map CSV, SVG, PNG or id list, and its own earlier exports, until confirmed', async () => {
     const foreign = join(dir, 'mine.svg');
     writeFileSync(foreign, '<svg xmlns="http://www.w3.org/2000/svg"><!-- my figure --></svg>');
     await assert.rejects(api.exportSvg(foreign, '<svg xmlns="http://www.w3.org/2000/svg"></svg>'), { name: 'OverwriteRefused' });
@@ -82,13 +86,15 @@ describe('app exports: confirmation, sidecar and file scope', { timeout: 120_000
     const svg = join(dir, 'map.svg');
     await api.exportSvg(svg, '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
     assert.ok(readFileSync(svg, 'utf8').startsWith(`<svg xmlns="http://www.w3.org/2000/svg">\n${SVG_MARK}</svg>`));
+    await assert.rejects(api.exportSvg(svg, '<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>'), /this file exists \(an earlier Isotherm export\)/);
+    await api.confirmOverwrite(svg);
     await api.exportSvg(svg, '<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>');
     const png = join(dir, 'map.png');
     writeFileSync(png, PNG_1x1);
     await assert.rejects(api.exportPng(png, PNG_1x1), { name: 'OverwriteRefused' });
     await api.confirmOverwrite(png);
     await api.exportPng(png, PNG_1x1);
-    await api.exportPng(png, PNG_1x1);
+    await assert.rejects(api.exportPng(png, PNG_1x1), { name: 'OverwriteRefused' });
     const ids = join(dir, 'ids.txt');
     writeFileSync(ids, 'my notes\n');
     await assert.rejects(api.exportIds(ids, Int32Array.of(0, 1)), { name: 'OverwriteRefused' });
