@@ -263,7 +263,8 @@ class MainProcess {
       const d = (await worker.call({ method: 'describe' })) as DatasetDescription | null;
       if (d === null) throw new Error('Open a data set and compute its map first.');
       const stem = basename(d.path, extname(d.path));
-      const dir = d.demo ? app.getPath('documents') : dirname(d.path);
+      // Never the input file's folder by default (it may be read-only or shared; issue 14, trap 3).
+      const dir = app.getPath('documents');
       const r = await dialog.showSaveDialog(win, { title: 'Export the map as CSV', defaultPath: resolve(dir, `${stem}.isotherm.csv`), filters: [{ name: 'CSV', extensions: ['csv'] }], properties: ['showOverwriteConfirmation'] });
       if (r.canceled || !r.filePath) return;
       // The native save dialog already asked before replacing the CSV (not its sidecar, which is checked as usual).

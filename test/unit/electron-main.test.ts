@@ -407,7 +407,7 @@ describe('electron main: drag and drop, menus, dialogs, start-up', () => {
     s.f.dialogs.save.push({ canceled: false, filePath: '/tmp/out/map.csv' });
     exp.click!();
     await waitFor(() => s.f.messages.length === 2, 'the export report');
-    assert.equal((s.f.saveDialogs[0] as { defaultPath: string }).defaultPath, '/data/cells.isotherm.csv');
+    assert.equal((s.f.saveDialogs[0] as { defaultPath: string }).defaultPath, '/home/tester/Documents/cells.isotherm.csv');
     assert.deepEqual(s.worker.calls.at(-1), { method: 'exportCsv', path: '/tmp/out/map.csv', rows: undefined });
     // The native dialog asked before replacing: the CSV is confirmed (not its sidecar), its folder granted.
     assert.deepEqual(s.worker.calls.at(-2), { method: 'confirmOverwrite', path: '/tmp/out/map.csv' });
