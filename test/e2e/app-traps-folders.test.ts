@@ -222,6 +222,9 @@ describe('issue 14 traps 3, 4, 6, 7 and issue 11 in Chromium at 1400×900', { sk
     assert.match(await text('[data-testid=time-note]'), /'Adult' at 20\.5/);
     const inputs = page.locator('[data-testid=time-level-time]');
     assert.deepEqual(await inputs.evaluateAll((els) => els.map((e) => [e.getAttribute('data-label'), (e as unknown as { value: string }).value])), [['E14.5', '14.5'], ['E16.5', '16.5'], ['E18.5', '18.5'], ['Adult', '20.5']]);
+    // The open list of times fits the sidebar (no horizontal scrollbar).
+    const side = await page.locator('.side').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    assert.ok(side.scroll <= side.client, `sidebar scrolls sideways: ${JSON.stringify(side)}`);
     assert.equal(await page.inputValue('[data-testid=time-from]'), 'E14.5');
     assert.equal(await page.inputValue('[data-testid=time-to]'), 'Adult');
     await page.locator('[data-testid=time-alpha]').fill('0.5');
