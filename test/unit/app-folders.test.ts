@@ -4,12 +4,18 @@
  * ~/Documents when it exists, else home.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
 import { LocalIsothermApi } from '../../host/local-api.js';
-import { writeRollCsv } from '../e2e/harness.js';
+
+/** 60 cells on a noisy circle in 3-D. */
+function writeCircleCsv(path: string): void {
+  const lines = ['cell_id,a,b,c'];
+  for (let i = 0; i < 60; i++) lines.push(`c${i},${Math.cos(i / 9.5).toFixed(4)},${Math.sin(i / 9.5).toFixed(4)},${(((i * 37) % 11) / 50).toFixed(4)}`);
+  writeFileSync(path, lines.join('\n') + '\n');
+}
 
 test('folders and the file browser start: home, then the last-opened folder; documents when it exists', async () => {
   const home = mkdtempSync(join(tmpdir(), 'isotherm-home-'));
@@ -22,7 +28,7 @@ test('folders and the file browser start: home, then the last-opened folder; doc
     mkdirSync(join(home, 'Documents'));
     const data = join(home, 'project', 'data');
     mkdirSync(data, { recursive: true });
-    writeRollCsv(join(data, 'roll.csv'), 60);
+    writeCircleCsv(join(data, 'roll.csv'));
     await api.open(join(data, 'roll.csv'));
     assert.deepEqual(await api.folders(), { home, documents: join(home, 'Documents'), lastOpened: data });
     const listing = await api.listFiles();
