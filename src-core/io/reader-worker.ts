@@ -32,6 +32,7 @@ export interface ReaderWorkerInput {
 }
 
 export type FromReaderWorker =
+  | { readonly type: 'started' }
   | { readonly type: 'announce'; readonly what: string; readonly bytes: number }
   | { readonly type: 'progress'; readonly fraction: number }
   | { readonly type: 'done'; readonly dataset: AnnotatedDataset }
@@ -60,6 +61,8 @@ function read(input: ReaderWorkerInput, ctx: ReadContext): Promise<AnnotatedData
 }
 
 async function serve(input: ReaderWorkerInput): Promise<void> {
+  // the thread is up and its modules are loaded: from here on, silence is the file's reader's
+  port.postMessage({ type: 'started' } satisfies FromReaderWorker);
   wasmHeapCap = input.wasmHeapBytes;
   const ctx: ReadContext = {
     budget: new MemoryBudget(input.budget, input.path),

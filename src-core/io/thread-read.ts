@@ -1,7 +1,12 @@
 /**
  * Runs a binary-format reader in a worker thread (reader-worker.ts) under a watchdog: the reader
- * must report (progress, or an announcement of its next blocking decode) within `BASE_MS`, plus time
- * in proportion to the bytes it announced. A library that stops answering on a damaged file, aborts
+ * must report (progress, or an announcement of its next blocking decode) within `BASE_MS` of CPU time,
+ * plus time in proportion to the bytes it announced. Silence is counted in this process's CPU time, not
+ * in wall time, so that a loaded machine (a laptop running other work; measured: a valid 1 MB h5ad was
+ * refused as corrupt at load average 10 when the limit was 3 s of wall time) slows the watchdog down as
+ * much as the reader; a reader that hangs without using the CPU is caught by a wall-clock limit
+ * `WALL_FACTOR` times longer. The thread's start (module loading) is not the file's doing and has its
+ * own, longer, limit. A library that stops answering on a damaged file, aborts
  * or panics ends that thread only; the read is refused with an InputError naming the file, and the
  * process carries on. Cancellation terminates the thread. The data set's arrays are moved, not copied.
  * A thread whose read ended normally (a result, or an InputError) stays for `IDLE_MS` to serve the
@@ -13,8 +18,14 @@ import type { AnnotatedDataset } from './features.js';
 import type { ReadContext, ReadControl } from './read-control.js';
 import type { FromReaderWorker, ReaderWorkerInput } from './reader-worker.js';
 
-/** Silence allowed between two messages from the reader thread (its start included). */
+/** Silence allowed between two messages from the reader thread, in CPU milliseconds of this process. */
 export const BASE_MS = 3000;
+/** The same silence in wall time is allowed this many times over (a reader blocked without using the CPU). */
+const WALL_FACTOR = 20;
+/** Wall time allowed for the thread to start and load its modules. */
+const START_MS = 60_000;
+/** A watchdog tick later than this means this thread itself was stalled: the silence is counted again. */
+const STALL_MS = 1000;
 /** Slowest rate assumed for announced work: 5 MB/s (bytes per millisecond). */
 const BYTES_PER_MS = 5000;
 const WORKER_URL = new URL('./reader-worker.js', import.meta.url);
@@ -53,6 +64,12 @@ function keepWorker(worker: Worker, heapMB: number): void {
   idle = { worker, heapMB, timer };
 }
 
+/** CPU time of this process (all its threads), in milliseconds. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 const FORMAT_NAMES: Record<ReaderWorkerInput['format'], string> = { hdf5: 'HDF5 library', arrow: 'Arrow decoder', parquet: 'Parquet decoder' };
 
 /** The wasm heap a read may grow h5wasm's to: a quarter of the budget, 256 MiB to 2 GiB (h5wasm's own maximum). */
@@ -67,9 +84,18 @@ export function readInThread(input: ReaderWorkerInput, ctx: ReadContext, control
     const transfer = input.bytes && input.bytes.buffer instanceof ArrayBuffer ? [input.bytes.buffer] : [];
     const heapMB = Math.min(4096, Math.max(512, Math.floor(input.budget / 4 / 2 ** 20)));
     const worker = takeWorker(heapMB);
-    let deadline = Date.now() + BASE_MS;
+    let started = false;
     let doing = 'opening the file';
+    let allowance = BASE_MS;
+    let wallSince = Date.now();
+    let cpuSince = cpuMs();
+    let lastTick = wallSince;
     let settled = false;
+    const heard = (extraMs = 0): void => {
+      wallSince = Date.now();
+      cpuSince = cpuMs();
+      allowance = BASE_MS + extraMs;
+    };
     /** Ends the read; the thread is kept for the next read only when this one ended normally. */
     const finish = (fn: () => void, reusable = false): void => {
       if (settled) return;
@@ -79,17 +105,25 @@ export function readInThread(input: ReaderWorkerInput, ctx: ReadContext, control
       fn();
     };
     const watch = setInterval(() => {
+      const now = Date.now();
+      if (now - lastTick > STALL_MS) heard(allowance - BASE_MS); // this thread was busy: messages may be waiting
+      lastTick = now;
       if (control?.cancel?.cancelled) finish(() => reject(new CancelledError('read')));
-      else if (Date.now() > deadline) {
+      else if (!started) {
+        if (now - wallSince > START_MS) finish(() => reject(new InputError(path, `the ${library}'s thread did not start within ${START_MS / 1000} s (is the machine overloaded?)`)));
+      } else if (cpuMs() - cpuSince > allowance || now - wallSince > WALL_FACTOR * allowance) {
         finish(() => reject(new InputError(path, `the ${library} stopped answering while ${doing}: the file is corrupt`)));
       }
     }, 50);
     worker.on('message', (m: FromReaderWorker) => {
-      deadline = Math.max(deadline, Date.now() + BASE_MS);
-      if (m.type === 'announce') {
+      if (m.type === 'started') {
+        started = true;
+        heard();
+      } else if (m.type === 'announce') {
         doing = `reading ${m.what}`;
-        deadline += m.bytes / BYTES_PER_MS;
+        heard(m.bytes / BYTES_PER_MS);
       } else if (m.type === 'progress') {
+        heard();
         try {
           ctx.progress.report(m.fraction);
         } catch (e) {
