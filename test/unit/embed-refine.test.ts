@@ -158,11 +158,12 @@ test('refinement on worker threads gives bit-identical affinities and positions 
   }
 });
 
-test('automatic iterations: 100 up to 100k cells, fewer (≥ 20) up to REFINE_AUTO_MAX_CELLS, none above', () => {
+test('automatic iterations: 100 up to 50k cells, down to 30 at 100k, 30 up to REFINE_AUTO_MAX_CELLS, none above', () => {
   assert.equal(refineIterations(10_000), 100);
-  assert.equal(refineIterations(100_000), 100);
-  assert.equal(refineIterations(150_000), 67);
-  assert.equal(refineIterations(REFINE_AUTO_MAX_CELLS), 50);
+  assert.equal(refineIterations(50_000), 100);
+  assert.equal(refineIterations(70_000), 56);
+  assert.equal(refineIterations(100_000), 30);
+  assert.equal(refineIterations(REFINE_AUTO_MAX_CELLS), 30);
   assert.equal(refineIterations(REFINE_AUTO_MAX_CELLS + 1), 0);
   assert.equal(refineIterations(1_000_000), 0);
 });
