@@ -1,6 +1,9 @@
 /**
- * Draws n points with WebGL2 (one draw call; positions and colours in GPU buffers), so a million points
- * pan and zoom smoothly. Two position buffers (old and new layout) and a mix uniform animate a re-run.
+ * Draws n points with WebGL2: one gl.POINTS draw call per frame from buffers uploaded once (positions when
+ * the layout changes, colours when they change); pan and zoom are uniforms. Two position buffers (old and
+ * new layout) and a mix uniform animate a re-run. A draw may cover a range [first, first + count) of the
+ * buffer and keep what is already on the canvas: map-view.ts uses that for its level of detail (a prefix
+ * while the user interacts, the whole buffer in consecutive ranges once the view settles).
  * Falls back to a Canvas 2D pixel writer where WebGL2 is unavailable.
  */
 
@@ -20,6 +23,19 @@ export interface DrawState {
   /** CSS pixels. */
   readonly pointSize: number;
   readonly opacity: number;
+  /** First point of the range drawn (default 0). */
+  readonly first?: number;
+  /** Points drawn from `first` (default: all to the end). */
+  readonly count?: number;
+  /** Clear the canvas first (default true); false adds the range to what is drawn. */
+  readonly clear?: boolean;
+}
+
+/** The range [first, end) a draw covers, clipped to the n points there are. */
+export function drawRange(s: DrawState, n: number): { first: number; end: number } {
+  const first = Math.max(0, Math.min(n, Math.floor(s.first ?? 0)));
+  const end = s.count === undefined ? n : Math.max(first, Math.min(n, first + Math.floor(s.count)));
+  return { first, end };
 }
 
 export interface PointRenderer {
@@ -76,6 +92,7 @@ class GlPoints implements PointRenderer {
   readonly #bufTo: WebGLBuffer;
   readonly #bufColour: WebGLBuffer;
   readonly #vao: WebGLVertexArrayObject;
+  readonly #locFrom: number;
   readonly #u: Record<'from' | 'to' | 'mix' | 'size' | 'opacity', WebGLUniformLocation | null>;
   #n = 0;
   #dpr = 1;
@@ -99,6 +116,7 @@ class GlPoints implements PointRenderer {
       return buf;
     };
     this.#bufFrom = attr('a_from', 2, gl.FLOAT, false);
+    this.#locFrom = gl.getAttribLocation(prog, 'a_from');
     this.#bufTo = attr('a_to', 2, gl.FLOAT, false);
     this.#bufColour = attr('a_colour', 4, gl.UNSIGNED_BYTE, true);
     gl.bindVertexArray(null);
@@ -113,10 +131,17 @@ class GlPoints implements PointRenderer {
 
   setPositions(from: Float32Array, to: Float32Array): void {
     const gl = this.#gl;
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufFrom);
-    gl.bufferData(gl.ARRAY_BUFFER, from, gl.STATIC_DRAW);
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufTo);
     gl.bufferData(gl.ARRAY_BUFFER, to, gl.STATIC_DRAW);
+    // Not animating (from = to): a_from reads the same buffer, so the layout is uploaded once.
+    if (from !== to) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufFrom);
+      gl.bufferData(gl.ARRAY_BUFFER, from, gl.STATIC_DRAW);
+    }
+    gl.bindVertexArray(this.#vao);
+    gl.bindBuffer(gl.ARRAY_BUFFER, from === to ? this.#bufTo : this.#bufFrom);
+    gl.vertexAttribPointer(this.#locFrom, 2, gl.FLOAT, false, 0, 0);
+    gl.bindVertexArray(null);
     this.#n = to.length / 2;
   }
 
@@ -136,9 +161,12 @@ class GlPoints implements PointRenderer {
   draw(s: DrawState): void {
     const gl = this.#gl;
     gl.viewport(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight);
-    gl.clearColor(0, 0, 0, 0);
-    gl.clear(gl.COLOR_BUFFER_BIT);
-    if (this.#n === 0) return;
+    if (s.clear ?? true) {
+      gl.clearColor(0, 0, 0, 0);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+    }
+    const { first, end } = drawRange(s, this.#n);
+    if (end <= first) return;
     gl.useProgram(this.#prog);
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
@@ -148,7 +176,7 @@ class GlPoints implements PointRenderer {
     gl.uniform1f(this.#u.size, s.pointSize * this.#dpr);
     gl.uniform1f(this.#u.opacity, s.opacity);
     gl.bindVertexArray(this.#vao);
-    gl.drawArrays(gl.POINTS, 0, this.#n);
+    gl.drawArrays(gl.POINTS, first, end - first);
     gl.bindVertexArray(null);
   }
 }
@@ -161,6 +189,7 @@ class CanvasPoints implements PointRenderer {
   #to: Float32Array = new Float32Array(0);
   #rgba: Uint8Array = new Uint8Array(0);
   #dpr = 1;
+  #img: ImageData | null = null;
 
   constructor(ctx: CanvasRenderingContext2D) {
     this.#ctx = ctx;
@@ -179,12 +208,14 @@ class CanvasPoints implements PointRenderer {
   }
   draw(s: DrawState): void {
     const { width, height } = this.#ctx.canvas;
-    const img = this.#ctx.createImageData(width, height);
+    // Kept between draws so that a range can be added to what is drawn.
+    if ((s.clear ?? true) || !this.#img || this.#img.width !== width || this.#img.height !== height) this.#img = this.#ctx.createImageData(width, height);
+    const img = this.#img;
     const px = img.data;
     const size = Math.max(1, Math.round(s.pointSize * this.#dpr));
     const half = size >> 1;
-    const n = Math.min(this.#to.length / 2, this.#rgba.length / 4);
-    for (let i = 0; i < n; i++) {
+    const { first, end } = drawRange(s, Math.min(this.#to.length / 2, this.#rgba.length / 4));
+    for (let i = first; i < end; i++) {
       const a = (this.#rgba[4 * i + 3]! / 255) * s.opacity;
       if (a <= 0) continue;
       const x0 = this.#from[2 * i]! * s.from.sx + s.from.tx;

@@ -1,7 +1,8 @@
 /**
  * The scatter map: D3 scales, axes and zoom on an SVG overlay; points in WebGL2 underneath
- * (gl-points.ts). Animates between layouts, finds the hovered point through a grid index, and turns
- * lasso / rectangle drags into selections.
+ * (gl-points.ts), uploaded once per layout in a stratified order and drawn with a level of detail
+ * (lod.ts). Animates between layouts, finds the hovered point and the lasso's points through a grid
+ * index (grid-index.ts), and turns lasso / rectangle drags into selections.
  */
 import { axisBottom, axisLeft } from 'd3-axis';
 import { easeCubicInOut } from 'd3-ease';
@@ -10,7 +11,8 @@ import { pointer, select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import { createPointRenderer, type ClipMapping, type PointRenderer } from './gl-points.js';
 import { GridIndex } from './grid-index.js';
-import { rectangle, selectInPolygon, type Polygon } from './selection.js';
+import { gatherRGBA, gatherXY, LevelOfDetail } from './lod.js';
+import { rectangle, type Affine, type Polygon } from './selection.js';
 
 export type Tool = 'pan' | 'lasso' | 'rect';
 
@@ -41,6 +43,10 @@ export class MapView {
   #mix = 1;
   #animStart = 0;
   #index: GridIndex | null = null;
+  /** Drawing order of the points in the GPU buffers (a stratified order: see lod.ts). */
+  #order: Uint32Array = new Uint32Array(0);
+  readonly #lod = new LevelOfDetail();
+  #settleTimer: ReturnType<typeof setTimeout> | null = null;
   #tool: Tool = 'pan';
   #drag: [number, number][] | null = null;
   #frame = 0;
@@ -70,6 +76,7 @@ export class MapView {
       .filter((ev: Event) => (this.#tool === 'pan' ? !(ev as MouseEvent).button : ev.type === 'wheel'))
       .on('zoom', (ev: D3ZoomEvent<SVGSVGElement, unknown>) => {
         this.#transform = ev.transform;
+        this.#lod.interacted(performance.now());
         this.requestDraw();
       });
     this.#svg.call(this.#zoom);
@@ -105,6 +112,7 @@ export class MapView {
     this.#coords = coords;
     this.#base = this.#fitScales(coords);
     this.#index = new GridIndex(coords);
+    this.#order = this.#index.stratifiedOrder();
     this.#transform = zoomIdentity;
     this.#svg.call(this.#zoom.transform, zoomIdentity);
     if (canAnimate && fromMapping) {
@@ -117,7 +125,8 @@ export class MapView {
       this.#fromMapping = null;
       this.#mix = 1;
     }
-    this.renderer.setPositions(this.#from ?? coords, coords);
+    const to = gatherXY(coords, this.#order);
+    this.renderer.setPositions(this.#from !== coords && this.#from ? gatherXY(this.#from, this.#order) : to, to);
     this.requestDraw();
   }
 
@@ -129,7 +138,7 @@ export class MapView {
   }
 
   setColours(rgba: Uint8Array): void {
-    this.renderer.setColours(rgba);
+    this.renderer.setColours(gatherRGBA(rgba, this.#order));
     this.requestDraw();
   }
 
@@ -151,29 +160,65 @@ export class MapView {
   /** Current (zoomed) scales: data → CSS pixels inside the SVG. */
   scales(): { x: Scale; y: Scale } { return this.#zoomed(); }
 
+  /** The picture changed: draw it again on the next animation frame. */
   requestDraw(): void {
+    this.#lod.restart();
+    this.#schedule();
+  }
+
+  #schedule(): void {
     if (this.#frame) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
-      this.draw();
+      this.#paint();
     });
   }
 
+  /** Draws the picture now (from its first range). */
   draw(): void {
-    const zs = this.#zoomed();
+    this.#lod.restart();
+    this.#paint();
+  }
+
+  /** Points per frame the level of detail currently draws (all of them on a fast GPU). */
+  get frameBudget(): number { return this.#lod.budget; }
+
+  /** Level of detail on (default) or off (every frame draws every point: the benchmark's full frames). */
+  set levelOfDetail(on: boolean) { this.#lod.enabled = on; this.requestDraw(); }
+
+  /** One frame: the whole map, a prefix of it while the view moves, or the next range of a settling picture. */
+  #paint(): void {
+    const now = performance.now();
     if (this.#mix < 1) {
-      const f = Math.min(1, (performance.now() - this.#animStart) / ANIMATION_MS);
+      const f = Math.min(1, (now - this.#animStart) / ANIMATION_MS);
       this.#mix = easeCubicInOut(f);
       if (f >= 1) this.#finishAnimation();
-      else this.requestDraw();
+      else this.#schedule();
     }
+    const n = this.#order.length;
+    const step = this.#lod.step(now, n, this.#mix < 1);
+    const zs = this.#zoomed();
     this.#canvas.dataset.animating = this.#mix < 1 ? 'true' : 'false';
     this.#canvas.dataset.zoom = this.#transform.k.toPrecision(4);
+    this.#canvas.dataset.complete = step.complete ? 'true' : 'false';
     const to = this.#mapping(zs);
-    this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity });
+    this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity, first: step.first, count: step.count, clear: step.clear });
+    if (step.more) this.#schedule();
+    else if (!step.complete && this.#mix >= 1) this.#settleLater(now);
+    if (!step.clear) return;
     this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
     this.#svg.select<SVGGElement>('g.axis.y').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(zs.y).ticks(Math.max(2, this.#h / 70)));
     this.#drawOverlay(zs);
+  }
+
+  /** A thinned frame was drawn: draw every point once the view has been still long enough. */
+  #settleLater(now: number): void {
+    if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
+    this.#settleTimer = setTimeout(() => {
+      this.#settleTimer = null;
+      if (this.#lod.settlesIn(performance.now()) > 0) this.#settleLater(performance.now());
+      else this.requestDraw();
+    }, this.#lod.settlesIn(now) + 1);
   }
 
   #drawOverlay(zs: { x: Scale; y: Scale }): void {
@@ -201,7 +246,8 @@ export class MapView {
     this.#fromMapping = null;
     if (this.#coords) {
       this.#from = this.#coords;
-      this.renderer.setPositions(this.#coords, this.#coords);
+      const to = gatherXY(this.#coords, this.#order);
+      this.renderer.setPositions(to, to);
     }
   }
 
@@ -230,6 +276,30 @@ export class MapView {
     };
   }
 
+  /** Data → CSS pixels of the scales `s` as px = a·d + b on each axis. */
+  #affine(s: { x: Scale; y: Scale }): Affine {
+    return { ax: s.x(1) - s.x(0), bx: s.x(0), ay: s.y(1) - s.y(0), by: s.y(0) };
+  }
+
+  /** Data → CSS pixels of the current view, as selections use it. */
+  screenAffine(): Affine {
+    return this.#affine(this.#zoomed());
+  }
+
+  /** Rows inside a screen polygon (CSS pixels in the SVG) among the visible points, through the grid index. */
+  selectPolygon(poly: Polygon): Int32Array {
+    if (!this.#index) return new Int32Array(0);
+    return this.#index.selectInPolygon(poly, this.#affine(this.#zoomed()), this.visible);
+  }
+
+  /** The visible row nearest a screen position (CSS pixels in the SVG) within 8 px, or -1. */
+  pick(px: number, py: number): number {
+    if (!this.#index) return -1;
+    const s = this.#zoomed();
+    const radius = Math.abs(s.x.invert(8) - s.x.invert(0));
+    return this.#index.nearest(s.x.invert(px), s.y.invert(py), radius, this.visible);
+  }
+
   #mapping(s: { x: Scale; y: Scale }): ClipMapping {
     // pixel = a·d + b (linear scales), clip = 2·pixel/w − 1 (x), 1 − 2·pixel/h (y).
     const ax = s.x(1) - s.x(0), bx = s.x(0);
@@ -247,10 +317,7 @@ export class MapView {
       return;
     }
     if (!this.#index || this.#mix < 1) return;
-    const s = this.#zoomed();
-    const radius = Math.abs(s.x.invert(8) - s.x.invert(0));
-    const row = this.#index.nearest(s.x.invert(px), s.y.invert(py), radius, this.visible);
-    this.#cb.onHover(row, ev.clientX, ev.clientY);
+    this.#cb.onHover(this.pick(px, py), ev.clientX, ev.clientY);
   }
 
   #pointerDown(ev: PointerEvent): void {
@@ -269,8 +336,7 @@ export class MapView {
     this.#svg.select('path.lasso').attr('d', null);
     if (!this.#coords) return;
     const poly: Polygon = this.#tool === 'rect' ? rectangle(pts[0]!, [px, py]) : [...pts, [px, py]];
-    const s = this.#zoomed();
-    this.#cb.onSelect(selectInPolygon(this.#coords, (x, y) => [s.x(x), s.y(y)], poly, this.visible));
+    this.#cb.onSelect(this.selectPolygon(poly));
   }
 
   /** The map as SVG elements (points inside the view, axes), for export. */

@@ -1,7 +1,8 @@
 /**
- * Rendering benchmark (not part of `npm test`): frame times of zoom/pan at 100k and 1M points in headless
- * Chromium, through `isotherm serve`'s bench page. Here Chromium renders WebGL in software (SwiftShader),
- * so read the figures relative to each other, not as what a GPU laptop does.
+ * Rendering benchmark (not part of `npm test`): the map at 100k and 1M points in headless Chromium,
+ * through `isotherm serve`'s bench page (renderer/src/bench.ts says what each figure is). Here Chromium
+ * renders WebGL in software (SwiftShader): read the figures relative to each other, not as what a GPU
+ * laptop does.
  *   node dist/test/e2e/render-bench.js [N ...]
  * Under `node --test` (which runs every file in dist/test/) it does nothing.
  */
@@ -14,8 +15,20 @@ interface BenchResult {
   n: number;
   renderer: string;
   uploadMs: number;
-  frameMedianMs: number;
-  frameP95Ms: number;
+  firstPictureMs: number;
+  budget: number;
+  interactionMedianMs: number;
+  interactionP95Ms: number;
+  settleMs: number;
+  settleMaxFrameMs: number;
+  fullMedianMs: number;
+  fullP95Ms: number;
+  pickMs: number;
+  pickHits: number;
+  lassoMs: number;
+  lassoShare: number;
+  lassoEqualsBruteForce: boolean;
+  bruteLassoMs: number;
   error?: string;
 }
 
@@ -28,17 +41,25 @@ async function main(): Promise<void> {
   const sizes = process.argv.slice(2).map(Number).filter((x) => Number.isInteger(x) && x > 0);
   const served = await startServe();
   const browser = await launchBrowser();
+  const f = (x: number, d = 1): string => x.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
   try {
-    console.log('| points | renderer | upload (ms) | frame (ms, median) | frame (ms, p95) |');
-    console.log('|---:|---|---:|---:|---:|');
+    const rows: string[] = [];
     for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {
       await browser.page.goto(`${served.url}bench.html?n=${n}`);
-      await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 300000 });
+      await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 600000, polling: 500 });
       const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as BenchResult;
       if (r.error) throw new Error(r.error);
-      const f = (x: number): string => x.toFixed(1);
-      console.log(`| ${n.toLocaleString('en')} | ${r.renderer} | ${f(r.uploadMs)} | ${f(r.frameMedianMs)} | ${f(r.frameP95Ms)} |`);
+      if (!r.lassoEqualsBruteForce) throw new Error(`n = ${n}: the indexed lasso differs from the brute-force point-in-polygon`);
+      rows.push(
+        `| ${n.toLocaleString('en')} | ${r.renderer} | ${f(r.uploadMs, 0)} | ${f(r.budget, 0)} | ${f(r.interactionMedianMs)} | ${f(r.interactionP95Ms)} | ` +
+          `${f(r.settleMs, 0)} | ${f(r.settleMaxFrameMs)} | ${f(r.fullMedianMs)} | ${f(r.fullP95Ms)} | ${f(r.pickMs, 3)} | ` +
+          `${f(r.lassoMs)} (${f(100 * r.lassoShare, 0)} %) | ${f(r.bruteLassoMs)} |`,
+      );
+      console.error(`n = ${n} done (first complete picture after ${f(r.firstPictureMs, 0)} ms; hover found a point at ${f(100 * r.pickHits, 0)} % of positions)`);
     }
+    console.log('| points | renderer | upload ms | points per frame (LOD) | interaction frame ms median | p95 | settle to all points ms | longest settling frame ms | full frame ms median | p95 | hover pick ms | lasso ms (share selected) | brute-force lasso ms |');
+    console.log('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) console.log(r);
   } finally {
     await browser.close();
     await served.stop();
