@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     interactionMedianMs: median(interaction),
     interactionP95Ms: quantile(interaction, 0.95),
     settleMs: settled.ms,
-    settleMaxFrameMs: Math.max(...settled.frames),
+    settleMaxFrameMs: settled.frames.length ? Math.max(...settled.frames) : 0,
     fullMedianMs: median(full),
     fullP95Ms: quantile(full, 0.95),
     pickMs: median(pickMs),
