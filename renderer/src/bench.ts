@@ -117,7 +117,13 @@ async function main(): Promise<void> {
   const uploadMs = performance.now() - t0;
 
   if (params.get('check') !== null) {
-    document.body.dataset.result = JSON.stringify({ n, checks: lassoChecks(view, coords, codes, rand) });
+    const checks = lassoChecks(view, coords, codes, rand);
+    // No per-point DOM: the whole page's elements, with the map drawn and an overlay of n/2 interpolated cells.
+    view.resetView();
+    view.setOverlay(coords.subarray(0, n), null);
+    await settle(canvas);
+    const overlayPaths = Array.from(svg.querySelectorAll('g.interp path'), (p) => (p.getAttribute('d') ?? '').split('M').length - 1);
+    document.body.dataset.result = JSON.stringify({ n, checks, elements: document.getElementsByTagName('*').length, overlayPaths });
     return;
   }
 

@@ -24,6 +24,8 @@ export interface MapCallbacks {
 const MARGIN = { left: 44, bottom: 28, top: 8, right: 8 };
 const ANIMATION_MS = 700;
 export const SVG_MAX_POINTS = 200_000;
+/** Above this many interpolated cells the overlay is two SVG paths (kept, dimmed), not one circle each. */
+export const OVERLAY_MAX_NODES = 5_000;
 
 type Scale = ScaleLinear<number, number>;
 
@@ -57,6 +59,8 @@ export class MapView {
   #overlay: Float32Array | null = null;
   /** Map row each interpolated cell starts from: it is dimmed like that cell when a selection leaves it out. */
   #overlaySource: Int32Array | null = null;
+  /** The view a large overlay's paths were built for (null: build them again). */
+  #overlayBuiltFor: Affine | null = null;
   /** Selected map rows (1) when there is a selection, else null. */
   selected: Uint8Array | null = null;
 
@@ -134,6 +138,7 @@ export class MapView {
   setOverlay(points: Float32Array | null, source: Int32Array | null = null): void {
     this.#overlay = points;
     this.#overlaySource = source;
+    this.#overlayBuiltFor = null;
     this.requestDraw();
   }
 
@@ -205,10 +210,11 @@ export class MapView {
     this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity, first: step.first, count: step.count, clear: step.clear });
     if (step.more) this.#schedule();
     else if (!step.complete && this.#mix >= 1) this.#settleLater(now);
+    if (step.complete && !step.clear && this.#overlayBuiltFor) this.#drawOverlay(zs, true);
     if (!step.clear) return;
     this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
     this.#svg.select<SVGGElement>('g.axis.y').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(zs.y).ticks(Math.max(2, this.#h / 70)));
-    this.#drawOverlay(zs);
+    this.#drawOverlay(zs, step.complete);
   }
 
   /** A thinned frame was drawn: draw every point once the view has been still long enough. */
@@ -221,15 +227,22 @@ export class MapView {
     }, this.#lod.settlesIn(now) + 1);
   }
 
-  #drawOverlay(zs: { x: Scale; y: Scale }): void {
+  /** `settled`: the picture is complete (a large overlay's paths are rebuilt for the view, not moved). */
+  #drawOverlay(zs: { x: Scale; y: Scale }, settled: boolean): void {
     const pts = this.#overlay;
     const n = pts ? pts.length / 2 : 0;
     const r = Math.max(2.5, this.pointSize / 2 + 1.5);
     this.#svg.select('clipPath rect').attr('x', MARGIN.left).attr('y', MARGIN.top).attr('width', Math.max(0, this.#w - MARGIN.left - MARGIN.right)).attr('height', Math.max(0, this.#h - MARGIN.top - MARGIN.bottom));
     const sel = this.selected, src = this.#overlaySource;
-    this.#svg
-      .select<SVGGElement>('g.interp')
-      .selectAll<SVGCircleElement, number>('circle')
+    const g = this.#svg.select<SVGGElement>('g.interp');
+    if (n > OVERLAY_MAX_NODES) {
+      g.selectAll('circle').remove();
+      this.#drawOverlayPaths(g, pts!, r, settled);
+      return;
+    }
+    g.selectAll('g.paths').remove();
+    this.#overlayBuiltFor = null;
+    g.selectAll<SVGCircleElement, number>('circle')
       .data(Array.from({ length: n }, (_, i) => i))
       .join('circle')
       .attr('cx', (i) => zs.x(pts![2 * i]!).toFixed(1))
@@ -239,6 +252,38 @@ export class MapView {
       .attr('stroke', '#111')
       .attr('stroke-width', 1.4)
       .attr('opacity', (i) => (sel && src && !sel[src[i]!] ? 0.15 : 1));
+  }
+
+  /**
+   * A large overlay as two paths (every circle a subpath; dimmed cells in the second), so the page holds two
+   * nodes, not one per cell. Built for the settled view; while the view moves they follow it by a transform.
+   */
+  #drawOverlayPaths(g: Selection<SVGGElement, unknown, null, undefined>, pts: Float32Array, r: number, settled: boolean): void {
+    const now = this.#affine(this.#zoomed());
+    let inner = g.select<SVGGElement>('g.paths');
+    if (inner.empty()) {
+      inner = g.append('g').attr('class', 'paths');
+      inner.append('path').attr('class', 'kept');
+      inner.append('path').attr('class', 'dimmed').attr('opacity', 0.15);
+    }
+    const built = this.#overlayBuiltFor;
+    if (built && !settled) {
+      const sx = now.ax / built.ax, sy = now.ay / built.ay;
+      inner.attr('transform', `translate(${now.bx - sx * built.bx},${now.by - sy * built.by}) scale(${sx},${sy})`);
+      return;
+    }
+    const sel = this.selected, src = this.#overlaySource;
+    const kept: string[] = [], dimmed: string[] = [];
+    const arc = `m${-r},0a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+    for (let i = 0; i < pts.length / 2; i++) {
+      const d = `M${(now.ax * pts[2 * i]! + now.bx).toFixed(1)},${(now.ay * pts[2 * i + 1]! + now.by).toFixed(1)}${arc}`;
+      (sel && src && !sel[src[i]!] ? dimmed : kept).push(d);
+    }
+    inner.attr('transform', null);
+    for (const [cls, parts] of [['kept', kept], ['dimmed', dimmed]] as const) {
+      inner.select(`path.${cls}`).attr('d', parts.join('')).attr('fill', 'rgba(255,255,255,0.55)').attr('stroke', '#111').attr('stroke-width', 1.4).attr('vector-effect', 'non-scaling-stroke');
+    }
+    this.#overlayBuiltFor = now;
   }
 
   #finishAnimation(): void {

@@ -4,6 +4,7 @@
  * selection must equal the brute-force point-in-polygon over all points for every polygon and view
  * (renderer/src/bench.ts, check mode): sectors, rectangles, random and self-intersecting scribbles of
  * 3–300 vertices, a lasso larger than the view, a tiny one, hidden categories, zoomed in, panned, zoomed out.
+ * The same page shows that the map puts no element per point on the page (points and interpolated cells).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -33,7 +34,7 @@ describe('map lasso on the grid index', { skip }, () => {
     const n = 200_000;
     await browser.page.goto(`${served.url}bench.html?n=${n}&check=1`);
     await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 180000, polling: 200 });
-    const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as { checks?: Check[]; error?: string };
+    const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as { checks?: Check[]; elements?: number; overlayPaths?: number[]; error?: string };
     assert.equal(r.error, undefined);
     const checks = r.checks!;
     assert.equal(checks.length, 3 * 11);
@@ -48,6 +49,11 @@ describe('map lasso on the grid index', { skip }, () => {
     assert.ok(hidden.count > shown.count / 4 && hidden.count < (3 * shown.count) / 4, `${hidden.count} of ${shown.count}`);
     const tiny = checks.find((c) => c.name === 'whole map: tiny lasso')!;
     assert.ok(tiny.count > 0 && tiny.count < 1000, `tiny lasso: ${tiny.count}`);
+    // No per-point DOM: 200k points and 100k interpolated cells on the page make a few hundred elements
+    // (axes, ticks), the cells two paths of 100k circles (subpaths) between them.
+    assert.ok(r.elements! < 500, `${r.elements} elements on the page`);
+    assert.equal(r.overlayPaths!.length, 2);
+    assert.equal(r.overlayPaths![0]! + r.overlayPaths![1]!, n / 2);
     assert.deepEqual(browser.errors, []);
   });
 });
