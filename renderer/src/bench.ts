@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const svg = box.querySelector('svg')!;
   const view = new MapView(canvas, svg, { onHover: () => undefined, onSelect: () => undefined });
   view.resize(box.clientWidth, box.clientHeight);
+  view.pointSize = Number(params.get('size') ?? view.pointSize);
   const rand = rng(7);
   const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const coords = new Float32Array(2 * n);

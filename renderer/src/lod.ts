@@ -14,6 +14,8 @@ export const SETTLE_MS = 150;
 export const TARGET_MS = 60;
 export const MIN_BUDGET = 20_000;
 export const START_BUDGET = 200_000;
+/** Maps this small are drawn whole in every frame whatever the budget. */
+export const ALWAYS_WHOLE = 200_000;
 
 export interface Step {
   readonly first: number;
@@ -55,7 +57,7 @@ export class LevelOfDetail {
 
   /** What to draw in the frame at `now` for n points. */
   step(now: number, n: number, animating: boolean): Step {
-    if (n <= this.budget || !this.enabled) {
+    if (n <= Math.max(this.budget, ALWAYS_WHOLE) || !this.enabled) {
       this.#drawn = n;
       this.#prevCount = 0;
       return { first: 0, count: n, clear: true, complete: true, more: false };

@@ -39,13 +39,16 @@ async function main(): Promise<void> {
     return;
   }
   const sizes = process.argv.slice(2).map(Number).filter((x) => Number.isInteger(x) && x > 0);
+  // ISOTHERM_POINT_SIZE: CSS pixels (the app's default 4), to tell fragment from vertex cost apart.
+  const size = Number(process.env.ISOTHERM_POINT_SIZE ?? 4);
   const served = await startServe();
   const browser = await launchBrowser();
+  console.error(`point size ${size} CSS px`);
   const f = (x: number, d = 1): string => x.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
   try {
     const rows: string[] = [];
     for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {
-      await browser.page.goto(`${served.url}bench.html?n=${n}`);
+      await browser.page.goto(`${served.url}bench.html?n=${n}&size=${size}`);
       await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 600000, polling: 500 });
       const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as BenchResult;
       if (r.error) throw new Error(r.error);
