@@ -210,11 +210,13 @@ export class MapView {
     this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity, first: step.first, count: step.count, clear: step.clear });
     if (step.more) this.#schedule();
     else if (!step.complete && this.#mix >= 1) this.#settleLater(now);
-    if (step.complete && !step.clear && this.#overlayBuiltFor) this.#drawOverlay(zs, true);
+    // A large overlay is rebuilt only for a still view (see #drawOverlayPaths).
+    const still = step.complete && this.#lod.settlesIn(now) === 0;
+    if (still && !step.clear && this.#overlayBuiltFor) this.#drawOverlay(zs, true);
     if (!step.clear) return;
     this.#svg.select<SVGGElement>('g.axis.x').attr('transform', `translate(0,${this.#h - MARGIN.bottom})`).call(axisBottom(zs.x).ticks(Math.max(2, this.#w / 90)));
     this.#svg.select<SVGGElement>('g.axis.y').attr('transform', `translate(${MARGIN.left},0)`).call(axisLeft(zs.y).ticks(Math.max(2, this.#h / 70)));
-    this.#drawOverlay(zs, step.complete);
+    if (this.#drawOverlay(zs, still) && this.#lod.settlesIn(now) > 0) this.#settleLater(now);
   }
 
   /** A thinned frame was drawn: draw every point once the view has been still long enough. */
@@ -227,8 +229,11 @@ export class MapView {
     }, this.#lod.settlesIn(now) + 1);
   }
 
-  /** `settled`: the picture is complete (a large overlay's paths are rebuilt for the view, not moved). */
-  #drawOverlay(zs: { x: Scale; y: Scale }, settled: boolean): void {
+  /**
+   * `settled`: the view is still and the picture complete (a large overlay's paths are rebuilt for the view,
+   * not moved). Returns true when they were only moved (rebuild them once the view settles).
+   */
+  #drawOverlay(zs: { x: Scale; y: Scale }, settled: boolean): boolean {
     const pts = this.#overlay;
     const n = pts ? pts.length / 2 : 0;
     const r = Math.max(2.5, this.pointSize / 2 + 1.5);
@@ -237,8 +242,7 @@ export class MapView {
     const g = this.#svg.select<SVGGElement>('g.interp');
     if (n > OVERLAY_MAX_NODES) {
       g.selectAll('circle').remove();
-      this.#drawOverlayPaths(g, pts!, r, settled);
-      return;
+      return this.#drawOverlayPaths(g, pts!, r, settled);
     }
     g.selectAll('g.paths').remove();
     this.#overlayBuiltFor = null;
@@ -252,13 +256,14 @@ export class MapView {
       .attr('stroke', '#111')
       .attr('stroke-width', 1.4)
       .attr('opacity', (i) => (sel && src && !sel[src[i]!] ? 0.15 : 1));
+    return false;
   }
 
   /**
    * A large overlay as two paths (every circle a subpath; dimmed cells in the second), so the page holds two
    * nodes, not one per cell. Built for the settled view; while the view moves they follow it by a transform.
    */
-  #drawOverlayPaths(g: Selection<SVGGElement, unknown, null, undefined>, pts: Float32Array, r: number, settled: boolean): void {
+  #drawOverlayPaths(g: Selection<SVGGElement, unknown, null, undefined>, pts: Float32Array, r: number, settled: boolean): boolean {
     const now = this.#affine(this.#zoomed());
     let inner = g.select<SVGGElement>('g.paths');
     if (inner.empty()) {
@@ -270,7 +275,7 @@ export class MapView {
     if (built && !settled) {
       const sx = now.ax / built.ax, sy = now.ay / built.ay;
       inner.attr('transform', `translate(${now.bx - sx * built.bx},${now.by - sy * built.by}) scale(${sx},${sy})`);
-      return;
+      return true;
     }
     const sel = this.selected, src = this.#overlaySource;
     const kept: string[] = [], dimmed: string[] = [];
@@ -284,6 +289,7 @@ export class MapView {
       inner.select(`path.${cls}`).attr('d', parts.join('')).attr('fill', 'rgba(255,255,255,0.55)').attr('stroke', '#111').attr('stroke-width', 1.4).attr('vector-effect', 'non-scaling-stroke');
     }
     this.#overlayBuiltFor = now;
+    return false;
   }
 
   #finishAnimation(): void {
