@@ -273,6 +273,7 @@ async function pipeline(args: Args, name: string, file: string, w: WriteSummary,
       r.preprocessPeakRssMB !== undefined ? fmtInt(r.preprocessPeakRssMB) : 'n/a', fmtInt(p.sampledPeakMB),
     ]);
   } catch (e) {
+    process.stderr.write(`  read + PCA of ${name} failed: ${(e as Error).message}\n`);
     pipeRows.push([name, '—', fmt(w.bytes / MB, 1), '—', '—', '—', '—', '—', '—', `failed: ${(e as Error).message.split('\n')[0]}`]);
   }
 }
@@ -294,6 +295,7 @@ async function embedRun(name: string, file: string, dir: string, tag: string, ro
     ]);
     process.stderr.write(`  ${rows[rows.length - 1]!.join(' | ')}\n`);
   } catch (err) {
+    process.stderr.write(`  embed of ${name} failed: ${(err as Error).message}\n`);
     rows.push([name, ...EMBED_STAGES.map(() => '—'), '—', '—', '—', '—', '—', `failed: ${(err as Error).message.split('\n')[0]}`]);
   }
 }
