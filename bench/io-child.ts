@@ -8,6 +8,7 @@
  * starts the child with --expose-gc so the reader's garbage is collected at that boundary.
  */
 import fs from 'node:fs';
+import { main as embed } from '../cli/isotherm.js';
 import { installNodeEngines } from '../src-core/compute/node-engines.js';
 import { openDataset } from '../src-core/io/open.js';
 import { preprocess } from '../src-core/preprocess/run-preprocess.js';
@@ -18,6 +19,8 @@ installNodeEngines(); // a Node host, like the CLI: PCA's loops get the shared-m
 export type ChildTask =
   | { readonly kind: 'read'; readonly path: string }
   | { readonly kind: 'pipeline'; readonly path: string; readonly nComponents: number }
+  /** The whole `isotherm embed PATH -o OUT` in this process (the CLI's own code path, sidecar OUT.json included). */
+  | { readonly kind: 'embed'; readonly path: string; readonly out: string }
   | { readonly kind: 'gen-arrow' | 'gen-parquet' | 'gen-h5ad'; readonly path: string; readonly spec: SyntheticSpec }
   | { readonly kind: 'gen-csv'; readonly source: string; readonly csvPath: string; readonly gzPath: string };
 
@@ -42,6 +45,11 @@ export interface ChildResult {
   readonly write?: WriteSummary;
   readonly csvBytes?: number;
   readonly gzBytes?: number;
+  /** embed: wall seconds of main(), its exit code, CPU seconds of all threads, the CLI's stderr lines. */
+  readonly embedSeconds?: number;
+  readonly exitCode?: number;
+  readonly cpuSeconds?: number;
+  readonly log?: readonly string[];
 }
 
 function statusField(field: 'VmHWM' | 'VmRSS'): number | null {
@@ -112,6 +120,14 @@ async function run(task: ChildTask): Promise<ChildResult> {
         ...(canReset ? { preprocessPeakRssMB: prePeak } : {}),
         pcaComponents: out.matrix.nCols,
       };
+    }
+    case 'embed': {
+      const log: string[] = [];
+      const t0 = performance.now();
+      const exitCode = await embed(['embed', task.path, '-o', task.out], () => {}, (line) => void log.push(line));
+      const embedSeconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage();
+      return { kind: task.kind, baselineRssMB, peakRssMB: peakMB(), embedSeconds, exitCode, cpuSeconds: (cpu.user + cpu.system) / 1e6, log: log.slice(-20) };
     }
     case 'gen-arrow':
     case 'gen-parquet':

@@ -39,7 +39,12 @@ export interface WriteSummary {
   readonly seconds: number;
 }
 
-const N_CLUSTERS = 10;
+export const N_CLUSTERS = 10;
+
+/** The generator's cluster of cell i (its up-regulated gene block). */
+export function clusterOf(i: number): number {
+  return i % N_CLUSTERS;
+}
 
 export function cellName(i: number): string {
   return `cell_${i.toString().padStart(7, '0')}`;
@@ -103,7 +108,7 @@ class SyntheticCounts {
     let n = 0;
     for (let i = first; i < last; i++) {
       this.ensure(n + nGenes);
-      const cluster = i % N_CLUSTERS;
+      const cluster = clusterOf(i);
       const depth = 0.5 + rng.next(); // per-cell library-size factor
       let j = -1;
       for (;;) {

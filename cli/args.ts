@@ -7,6 +7,7 @@ import { InputError } from '../src-core/errors.js';
 import { parseBudgetGB } from '../src-core/io/budget.js';
 import type { ReadOptions } from '../src-core/io/open.js';
 import { PCA_PARAM, type EmbedParams } from '../src-core/pipeline/params.js';
+import { setWorkingMemoryBudget } from '../src-core/working-memory.js';
 import { PARAM_FLAGS, parseCliParams, parseValue } from '../src-core/pipeline/param-values.js';
 
 export interface EmbedArgs {
@@ -89,6 +90,14 @@ export function readOptions(args: EmbedArgs, extraObs: readonly string[] = []): 
 }
 
 /** Starts the numeric engine `--backend` names; one that cannot start is an argument error (exit code 2). */
+/**
+ * `--memory-budget GB` is the one memory setting of the run: it bounds the read (readOptions) and the
+ * computation's planned arrays (src-core/working-memory.ts), replacing ISOTHERM_MEMORY_BUDGET_GB's value.
+ */
+export function applyMemoryBudget(args: EmbedArgs): void {
+  if (args.memoryBudget !== undefined) setWorkingMemoryBudget(args.memoryBudget);
+}
+
 export async function startBackend(args: EmbedArgs): Promise<BackendInfo> {
   return initBackend(args.params.backend ?? 'auto').catch((e: Error) => {
     throw new InputError('--backend', e.message);

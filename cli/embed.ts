@@ -7,13 +7,14 @@ import { assertWritableDestination, sidecarPathFor } from '../src-core/export/in
 import type { ProgressEvent } from '../src-core/pipeline/progress.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { REFINE_AUTO_MAX_CELLS } from '../src-core/embed/refine.js';
-import { readOptions, startBackend, type EmbedArgs } from './args.js';
+import { applyMemoryBudget, readOptions, startBackend, type EmbedArgs } from './args.js';
 
 export async function runEmbed(args: EmbedArgs, log: (line: string) => void): Promise<void> {
   const output = resolve(args.output);
   if (resolve(args.input) === output) throw new InputError(args.output, 'the output would overwrite the input file');
   // Checked again when writing; checked here so that a refused output fails before the work.
   for (const p of [output, sidecarPathFor(output)]) await assertWritableDestination(p, [resolve(args.input)], args.force ? 'any' : 'isotherm');
+  applyMemoryBudget(args);
   const backendInfo = await startBackend(args);
   const ws = await Workspace.open(args.input, readOptions(args), { pca: args.pca });
   let lastStage = '';

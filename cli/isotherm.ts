@@ -33,12 +33,12 @@ const USAGE = [
   `      ${'--obs COL,...'.padEnd(34)} columns of a wide table (CSV, Arrow, Parquet) that are metadata even when numeric`,
   `      ${'--layer NAME | --raw'.padEnd(34)} .h5ad: read layers/NAME, or raw/X, instead of X`,
   `      ${'--genome NAME'.padEnd(34)} 10x: which genome`,
-  `      ${'--memory-budget GB'.padEnd(34)} most memory reading INPUT may take (default: ISOTHERM_MEMORY_BUDGET_GB, else half of this machine's)`,
+  `      ${'--memory-budget GB'.padEnd(34)} most memory reading INPUT and computing may take (default: ISOTHERM_MEMORY_BUDGET_GB, else half of this machine's)`,
   `      ${'--quiet, -q'.padEnd(34)} no progress lines`,
   `      ${'--force'.padEnd(34)} replace output files that exist and were not written by Isotherm (refused otherwise)`,
   '',
   'INPUT: .csv/.tsv(.gz), .h5ad, 10x folder or .mtx(.gz), 10x .h5, .arrow/.feather/.arrows, .parquet',
-  'environment: ISOTHERM_MEMORY_BUDGET_GB  most memory a map or an interpolation may plan to hold (default: half of this machine\'s);',
+  'environment: ISOTHERM_MEMORY_BUDGET_GB  most memory a read, a map or an interpolation may take (default: half of this machine\'s; --memory-budget wins);',
   '             larger landmark counts or transport problems are refused before they start',
 ].join('\n');
 

@@ -7,7 +7,7 @@ import { InputError } from '../src-core/errors.js';
 import type { TimeCourse } from '../src-core/interpolate/time-points.js';
 import type { OtMethod } from '../src-core/interpolate/transport.js';
 import { readDataset, Workspace } from '../src-core/workspace/workspace.js';
-import { MAP_BOOL_FLAGS, MAP_VALUE_FLAGS, parseEmbedArgs, readOptions, startBackend, type EmbedArgs } from './args.js';
+import { applyMemoryBudget, MAP_BOOL_FLAGS, MAP_VALUE_FLAGS, parseEmbedArgs, readOptions, startBackend, type EmbedArgs } from './args.js';
 
 type Print = (line: string) => void;
 
@@ -56,6 +56,7 @@ export interface LoadedCourse {
 
 /** Reads INPUT with its time column (`--time`), its PCs (`--pca`, `--obsm-key`) and the time points. */
 export async function loadTimeCourse(args: EmbedArgs, timeColumn: string, obsmKey: string | undefined, log: Print): Promise<LoadedCourse> {
+  applyMemoryBudget(args);
   await startBackend(args);
   const loaded = await readDataset(args.input, readOptions(args, [timeColumn]));
   const { dataset } = loaded;

@@ -3,8 +3,8 @@
  * distances of the heat pipeline (m landmarks; m = n with landmarks off) and the n × m cost matrices of
  * optimal transport. Exceeding it is refused up front with an InputError that says what to change,
  * instead of an out-of-memory crash minutes later. The host sets the budget (host/memory-budget.ts:
- * ISOTHERM_MEMORY_BUDGET_GB, default half the machine's memory); unset, nothing is refused.
- * The readers' own budget (declared sizes of files) is separate.
+ * ISOTHERM_MEMORY_BUDGET_GB or the CLI's --memory-budget, default half the machine's memory); unset,
+ * nothing is refused. The readers check declared file sizes against the same setting (io/machine-budget.ts).
  */
 import { InputError } from './errors.js';
 
@@ -36,7 +36,7 @@ export function formatMemory(n: number): string {
 /** Throws InputError(subject, …) when `bytes` (an estimate of what `what` will hold at once) exceed the budget. */
 export function checkWorkingMemory(subject: string, what: string, bytes: number, advice: string): void {
   if (bytes <= budgetBytes) return;
-  throw new InputError(subject, `${what} would need about ${formatMemory(bytes)}, more than the memory budget of ${formatMemory(budgetBytes)} (ISOTHERM_MEMORY_BUDGET_GB); ${advice}`);
+  throw new InputError(subject, `${what} would need about ${formatMemory(bytes)}, more than the memory budget of ${formatMemory(budgetBytes)} (--memory-budget or ISOTHERM_MEMORY_BUDGET_GB); ${advice}`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { cpuPoolSize, parallelMatMul, warmCpuPool } from './cpu-pool.js';
 import { csrPoolRunner, csrPoolThreads } from './csr-pool.js';
 import { installEngines, type HostEngines } from './engines.js';
 import { defaultNodeKernelPool } from './kernel-pool-node.js';
+import { setMatrixArraysShared } from './matrix-arrays.js';
 import { closeWebGpu, gpuContext, openWebGpu } from './webgpu-loader.js';
 
 export const NODE_ENGINES: HostEngines = {
@@ -19,4 +20,6 @@ export const NODE_ENGINES: HostEngines = {
 
 export function installNodeEngines(): void {
   installEngines(NODE_ENGINES);
+  // the reader and preprocessing allocate the matrix where PCA's threads can read it: no second copy
+  setMatrixArraysShared(csrPoolThreads() > 1);
 }

@@ -61,10 +61,12 @@ export function connectedComponents(w: Csr64): Components {
   return { count, labels, sizes, offsets, members };
 }
 
-/** The subgraph of W on `cells` (sorted ascending), renumbered 0..|cells|−1. */
-export function subgraph(w: Csr64, cells: Int32Array): Csr64 {
-  const local = new Int32Array(w.n).fill(-1);
-  cells.forEach((c, i) => (local[c] = i));
+/**
+ * The subgraph of W on `cells` (sorted ascending), renumbered 0..|cells|−1. `local` (optional) maps every
+ * cell that `cells` link to onto its new number, or −1 outside the subset: a whole component's caller
+ * passes one map for all components (positions within each), so k components cost O(n), not O(k·n).
+ */
+export function subgraph(w: Csr64, cells: Int32Array, local: Int32Array = localNumbers(w.n, cells)): Csr64 {
   const k = cells.length;
   const indptr = new Int32Array(k + 1);
   let nnz = 0;
@@ -86,4 +88,10 @@ export function subgraph(w: Csr64, cells: Int32Array): Csr64 {
     indptr[i + 1] = e;
   }
   return { n: k, indptr, indices: indices.slice(0, e), values: values.slice(0, e) };
+}
+
+function localNumbers(n: number, cells: Int32Array): Int32Array {
+  const local = new Int32Array(n).fill(-1);
+  cells.forEach((c, i) => (local[c] = i));
+  return local;
 }

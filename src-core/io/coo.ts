@@ -3,6 +3,7 @@
  * with a counting sort: O(nnz + nRows), never a dense array. Columns are sorted within each row;
  * repeated (row, col) pairs are summed (scipy's COO→CSR convention) and counted.
  */
+import { matrixFloat32, matrixInt32, matrixSlice } from '../compute/matrix-arrays.js';
 import type { CsrMatrix } from './dataset.js';
 
 export class CooBuilder {
@@ -14,8 +15,9 @@ export class CooBuilder {
   constructor(initialCapacity: number, private readonly maxEntries: number = 2 ** 31 - 1) {
     const cap = Math.max(16, Math.min(initialCapacity, maxEntries));
     this.rows = new Int32Array(cap);
-    this.cols = new Int32Array(cap);
-    this.vals = new Float32Array(cap);
+    // columns and values become the CSR's own arrays (toCsr): allocated where PCA's threads can read them
+    this.cols = matrixInt32(cap);
+    this.vals = matrixFloat32(cap);
   }
 
   get length(): number {
@@ -45,8 +47,8 @@ export class CooBuilder {
     const cap = Math.min(this.maxEntries, Math.max(16, this.rows.length * 2));
     if (cap <= this.rows.length) throw new Error(`COO builder full at ${this.rows.length} entries`);
     const r = new Int32Array(cap); r.set(this.rows.subarray(0, this.n)); this.rows = r;
-    const c = new Int32Array(cap); c.set(this.cols.subarray(0, this.n)); this.cols = c;
-    const v = new Float32Array(cap); v.set(this.vals.subarray(0, this.n)); this.vals = v;
+    const c = matrixInt32(cap); c.set(this.cols.subarray(0, this.n)); this.cols = c;
+    const v = matrixFloat32(cap); v.set(this.vals.subarray(0, this.n)); this.vals = v;
   }
 
   /**
@@ -58,7 +60,7 @@ export class CooBuilder {
     const nnz = this.n;
     const rows = this.rows, cols = this.cols, vals = this.vals;
     this.rows = new Int32Array(0); this.cols = new Int32Array(0); this.vals = new Float32Array(0); this.n = 0;
-    const indptr = new Int32Array(nRows + 1);
+    const indptr = matrixInt32(nRows + 1);
     let sorted = true;
     for (let k = 0; k < nnz; k++) {
       const r = rows[k]!;
@@ -68,7 +70,7 @@ export class CooBuilder {
     for (let i = 0; i < nRows; i++) indptr[i + 1]! += indptr[i]!;
     if (!sorted) permuteIntoRows(nRows, indptr, rows, cols, vals);
     // keep the arrays when little of them is unused, rather than holding two copies while trimming
-    const trim = <T extends Int32Array | Float32Array>(a: T): T => (a.length - nnz <= a.length / 8 ? (a.subarray(0, nnz) as T) : (a.slice(0, nnz) as T));
+    const trim = <T extends Int32Array | Float32Array>(a: T): T => (a.length - nnz <= a.length / 8 ? (a.subarray(0, nnz) as T) : matrixSlice(a, 0, nnz));
     const merged = sortAndMergeRows(nRows, indptr, trim(cols), trim(vals));
     return { matrix: { kind: 'csr', nRows, nCols, indptr: merged.indptr, indices: merged.indices, data: merged.data }, duplicatesSummed: merged.duplicates };
   }
@@ -113,7 +115,7 @@ export function sortAndMergeRows(nRows: number, indptr: Int32Array, indices: Int
   }
   if (!needsMerge) return { indptr, indices, data, duplicates: 0 };
   let w = 0, dup = 0;
-  const out = new Int32Array(nRows + 1);
+  const out = matrixInt32(nRows + 1);
   for (let i = 0; i < nRows; i++) {
     const a = indptr[i]!, b = indptr[i + 1]!;
     for (let p = a; p < b; p++) {
@@ -122,5 +124,5 @@ export function sortAndMergeRows(nRows: number, indptr: Int32Array, indices: Int
     }
     out[i + 1] = w;
   }
-  return { indptr: out, indices: indices.slice(0, w), data: data.slice(0, w), duplicates: dup };
+  return { indptr: out, indices: matrixSlice(indices, 0, w), data: matrixSlice(data, 0, w), duplicates: dup };
 }

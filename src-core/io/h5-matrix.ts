@@ -12,6 +12,7 @@ import type { H5Dataset, H5Group } from './h5.js';
 import { getEntity, isDataset, joinPath } from './h5.js';
 import { checkDeclaredSize, describeDataset, forEachBlock, numericBlock, readChecked, readRows2d, readSlice1d, BLOCK_ELEMENTS } from './h5-read.js';
 import type { ReadContext } from './read-control.js';
+import { matrixFloat32, matrixInt32 } from '../compute/matrix-arrays.js';
 
 /** The three arrays of a compressed sparse group, with their lengths from the headers. */
 export interface CompressedLayout {
@@ -52,7 +53,7 @@ function readPointers(layout: CompressedLayout, nOuter: number, ctx: ReadContext
   const { where, nnz } = layout;
   const raw = numericBlock(readChecked(layout.indptr, ctx, fileSize, file), `${where}/indptr`, file);
   if (raw.length !== nOuter + 1) throw new InputError(file, `${where}/indptr: read ${raw.length} entries where ${nOuter + 1} were expected`);
-  const out = new Int32Array(nOuter + 1);
+  const out = matrixInt32(nOuter + 1);
   const first = Number(raw[0]!);
   if (first !== 0) throw new InputError(file, `${where}/indptr must start at 0, starts at ${first}`);
   for (let i = 1; i <= nOuter; i++) {
@@ -78,8 +79,8 @@ export async function readCsrGroup(layout: CompressedLayout, nRows: number, nCol
   const { where, nnz } = layout;
   ctx.budget.reserve(nnz * 8 + (nRows + 1) * 4, `${where} (${nRows} × ${nCols}, ${nnz} stored values)`);
   const indptr = readPointers(layout, nRows, ctx, fileSize, file);
-  const indices = new Int32Array(nnz);
-  const data = new Float32Array(nnz);
+  const indices = matrixInt32(nnz);
+  const data = matrixFloat32(nnz);
   const total = Math.max(1, 2 * nnz);
   await forEachBlock(layout.indices, nnz, file, ctx, (done) => done / total, (v, start) => {
     for (let k = 0; k < v.length; k++) {
@@ -108,7 +109,7 @@ export async function readCscGroupAsCsr(layout: CompressedLayout, nRows: number,
   const { where, nnz } = layout;
   ctx.budget.reserve(nnz * 8 + (nRows + 1) * 8 + (nCols + 1) * 4, `${where} (${nRows} × ${nCols}, ${nnz} stored values)`);
   const colptr = readPointers(layout, nCols, ctx, fileSize, file);
-  const indptr = new Int32Array(nRows + 1);
+  const indptr = matrixInt32(nRows + 1);
   const total = Math.max(1, 3 * nnz);
   await forEachBlock(layout.indices, nnz, file, ctx, (done) => done / total, (v, start) => {
     for (let k = 0; k < v.length; k++) {
@@ -119,8 +120,8 @@ export async function readCscGroupAsCsr(layout: CompressedLayout, nRows: number,
   });
   for (let i = 0; i < nRows; i++) indptr[i + 1]! += indptr[i]!;
   const next = indptr.slice(0, nRows);
-  const indices = new Int32Array(nnz);
-  const data = new Float32Array(nnz);
+  const indices = matrixInt32(nnz);
+  const data = matrixFloat32(nnz);
   // place entries column by column: each block of values with the same block of row indices
   let j = 0;
   await forEachBlock(layout.data, nnz, file, ctx, (done) => (nnz + 2 * done) / total, (v, start) => {

@@ -4,6 +4,7 @@
  * InputError naming the file and the problem.
  */
 import fs from 'node:fs';
+import { matrixArraysShared } from '../compute/matrix-arrays.js';
 import { InputError } from '../errors.js';
 import type { CancelToken } from '../pipeline/progress.js';
 import { MemoryBudget } from './budget.js';
@@ -98,7 +99,7 @@ export async function openDataset(path: string, options: ReadOptions = {}): Prom
   const inThread = (format: ThreadFormat, bytes?: Uint8Array): Promise<AnnotatedDataset> => {
     const budget = ctx.budget.limitBytes - (bytes?.length ?? 0);
     const readerOptions = format === 'hdf5' ? hdf5Options(options) : tableOptions;
-    return readInThread({ format, path, ...(bytes ? { bytes } : {}), options: readerOptions, budget, wasmHeapBytes: wasmHeapFor(budget) }, ctx, control);
+    return readInThread({ format, path, ...(bytes ? { bytes } : {}), options: readerOptions, budget, wasmHeapBytes: wasmHeapFor(budget), sharedArrays: matrixArraysShared() }, ctx, control);
   };
   switch (kind) {
     case 'hdf5':

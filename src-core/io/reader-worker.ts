@@ -8,6 +8,7 @@
  * set (typed arrays moved) or {fail}. A thread whose read ended normally may serve the next read.
  */
 import { parentPort } from 'node:worker_threads';
+import { setMatrixArraysShared } from '../compute/matrix-arrays.js';
 import { InputError } from '../errors.js';
 import { readArrow, readArrowFile } from './arrow.js';
 import { MemoryBudget } from './budget.js';
@@ -29,6 +30,8 @@ export interface ReaderWorkerInput {
   readonly budget: number;
   /** Most bytes an emscripten wasm heap (h5wasm's) may grow to during this read. */
   readonly wasmHeapBytes: number;
+  /** Allocate the matrix on SharedArrayBuffers, as the host does (compute/matrix-arrays.ts); they are shared back, not copied. */
+  readonly sharedArrays?: boolean;
 }
 
 export type FromReaderWorker =
@@ -64,6 +67,7 @@ async function serve(input: ReaderWorkerInput): Promise<void> {
   // the thread is up and its modules are loaded: from here on, silence is the file's reader's
   port.postMessage({ type: 'started' } satisfies FromReaderWorker);
   wasmHeapCap = input.wasmHeapBytes;
+  setMatrixArraysShared(input.sharedArrays === true);
   const ctx: ReadContext = {
     budget: new MemoryBudget(input.budget, input.path),
     progress: new ReadProgress({ onProgress: (fraction) => port.postMessage({ type: 'progress', fraction } satisfies FromReaderWorker) }),

@@ -42,7 +42,7 @@ export function splitByComponent(points: Float32Array, dim: number, w: Csr64, kn
     const share = size < MIN_HEAT_CELLS ? 0 : Math.min(size, Math.max(Math.min(size, MIN_LANDMARKS), Math.round((m * size) / n)));
     const sub = new Float32Array(size * dim);
     for (let i = 0; i < size; i++) sub.set(points.subarray(cells[i]! * dim, (cells[i]! + 1) * dim), i * dim);
-    return { cells, points: sub, w: subgraph(w, cells), knn: subKnn(knn, cells, components.labels, position, c), m: share };
+    return { cells, points: sub, w: subgraph(w, cells, position), knn: subKnn(knn, cells, components.labels, position, c), m: share };
   });
   return { components, parts };
 }

@@ -3,6 +3,7 @@
  * sequencing depth as the dominant source of variation (PHATE's library_size_normalize, scanpy's
  * normalize_total). Dense stays dense, CSR stays CSR (scaling keeps zeros at zero).
  */
+import { matrixFloat32 } from '../compute/matrix-arrays.js';
 import type { Matrix } from '../io/dataset.js';
 import { rowSums } from './matrix-stats.js';
 import type { PreprocessStep } from './steps.js';
@@ -46,7 +47,7 @@ export function normalizeLibrarySize(x: Matrix, target: NormalizeTarget = 'media
 
 /** Multiply row i by factors[i]; a new matrix of the same kind. */
 export function scaleRows(x: Matrix, factors: Float64Array): Matrix {
-  const data = new Float32Array(x.data.length);
+  const data = matrixFloat32(x.data.length);
   if (x.kind === 'csr') {
     for (let i = 0; i < x.nRows; i++) {
       const f = factors[i]!;

@@ -111,6 +111,8 @@ export function preprocess(dataset: Dataset, options: PreprocessOptions = {}): P
   let keptFeatures = geneQc.kept;
   if (x.nCols === 0) throw new InputError(file, 'no genes pass the QC filter (min_cells); lower it');
 
+  // true once x's values are an array made here (not the data set's): the transform may overwrite them
+  let ownsValues = false;
   const normalizeOption = options.normalize ?? 'auto';
   if (normalizeOption === 'off' || (normalizeOption === 'auto' && !isCounts)) {
     steps.push({ step: 'normalize', applied: false, params: { target: normalizeOption }, result: {}, reason: normalizeOption === 'off' ? 'normalisation disabled' : 'X is not raw counts' });
@@ -118,6 +120,7 @@ export function preprocess(dataset: Dataset, options: PreprocessOptions = {}): P
     const norm = normalizeLibrarySize(x, normalizeOption === 'auto' ? 'median' : normalizeOption);
     steps.push(norm.step);
     x = norm.matrix;
+    ownsValues = true;
   }
 
   const hvg = options.hvg ?? 'off';
@@ -135,7 +138,7 @@ export function preprocess(dataset: Dataset, options: PreprocessOptions = {}): P
     steps.push({ step: 'transform', applied: false, params: { kind: transformOption }, result: {}, reason: transformOption === 'auto' ? 'X is not raw counts' : 'transform disabled' });
   } else {
     try {
-      const t = transformValues(x, kind);
+      const t = transformValues(x, kind, ownsValues);
       steps.push(t.step);
       x = t.matrix;
     } catch (e) {

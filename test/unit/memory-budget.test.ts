@@ -57,21 +57,27 @@ describe('working-memory budget', () => {
     assert.throws(() => defaultMemoryBudget({ ISOTHERM_MEMORY_BUDGET_GB: 'lots' }), /ISOTHERM_MEMORY_BUDGET_GB: expected a positive number of GB, got 'lots'/);
   });
 
-  it('the CLI refuses with exit code 2 and one line', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'isotherm-budget-'));
-    try {
-      writeRollCsv(join(dir, 'roll.csv'), 3000);
-      const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'isotherm.js'), 'embed', join(dir, 'roll.csv'), '-o', join(dir, 'out.csv'), '--landmarks', 'off', '-q'], {
-        env: { ...process.env, ISOTHERM_MEMORY_BUDGET_GB: '0.5' },
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      assert.equal(r.status, 2, r.stderr);
-      const lines = r.stderr.trim().split('\n');
-      assert.equal(lines.length, 1, r.stderr);
-      assert.match(lines[0]!, /^isotherm: landmarks: 3000 landmarks .* would need about 1\.01 GB, more than the memory budget of 500 MB/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  // One setting: the environment variable, or --memory-budget (which bounds the read too and wins over it).
+  for (const [how, extra, env] of [
+    ['ISOTHERM_MEMORY_BUDGET_GB', [], { ISOTHERM_MEMORY_BUDGET_GB: '0.5' }],
+    ['--memory-budget', ['--memory-budget', '0.5'], { ISOTHERM_MEMORY_BUDGET_GB: '64' }],
+  ] as const) {
+    it(`the CLI refuses with exit code 2 and one line (budget from ${how})`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'isotherm-budget-'));
+      try {
+        writeRollCsv(join(dir, 'roll.csv'), 3000);
+        const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'isotherm.js'), 'embed', join(dir, 'roll.csv'), '-o', join(dir, 'out.csv'), '--landmarks', 'off', '-q', ...extra], {
+          env: { ...process.env, ...env },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        assert.equal(r.status, 2, r.stderr);
+        const lines = r.stderr.trim().split('\n');
+        assert.equal(lines.length, 1, r.stderr);
+        assert.match(lines[0]!, /^isotherm: landmarks: 3000 landmarks .* would need about 1\.01 GB, more than the memory budget of 500 MB \(--memory-budget or ISOTHERM_MEMORY_BUDGET_GB\)/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
