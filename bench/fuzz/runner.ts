@@ -1,6 +1,9 @@
 /**
  * Seeded fuzzing of every reader. The parent builds the seed fixtures, then runs cases in a child
- * process (worker.ts), one at a time: a case that takes longer than `caseTimeoutMs` is a hang, one
+ * process (worker.ts), one at a time: a case whose process spends more than `caseTimeoutMs` of CPU time
+ * without answering (or `HANG_WALL_MS` of wall time: a reader blocked without using the CPU) is a hang —
+ * CPU time, as the readers' own watchdog (io/thread-read.ts) counts it, so a loaded machine does not turn
+ * slow cases into hangs — one
  * whose process grows past `memLimitMB` (RSS polled here, VmHWM reported by the child) is a memory
  * failure, a child that dies without answering is a crash; in all three the child is killed and a
  * fresh one started. Same seed, same cases.
@@ -20,6 +23,7 @@ export interface FuzzOptions {
   readonly cases: number;
   /** Stop starting new cases after this long (ms). */
   readonly timeBudgetMs: number;
+  /** CPU time (ms) a case may use without answering. */
   readonly caseTimeoutMs?: number;
   readonly memLimitMB?: number;
   /** Memory budget handed to openDataset (bytes). */
@@ -58,6 +62,20 @@ export interface FuzzReport {
 }
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/** Wall time after which a case is a hang whatever its CPU time: above the readers' watchdog's wall limit (60 s). */
+const HANG_WALL_MS = 75_000;
+
+/** CPU time (user + system, ms) of a process, from /proc (0 where unreadable). */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100; // Linux's USER_HZ
 
 function rssMB(pid: number): number {
   try {
@@ -120,9 +138,15 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       const seed = caseSeed(o.seed, id);
       const c: Child = child;
       let overMemory = 0;
-      const watch = setInterval(() => { const r = rssMB(c.proc.pid!); if (r > memLimit) { overMemory = r; c.kill(); } }, 50);
-      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), caseTimeout).unref());
+      const cpuStart = cpuMsOf(c.proc.pid!);
       const caseStart = performance.now();
+      let hung: (v: 'timeout') => void = () => undefined;
+      const timer = new Promise<'timeout'>((resolve) => { hung = resolve; });
+      const watch = setInterval(() => {
+        const r = rssMB(c.proc.pid!);
+        if (r > memLimit) { overMemory = r; c.kill(); }
+        if (cpuMsOf(c.proc.pid!) - cpuStart > caseTimeout || performance.now() - caseStart > HANG_WALL_MS) hung('timeout');
+      }, 50);
       const r = await Promise.race([c.request({ type: 'case', id, fixture: fi, seed }), timer]);
       clearInterval(watch);
       const ms = performance.now() - caseStart;
@@ -130,7 +154,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzReport> {
       if (r === 'timeout') {
         c.kill();
         child = null;
-        rec = { id, format: fx.format, seed, verdict: 'hang', message: `no answer after ${caseTimeout} ms`, ms, peakMB: 0 };
+        rec = { id, format: fx.format, seed, verdict: 'hang', message: `no answer after ${caseTimeout} ms of CPU time (${(ms / 1000).toFixed(1)} s)`, ms, peakMB: 0 };
       } else if (r.type === 'exit') {
         child = null;
         rec = overMemory
