@@ -99,6 +99,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
     case 'cluster': return api.cluster(c.request);
     case 'markers': return api.markers(c.request);
     case 'setSelections': return api.setSelections(c.selections);
+    case 'geneSetScore': return api.geneSetScore(c.request);
   }
 }
 

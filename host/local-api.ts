@@ -15,6 +15,8 @@ import type {
   CellInfo,
   ClusterRequest,
   ClusterResult,
+  GeneSetRequest,
+  GeneSetResult,
   MarkerRequest,
   MarkerResult,
   NamedSelectionRows,
@@ -43,7 +45,7 @@ import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/
 import { cellInfo, checkRows, colourOf, searchGenes } from '../src-core/workspace/cells.js';
 import { describeWorkspace, obsInfo, runSummary } from '../src-core/workspace/summaries.js';
 import { geneColour } from '../src-core/workspace/gene-colour.js';
-import { clusterMap, markersOfSelection, storeSelections } from './analysis-api.js';
+import { clusterMap, markersOfSelection, scoreGeneSet, storeSelections } from './analysis-api.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { ExportPolicy } from './export-policy.js';
 import { listFolder } from './file-listing.js';
@@ -348,6 +350,12 @@ export class LocalIsothermApi implements IsothermApi {
     const state = this.#need();
     storeSelections(state.workspace, selections);
     return this.#described(state);
+  }
+
+  async geneSetScore(request: GeneSetRequest): Promise<GeneSetResult> {
+    const state = this.#need();
+    const r = await scoreGeneSet(state.workspace, request);
+    return { ...r, description: this.#described(state) };
   }
 
   /** The description with the current metadata columns (clusters and named selections come and go). */

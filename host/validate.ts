@@ -164,7 +164,8 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'evaluateTime': return { method, request: validateTimeEvaluationRequest(a[0]) };
     case 'cluster':
     case 'markers':
-    case 'setSelections': return validateAnalysisCall(method, a);
+    case 'setSelections':
+    case 'geneSetScore': return validateAnalysisCall(method, a);
     default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
   }
 }

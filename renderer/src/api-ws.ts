@@ -4,7 +4,7 @@
  */
 import type {
   InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
-  ClusterRequest, ClusterResult, MarkerRequest, MarkerResult, NamedSelectionRows,
+  ClusterRequest, ClusterResult, GeneSetRequest, GeneSetResult, MarkerRequest, MarkerResult, NamedSelectionRows,
   AppFolders, CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, ReadProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { withErrorNames } from '../../src-core/api-errors.js';
@@ -77,6 +77,7 @@ export class WsIsothermApi implements IsothermApi {
   cluster(request: ClusterRequest): Promise<ClusterResult> { return this.#call('cluster', [request as unknown as WireValue]); }
   markers(request: MarkerRequest): Promise<MarkerResult> { return this.#call('markers', [request as unknown as WireValue]); }
   setSelections(selections: readonly NamedSelectionRows[]): Promise<DatasetDescription> { return this.#call('setSelections', [selections as unknown as WireValue]); }
+  geneSetScore(request: GeneSetRequest): Promise<GeneSetResult> { return this.#call('geneSetScore', [request as unknown as WireValue]); }
 }
 
 declare global {
