@@ -71,6 +71,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
       return api.runCompare(c.params, (event) => port.postMessage({ type: 'progress', id: msg.id, event }), token);
     }
     case 'compareCoords': return api.compareCoords();
+    case 'pcaCoords': return api.pcaCoords();
     case 'describe': return api.describe();
     case 'run': {
       const seq = msg.runSeq;

@@ -45,6 +45,7 @@ import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/
 import { cellInfo, checkRows, colourOf, searchGenes } from '../src-core/workspace/cells.js';
 import { describeWorkspace, obsInfo, runSummary } from '../src-core/workspace/summaries.js';
 import { geneColour } from '../src-core/workspace/gene-colour.js';
+import { pcaReferenceMap } from '../src-core/workspace/reference-map.js';
 import { clusterMap, markersOfSelection, scoreGeneSet, storeSelections } from './analysis-api.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { ExportPolicy } from './export-policy.js';
@@ -265,6 +266,10 @@ export class LocalIsothermApi implements IsothermApi {
     const state = this.#need();
     if (!state.compare?.last) throw new InputError(basename(state.workspace.inputPath), 'no comparison map yet: run the comparison first');
     return state.compare.last.result.coords.slice();
+  }
+
+  async pcaCoords(): Promise<Float32Array> {
+    return pcaReferenceMap(this.#need().workspace.prep.matrix);
   }
 
   // ---- cells --------------------------------------------------------------------------------------

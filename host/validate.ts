@@ -19,6 +19,7 @@ export type ApiCall =
   | { readonly method: 'reprocess'; readonly options: OpenOptions }
   | { readonly method: 'runCompare'; readonly params: Partial<EmbedParams> }
   | { readonly method: 'compareCoords' }
+  | { readonly method: 'pcaCoords' }
   | { readonly method: 'describe' }
   | { readonly method: 'run'; readonly params: Partial<EmbedParams> }
   | { readonly method: 'cancel' }
@@ -137,6 +138,7 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'runCompare': return { method, params: validateParams(a[0] ?? {}) };
     case 'openDemo':
     case 'folders':
+    case 'pcaCoords':
     case 'compareCoords': return { method };
     case 'subset': return { method, rows: rows('rows', a[0]) };
     case 'back':

@@ -204,6 +204,11 @@ export interface IsothermApi extends AnalysisApi {
   runCompare(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary>;
   /** The comparison map (nMapped × 2), after runCompare. */
   compareCoords(): Promise<Float32Array>;
+  /**
+   * The reference map (nMapped × 2): the first two principal components of the input the map embeds,
+   * shown beside the heat-geodesic map for orientation (same map rows, so selections and colours apply).
+   */
+  pcaCoords(): Promise<Float32Array>;
   colour(by: ColourBy): Promise<ColourData>;
   /** Feature names containing `query` (case-insensitive), at most `limit`. */
   searchGenes(query: string, limit?: number): Promise<readonly string[]>;

@@ -49,6 +49,7 @@ export class WsIsothermApi implements IsothermApi {
     return this.#call('runCompare', [params as unknown as WireValue], onProgress);
   }
   compareCoords(): Promise<Float32Array> { return this.#call('compareCoords', []); }
+  pcaCoords(): Promise<Float32Array> { return this.#call('pcaCoords', []); }
   describe(): Promise<DatasetDescription | null> { return this.#call('describe', []); }
   run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary> {
     return this.#call('run', [params as unknown as WireValue], onProgress);
