@@ -87,6 +87,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
     case 'cellInfo': return api.cellInfo(c.row);
     case 'exportCsv': return api.exportCsv(c.path, c.rows);
     case 'exportArrow': return api.exportArrow(c.path, c.rows);
+    case 'exportH5ad': return api.exportH5ad(c.path);
     case 'exportSvg': return api.exportSvg(c.path, c.svg);
     case 'exportPng': return api.exportPng(c.path, c.png);
     case 'exportIds': return api.exportIds(c.path, c.rows);

@@ -52,7 +52,7 @@ import { ExportPolicy } from './export-policy.js';
 import { listFolder } from './file-listing.js';
 import type { FileScope } from './file-scope.js';
 import { localPath } from './local-paths.js';
-import { exportIds, exportInterpolation, exportMapCsv, exportPng, exportSvg } from './map-exports.js';
+import { exportIds, exportInterpolation, exportMapCsv, exportMapH5ad, exportPng, exportSvg } from './map-exports.js';
 import { interpolateForApp, TimeEvaluations, timeColumns } from './time-course-api.js';
 
 export interface LocalApiOptions {
@@ -295,6 +295,10 @@ export class LocalIsothermApi implements IsothermApi {
 
   async exportArrow(path: string, rows?: Int32Array): Promise<ExportReport> {
     return exportMapCsv(this.#need().workspace, this.#exports, () => this.#needMap(), path, rows, 'arrow');
+  }
+
+  async exportH5ad(path: string): Promise<ExportReport> {
+    return exportMapH5ad(this.#need().workspace, this.#exports, () => this.#needMap(), path);
   }
 
   async exportSvg(path: string, svg: string): Promise<ExportReport> {

@@ -63,6 +63,7 @@ export class WsIsothermApi implements IsothermApi {
   cellInfo(row: number): Promise<CellInfo> { return this.#call('cellInfo', [row]); }
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportCsv', [path, rows ?? null]); }
   exportArrow(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportArrow', [path, rows ?? null]); }
+  exportH5ad(path: string): Promise<ExportReport> { return this.#call('exportH5ad', [path]); }
   exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
   exportPng(path: string, png: Uint8Array): Promise<ExportReport> { return this.#call('exportPng', [path, png]); }
   exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }
