@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { readCsv, tally } from './csv-read.js';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -18,35 +19,6 @@ declare const document: MiniDocument;
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
-
-/** A CSV as header → column values (RFC 4180 quoting). */
-function readCsv(path: string): Map<string, string[]> {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const split = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
-    }
-    out.push(cur);
-    return out;
-  };
-  const header = split(lines[0]!);
-  const cols = new Map(header.map((h) => [h, [] as string[]]));
-  for (const line of lines.slice(1)) split(line).forEach((v, j) => cols.get(header[j]!)!.push(v));
-  return cols;
-}
-
-function tally(values: readonly string[]): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const v of values) t[v] = (t[v] ?? 0) + 1;
-  return t;
-}
 
 describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduced)', { skip, timeout: 240000 }, () => {
   let served: Served;
