@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { tableFromIPC } from 'apache-arrow';
 import { fixtureData } from '../helpers/paths.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -122,6 +122,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     const sorted = await page.locator('[data-testid=marker-gene]').allTextContents();
     assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
     await screenshot(page, 'analysis-02-markers');
+    await docsScreenshot(page, 'markers');
 
     // Clicking a gene colours the map by it.
     await page.click('[data-testid=marker-gene] >> text=LYZ');
@@ -142,6 +143,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     const stats = await canvasStats(page);
     assert.ok(stats.hues >= 4, JSON.stringify(stats));
     await screenshot(page, 'analysis-03-clusters');
+    await docsScreenshot(page, 'clusters');
     await page.locator('[data-testid=cluster-resolution]').fill('2.5');
     await page.click('[data-testid=cluster-run]');
     await page.waitForFunction((k) => Number(/^(\d+) clusters/.exec(document.querySelector('[data-testid=cluster-summary]')?.textContent ?? '')?.[1]) > k, k1);
