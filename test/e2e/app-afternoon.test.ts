@@ -6,7 +6,7 @@
  * title and axis labels of exported figures.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import { readH5ad } from '../../src-core/io/h5ad.js';
 import { fixtureData } from '../helpers/paths.js';
 import { readCsv, tally } from './csv-read.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, docsScreenshot, inkedPixels, launchBrowser, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, inkedPixels, openInApp, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -99,17 +99,7 @@ describe('gene-set score, lasso, h5ad export, PCA reference map and figure label
   const selected = async (): Promise<number> => Number(((await page.textContent('[data-testid=selection-count]')) ?? '').replace(/[^0-9]/g, ''));
 
   before(async () => {
-    dir = tempDir('isotherm-e2e-afternoon-');
-    data = join(dir, 'pbmc.h5ad');
-    copyFileSync(fixtureData('pbmc68k_reduced', 'pbmc68k_reduced_anndata08.h5ad'), data);
-    served = await startServe(['--no-demo'], dir);
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(served.url);
-    await page.fill('[data-testid=open-path]', data);
-    await page.click('[data-testid=open-button]');
-    await waitForRun(page, 0, 120000);
+    ({ dir, data, served, browser, page } = await openInApp('isotherm-e2e-afternoon-', fixtureData('pbmc68k_reduced', 'pbmc68k_reduced_anndata08.h5ad'), 'pbmc.h5ad'));
   });
 
   after(async () => {

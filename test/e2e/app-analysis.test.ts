@@ -5,7 +5,7 @@
  * Leiden clusters of the map's graph as a colour-by column that the export carries.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { readCsv, tally } from './csv-read.js';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { tableFromIPC } from 'apache-arrow';
 import { fixtureData } from '../helpers/paths.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, docsScreenshot, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, openInApp, screenshot, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -25,8 +25,6 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
   let browser: Browser;
   let page: Page;
   let dir: string;
-  let data: string;
-  let runId = 0;
   const labels: Record<string, number> = {};
 
   const selected = async (): Promise<number> => Number(((await page.textContent('[data-testid=selection-count]')) ?? '').replace(/[^0-9]/g, ''));
@@ -45,17 +43,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
   }
 
   before(async () => {
-    dir = tempDir('isotherm-e2e-analysis-');
-    data = join(dir, 'pbmc.h5ad');
-    copyFileSync(fixtureData('pbmc68k_reduced', 'pbmc68k_reduced_anndata08.h5ad'), data);
-    served = await startServe(['--no-demo'], dir);
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(served.url);
-    await page.fill('[data-testid=open-path]', data);
-    await page.click('[data-testid=open-button]');
-    runId = await waitForRun(page, runId, 120000);
+    ({ dir, served, browser, page } = await openInApp('isotherm-e2e-analysis-', fixtureData('pbmc68k_reduced', 'pbmc68k_reduced_anndata08.h5ad'), 'pbmc.h5ad'));
   });
 
   after(async () => {
@@ -173,7 +161,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     await page.click('[data-testid=open-button]');
     // Run numbers start again with each data set.
     await page.waitForFunction(() => document.querySelector('[data-testid=dataset-summary]')?.textContent?.includes('9 features') ?? false);
-    runId = await waitForRun(page, 0, 120000);
+    await waitForRun(page, 0, 120000);
     await page.waitForSelector('[data-testid=named-selection]');
     const names = await page.locator('[data-testid=named-selection-name]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
     const counts = await page.locator('[data-testid=named-selection-select]').allTextContents();

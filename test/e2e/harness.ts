@@ -220,3 +220,33 @@ export async function docsScreenshot(page: Page, name: string, clip?: { x: numbe
   }
   return path;
 }
+
+export interface OpenedInApp {
+  readonly dir: string;
+  /** The copy of the data file the app opened. */
+  readonly data: string;
+  readonly served: Served;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The run id of the first map. */
+  readonly runId: number;
+}
+
+/**
+ * A copy of `source` (as `name`) in a fresh temp folder, `isotherm serve --no-demo` there, Chromium at 1400×900
+ * on it, the file opened through the Open box and its first map drawn.
+ */
+export async function openInApp(prefix: string, source: string, name: string): Promise<OpenedInApp> {
+  const dir = tempDir(prefix);
+  const data = join(dir, name);
+  copyFileSync(source, data);
+  const served = await startServe(['--no-demo'], dir);
+  const browser = await launchBrowser();
+  const page = browser.page;
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(served.url);
+  await page.fill('[data-testid=open-path]', data);
+  await page.click('[data-testid=open-button]');
+  const runId = await waitForRun(page, 0, 120000);
+  return { dir, data, served, browser, page, runId };
+}
