@@ -61,50 +61,78 @@ export function matchGenes(names: readonly string[], featureNames: readonly stri
 
 /**
  * The score of the cells `rows` (matrix rows) for the genes `names` (columns found by matchGenes).
- * Sums run in float64; one pass over each scored row's entries.
+ * Two passes over the scored rows' entries and O(rows + genes) memory: pass 1 sums each gene's values
+ * (shifted by its value in the first scored cell, so a constant gene's variance is exactly 0), pass 2 adds
+ * x / σ to each cell's score, from a base of −Σ μ / σ (what every zero contributes). Sums in float64.
  */
 export function geneSetScore(x: Matrix, rows: Int32Array, names: readonly string[], featureNames: readonly string[], symbols?: readonly string[]): GeneSetScore {
   if (names.length === 0) throw new InputError('gene set', 'the list is empty: paste gene names separated by commas, spaces or new lines');
+  for (const r of rows) if (!(r >= 0 && r < x.nRows)) throw new InputError('gene set', `row ${r} is outside the matrix (${x.nRows} rows)`);
   const cols = matchGenes(names, featureNames, symbols);
   const notFound = names.filter((_, k) => cols[k]! < 0);
-  // Distinct columns, in list order (two names may find the same gene).
-  const slot = new Map<number, number>();
+  // Distinct columns in list order (two names may find the same gene); slot[j] = its place, or −1.
+  const slot = new Int32Array(x.nCols).fill(-1);
   const picked: number[] = [];
-  for (const j of cols) if (j >= 0 && !slot.has(j)) { slot.set(j, picked.length); picked.push(j); }
+  for (const j of cols) if (j >= 0 && slot[j] === -1) { slot[j] = picked.length; picked.push(j); }
   const n = rows.length;
   const g = picked.length;
-  const cell = new Float64Array(n * g);
+  const shift = new Float64Array(g);
+  if (n > 0) forEachValue(x, rows[0]!, picked, slot, (k, v) => { shift[k] = v; });
+  const s1 = new Float64Array(g);
+  const s2 = new Float64Array(g);
+  const seen = new Float64Array(g);
   for (let q = 0; q < n; q++) {
-    const r = rows[q]!;
-    if (!(r >= 0 && r < x.nRows)) throw new InputError('gene set', `row ${r} is outside the matrix (${x.nRows} rows)`);
-    if (x.kind === 'dense') {
-      for (let k = 0; k < g; k++) cell[q * g + k] = x.data[r * x.nCols + picked[k]!]!;
-    } else {
-      for (let p = x.indptr[r]!, end = x.indptr[r + 1]!; p < end; p++) {
-        const k = slot.get(x.indices[p]!);
-        if (k !== undefined) cell[q * g + k] = x.data[p]!;
-      }
-    }
+    forEachValue(x, rows[q]!, picked, slot, (k, v) => {
+      const d = v - shift[k]!;
+      s1[k]! += d;
+      s2[k]! += d * d;
+      seen[k]!++;
+    });
   }
   const mean = new Float64Array(g);
   const sd = new Float64Array(g);
-  for (let q = 0; q < n; q++) for (let k = 0; k < g; k++) mean[k]! += cell[q * g + k]!;
-  for (let k = 0; k < g; k++) mean[k] = mean[k]! / Math.max(1, n);
-  for (let q = 0; q < n; q++) for (let k = 0; k < g; k++) { const d = cell[q * g + k]! - mean[k]!; sd[k]! += d * d; }
-  for (let k = 0; k < g; k++) sd[k] = Math.sqrt(sd[k]! / Math.max(1, n));
-  const usedK: number[] = [];
+  for (let k = 0; k < g; k++) {
+    // Cells not visited (zeros of a sparse row) hold 0, i.e. −shift after shifting.
+    const zeros = n - seen[k]!;
+    const a1 = s1[k]! - zeros * shift[k]!;
+    const a2 = s2[k]! + zeros * shift[k]! * shift[k]!;
+    const m = a1 / Math.max(1, n);
+    mean[k] = shift[k]! + m;
+    sd[k] = Math.sqrt(Math.max(0, a2 / Math.max(1, n) - m * m));
+  }
+  const used: number[] = [];
   const constant: string[] = [];
   for (let k = 0; k < g; k++) {
-    // Relative threshold: float32 storage makes "constant" genes differ by rounding only.
-    if (sd[k]! > 1e-12 * Math.max(1, Math.abs(mean[k]!))) usedK.push(k);
+    // Relative threshold: float32 storage leaves rounding-level spreads in "constant" genes.
+    if (sd[k]! > 1e-9 * Math.max(1, Math.abs(mean[k]!))) used.push(k);
     else constant.push(featureNames[picked[k]!]!);
   }
   const values = new Float32Array(n);
-  for (let q = 0; q < n; q++) {
-    if (usedK.length === 0) { values[q] = NaN; continue; }
-    let s = 0;
-    for (const k of usedK) s += (cell[q * g + k]! - mean[k]!) / sd[k]!;
-    values[q] = s / usedK.length;
+  if (used.length === 0) values.fill(NaN);
+  else {
+    const inv = new Float64Array(g);
+    let base = 0;
+    for (const k of used) { inv[k] = 1 / sd[k]!; base -= mean[k]! * inv[k]!; }
+    const acc = new Float64Array(1);
+    for (let q = 0; q < n; q++) {
+      acc[0] = base;
+      forEachValue(x, rows[q]!, picked, slot, (k, v) => { acc[0]! += v * inv[k]!; });
+      values[q] = acc[0]! / used.length;
+    }
   }
-  return { values, used: usedK.map((k) => featureNames[picked[k]!]!), notFound, constant };
+  return { values, used: used.map((k) => featureNames[picked[k]!]!), notFound, constant };
+}
+
+/** Calls f(slot, value) for the picked genes' stored values in row r (every picked gene of a dense row; a CSR row's non-zeros). */
+function forEachValue(x: Matrix, r: number, picked: readonly number[], slot: Int32Array, f: (k: number, v: number) => void): void {
+  if (x.kind === 'dense') {
+    const base = r * x.nCols;
+    for (let k = 0; k < picked.length; k++) f(k, x.data[base + picked[k]!]!);
+    return;
+  }
+  for (let p = x.indptr[r]!, end = x.indptr[r + 1]!; p < end; p++) {
+    const j = x.indices[p]!;
+    const k = j >= 0 && j < slot.length ? slot[j]! : -1;
+    if (k >= 0) f(k, x.data[p]!);
+  }
 }

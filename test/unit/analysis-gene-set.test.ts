@@ -62,3 +62,32 @@ test('parseGeneList: commas, semicolons, spaces and new lines; quotes and duplic
   assert.deepEqual(parseGeneList(' , \n'), []);
   assert.throws(() => parseGeneList(Array.from({ length: 2001 }, (_, i) => `g${i}`).join(' ')), isInputError);
 });
+
+test('gene-set score: a random sparse case matches the formula evaluated directly (dense = CSR, values far from 0)', () => {
+  let seed = 12345;
+  const rand = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const n = 60, g = 6;
+  const dense = new Float32Array(n * g);
+  // Gene 3 sits at 1000 ± small (a large mean: the shifted sums keep its variance), gene 5 is never expressed.
+  for (let i = 0; i < n; i++) for (let j = 0; j < g; j++) dense[i * g + j] = j === 5 ? 0 : j === 3 ? 1000 + Math.round(rand() * 8) / 8 : rand() < 0.6 ? 0 : Math.round(rand() * 64) / 16;
+  const indptr = [0], indices: number[] = [], data: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < g; j++) if (dense[i * g + j] !== 0) { indices.push(j); data.push(dense[i * g + j]!); }
+    indptr.push(indices.length);
+  }
+  const csrM: CsrMatrix = { kind: 'csr', nRows: n, nCols: g, indptr: Float64Array.from(indptr), indices: Int32Array.from(indices), data: Float32Array.from(data) };
+  const names = ['g0', 'g1', 'g2', 'g3', 'g4', 'g5'];
+  const rows = Int32Array.from({ length: 40 }, (_, q) => (q * 7) % n);
+  const expected = new Float64Array(rows.length);
+  for (let j = 0; j < 5; j++) {
+    const v = Array.from(rows, (r) => dense[r * g + j]!);
+    const m = v.reduce((s, a) => s + a, 0) / v.length;
+    const sd = Math.sqrt(v.reduce((s, a) => s + (a - m) ** 2, 0) / v.length);
+    v.forEach((a, q) => { expected[q]! += (a - m) / sd / 5; });
+  }
+  for (const m of [{ kind: 'dense', nRows: n, nCols: g, data: dense } as DenseMatrix, csrM]) {
+    const s = geneSetScore(m, rows, names, names);
+    assert.deepEqual([s.used, s.constant], [['g0', 'g1', 'g2', 'g3', 'g4'], ['g5']]);
+    expected.forEach((e, q) => assert.ok(Math.abs(s.values[q]! - e) < 1e-5, `${m.kind} ${q}: ${s.values[q]} vs ${e}`));
+  }
+});
