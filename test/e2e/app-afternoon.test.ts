@@ -286,6 +286,7 @@ describe('gene-set score, lasso, h5ad export, PCA reference map and figure label
     // Without a title and axis labels the figure is the map and its legend.
     await page.fill('[data-testid=figure-title]', '');
     await page.uncheck('[data-testid=figure-axis-labels]');
+    page.once('dialog', (d) => void d.accept()); // replacing figure.svg is asked first
     await page.click('[data-testid=export-svg]');
     await page.waitForFunction(() => /Wrote SVG/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
     await page.waitForTimeout(300);
