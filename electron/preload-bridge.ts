@@ -17,7 +17,7 @@ const METHODS = {
   listFiles: 1, open: 1, openDemo: 1, reprocess: 1, describe: 1, run: 1, subset: 1, back: 1, cancel: 1, coords: 1,
   runCompare: 1, compareCoords: 1, colour: 1, searchGenes: 1, cellInfo: 1, exportCsv: 1, exportSvg: 1, exportPng: 1,
   exportIds: 1, confirmOverwrite: 1, timeColumns: 1, interpolate: 1, exportInterpolation: 1, evaluateTime: 1, cancelEvaluation: 1,
-  cluster: 1, markers: 1, setSelections: 1, exportArrow: 1, folders: 1,
+  cluster: 1, markers: 1, setSelections: 1, exportArrow: 1, folders: 1, geneSetScore: 1, pcaCoords: 1, exportH5ad: 1,
 } as const satisfies Record<keyof IsothermApi, 1>;
 
 export const API_METHODS = Object.keys(METHODS) as readonly (keyof IsothermApi)[];

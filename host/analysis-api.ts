@@ -3,12 +3,14 @@
  * map's own affinity graph, marker genes of a selection, named selections. Clusters and selections become
  * categorical columns in the workspace's AnnotationStore, so colour-by, the tooltip and the exports see them.
  */
-import type { ClusterRequest, ClusterResult, MarkerRequest, MarkerResult, NamedSelectionRows } from '../src-core/api.js';
-import { SELECTIONS_COLUMN } from '../src-core/api.js';
+import type { ClusterRequest, ClusterResult, GeneSetRequest, GeneSetResult, MarkerRequest, MarkerResult, NamedSelectionRows } from '../src-core/api.js';
+import { GENE_SET_COLUMN, SELECTIONS_COLUMN } from '../src-core/api.js';
+import { geneSetScore } from '../src-core/analysis/gene-set-score.js';
+import { featureSymbolsOf } from '../src-core/io/features.js';
 import { clusterGraph, rankMarkers, selectionsToColumn } from '../src-core/analysis/index.js';
 import { InputError } from '../src-core/errors.js';
 import type { Csr64 } from '../src-core/linalg/csr.js';
-import { freeColumnName, mapRowsColumn } from '../src-core/workspace/annotations.js';
+import { freeColumnName, mapRowsColumn, mapRowsNumericColumn } from '../src-core/workspace/annotations.js';
 import { checkRows } from '../src-core/workspace/cells.js';
 import { expressionOf } from '../src-core/workspace/expression.js';
 import type { Workspace } from '../src-core/workspace/workspace.js';
@@ -60,6 +62,21 @@ export function storeSelections(ws: Workspace, selections: readonly NamedSelecti
   const sizes = column.categories.map((c, k) => `${c} ${column.codes.reduce((n, x) => n + (x === k ? 1 : 0), 0)}`);
   const note = `named selections (a cell in several belongs to the one listed last): ${sizes.join(', ')}`;
   ws.annotations.set(mapRowsColumn(name, column.codes, column.categories, ws.keptCells, ws.dataset.nCells), note);
+}
+
+/** The gene-set score of the map's cells (normalised log expression, as gene colours), stored as a numeric column. */
+export async function scoreGeneSet(ws: Workspace, request: GeneSetRequest): Promise<Omit<GeneSetResult, 'description'>> {
+  const expr = await expressionOf(ws);
+  const symbols = expr.featureNames === ws.dataset.featureNames ? featureSymbolsOf(ws.dataset) : undefined;
+  const s = geneSetScore(expr.matrix, ws.keptCells, request.genes, expr.featureNames, symbols);
+  if (s.used.length === 0) {
+    const why = s.constant.length ? `${s.constant.join(', ')} ${s.constant.length === 1 ? 'is' : 'are'} the same in every cell` : 'none of the genes was found';
+    throw new InputError('gene set', `nothing to score: ${why}${s.notFound.length ? ` (not found: ${s.notFound.slice(0, 20).join(', ')}${s.notFound.length > 20 ? ', …' : ''})` : ''}`);
+  }
+  const name = freeColumnName(GENE_SET_COLUMN, ws.dataset.obs);
+  const note = `gene-set score: mean z-score of ${expr.source} over ${s.used.length} gene(s): ${s.used.join(' ')}${s.notFound.length ? `; not found: ${s.notFound.join(' ')}` : ''}`;
+  ws.annotations.set(mapRowsNumericColumn(name, s.values, ws.keptCells, ws.dataset.nCells), note);
+  return { column: name, used: s.used, notFound: s.notFound, constant: s.constant };
 }
 
 /** Data set rows of map rows, distinct. */

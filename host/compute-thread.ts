@@ -71,6 +71,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
       return api.runCompare(c.params, (event) => port.postMessage({ type: 'progress', id: msg.id, event }), token);
     }
     case 'compareCoords': return api.compareCoords();
+    case 'pcaCoords': return api.pcaCoords();
     case 'describe': return api.describe();
     case 'run': {
       const seq = msg.runSeq;
@@ -86,6 +87,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
     case 'cellInfo': return api.cellInfo(c.row);
     case 'exportCsv': return api.exportCsv(c.path, c.rows);
     case 'exportArrow': return api.exportArrow(c.path, c.rows);
+    case 'exportH5ad': return api.exportH5ad(c.path);
     case 'exportSvg': return api.exportSvg(c.path, c.svg);
     case 'exportPng': return api.exportPng(c.path, c.png);
     case 'exportIds': return api.exportIds(c.path, c.rows);
@@ -99,6 +101,7 @@ async function execute(msg: CallToWorker): Promise<unknown> {
     case 'cluster': return api.cluster(c.request);
     case 'markers': return api.markers(c.request);
     case 'setSelections': return api.setSelections(c.selections);
+    case 'geneSetScore': return api.geneSetScore(c.request);
   }
 }
 

@@ -15,6 +15,8 @@ import type {
   CellInfo,
   ClusterRequest,
   ClusterResult,
+  GeneSetRequest,
+  GeneSetResult,
   MarkerRequest,
   MarkerResult,
   NamedSelectionRows,
@@ -43,13 +45,14 @@ import { CancelSource, type CancelToken, type ProgressEvent } from '../src-core/
 import { cellInfo, checkRows, colourOf, searchGenes } from '../src-core/workspace/cells.js';
 import { describeWorkspace, obsInfo, runSummary } from '../src-core/workspace/summaries.js';
 import { geneColour } from '../src-core/workspace/gene-colour.js';
-import { clusterMap, markersOfSelection, storeSelections } from './analysis-api.js';
+import { pcaReferenceMap } from '../src-core/workspace/reference-map.js';
+import { clusterMap, markersOfSelection, scoreGeneSet, storeSelections } from './analysis-api.js';
 import { Workspace } from '../src-core/workspace/workspace.js';
 import { ExportPolicy } from './export-policy.js';
 import { listFolder } from './file-listing.js';
 import type { FileScope } from './file-scope.js';
 import { localPath } from './local-paths.js';
-import { exportIds, exportInterpolation, exportMapCsv, exportPng, exportSvg } from './map-exports.js';
+import { exportIds, exportInterpolation, exportMapCsv, exportMapH5ad, exportPng, exportSvg } from './map-exports.js';
 import { interpolateForApp, TimeEvaluations, timeColumns } from './time-course-api.js';
 
 export interface LocalApiOptions {
@@ -265,6 +268,10 @@ export class LocalIsothermApi implements IsothermApi {
     return state.compare.last.result.coords.slice();
   }
 
+  async pcaCoords(): Promise<Float32Array> {
+    return pcaReferenceMap(this.#need().workspace.prep.matrix);
+  }
+
   // ---- cells --------------------------------------------------------------------------------------
 
   async colour(by: ColourBy): Promise<ColourData> {
@@ -288,6 +295,10 @@ export class LocalIsothermApi implements IsothermApi {
 
   async exportArrow(path: string, rows?: Int32Array): Promise<ExportReport> {
     return exportMapCsv(this.#need().workspace, this.#exports, () => this.#needMap(), path, rows, 'arrow');
+  }
+
+  async exportH5ad(path: string): Promise<ExportReport> {
+    return exportMapH5ad(this.#need().workspace, this.#exports, () => this.#needMap(), path);
   }
 
   async exportSvg(path: string, svg: string): Promise<ExportReport> {
@@ -348,6 +359,12 @@ export class LocalIsothermApi implements IsothermApi {
     const state = this.#need();
     storeSelections(state.workspace, selections);
     return this.#described(state);
+  }
+
+  async geneSetScore(request: GeneSetRequest): Promise<GeneSetResult> {
+    const state = this.#need();
+    const r = await scoreGeneSet(state.workspace, request);
+    return { ...r, description: this.#described(state) };
   }
 
   /** The description with the current metadata columns (clusters and named selections come and go). */

@@ -8,7 +8,8 @@
  */
 import type { ExportReport, Interpolation } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
-import { assertWritableDestination, csvField, markPng, sidecarPathFor, SVG_MARK, writeFileAtomic } from '../src-core/export/index.js';
+import { assertWritableDestination, csvField, markPng, sidecarPathFor, SVG_MARK, writeFileAtomic, writeH5adWithEmbedding } from '../src-core/export/index.js';
+import { stat } from 'node:fs/promises';
 import { writeInterpolationCsv } from '../src-core/export/interpolation-csv.js';
 import type { EmbedResult } from '../src-core/pipeline/pipeline.js';
 import { checkRows } from '../src-core/workspace/cells.js';
@@ -38,6 +39,22 @@ export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: (
   policy.used(out);
   policy.used(sidecar);
   return { path: r.path, bytes: r.bytes, extra: [r.sidecar], rows: r.rows };
+}
+
+/**
+ * The map into a copy of the input .h5ad (export/h5ad-write.ts): obsm/X_isotherm for the map's cells (NaN
+ * for cells not on the map) and the app's added columns in obs. Other inputs are refused: there is no
+ * AnnData file to copy (export CSV or Arrow instead).
+ */
+export async function exportMapH5ad(ws: Workspace, policy: ExportPolicy, mapOf: () => EmbedResult, path: string): Promise<ExportReport> {
+  const out = localExportPath('h5ad', path, ws.inputPath);
+  if (ws.dataset.source.format !== 'h5ad') throw new InputError(out, `h5ad export copies an .h5ad input and adds the map to it; this data set was read from ${ws.dataset.source.format}: export CSV or Arrow instead`);
+  const replace = await policy.destination(out);
+  const map = mapOf();
+  const r = await writeH5adWithEmbedding(ws.inputPath, out, map.coords, { rowIndex: ws.keptCells, obs: ws.annotations.columns, replace });
+  policy.used(out);
+  const bytes = (await stat(r.path)).size;
+  return { path: r.path, bytes, extra: r.obsAdded.map((c) => `obs/${c}`), rows: r.nCells };
 }
 
 export async function exportSvg(ws: Workspace, policy: ExportPolicy, path: string, svg: string): Promise<ExportReport> {

@@ -1,12 +1,14 @@
-/** Validation of the analysis calls (cluster, markers, setSelections) that arrive from outside the process. */
-import type { ClusterRequest, MarkerRequest, NamedSelectionRows } from '../src-core/api.js';
+/** Validation of the analysis calls (cluster, markers, setSelections, geneSetScore) that arrive from outside the process. */
+import type { ClusterRequest, GeneSetRequest, MarkerRequest, NamedSelectionRows } from '../src-core/api.js';
+import { MAX_GENE_SET } from '../src-core/analysis/gene-set-score.js';
 import { InputError } from '../src-core/errors.js';
 import { parseValue } from '../src-core/pipeline/param-values.js';
 
 export type AnalysisCall =
   | { readonly method: 'cluster'; readonly request: ClusterRequest }
   | { readonly method: 'markers'; readonly request: MarkerRequest }
-  | { readonly method: 'setSelections'; readonly selections: readonly NamedSelectionRows[] };
+  | { readonly method: 'setSelections'; readonly selections: readonly NamedSelectionRows[] }
+  | { readonly method: 'geneSetScore'; readonly request: GeneSetRequest };
 
 const MAX_SELECTIONS = 200;
 
@@ -28,7 +30,17 @@ function rows(name: string, v: unknown): Int32Array {
 
 const given = (v: unknown): boolean => v !== undefined && v !== null;
 
-export function validateAnalysisCall(method: 'cluster' | 'markers' | 'setSelections', a: readonly unknown[]): AnalysisCall {
+export function validateAnalysisCall(method: 'cluster' | 'markers' | 'setSelections' | 'geneSetScore', a: readonly unknown[]): AnalysisCall {
+  if (method === 'geneSetScore') {
+    const o = object('request', a[0], ['genes']);
+    if (!Array.isArray(o.genes)) throw new InputError('request.genes', 'expected a list of gene names');
+    if (o.genes.length > MAX_GENE_SET) throw new InputError('request.genes', `more than ${MAX_GENE_SET} genes`);
+    const genes = (o.genes as unknown[]).map((g, i) => {
+      if (typeof g !== 'string' || g === '' || g.length > 200 || g.includes('\0')) throw new InputError(`request.genes[${i}]`, 'expected a gene name of 1–200 characters');
+      return g;
+    });
+    return { method, request: { genes } };
+  }
   if (method === 'cluster') {
     const o = object('request', a[0], ['resolution', 'seed']);
     return { method, request: { resolution: num('request.resolution', o.resolution, 0.01, 20), ...(given(o.seed) ? { seed: num('request.seed', o.seed, 0, 2 ** 31 - 1, true) } : {}) } };

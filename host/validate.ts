@@ -19,6 +19,7 @@ export type ApiCall =
   | { readonly method: 'reprocess'; readonly options: OpenOptions }
   | { readonly method: 'runCompare'; readonly params: Partial<EmbedParams> }
   | { readonly method: 'compareCoords' }
+  | { readonly method: 'pcaCoords' }
   | { readonly method: 'describe' }
   | { readonly method: 'run'; readonly params: Partial<EmbedParams> }
   | { readonly method: 'cancel' }
@@ -30,6 +31,7 @@ export type ApiCall =
   | { readonly method: 'cellInfo'; readonly row: number }
   | { readonly method: 'exportCsv'; readonly path: string; readonly rows: Int32Array | undefined }
   | { readonly method: 'exportArrow'; readonly path: string; readonly rows: Int32Array | undefined }
+  | { readonly method: 'exportH5ad'; readonly path: string }
   | { readonly method: 'exportSvg'; readonly path: string; readonly svg: string }
   | { readonly method: 'exportPng'; readonly path: string; readonly png: Uint8Array }
   | { readonly method: 'exportIds'; readonly path: string; readonly rows: Int32Array }
@@ -137,6 +139,7 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'runCompare': return { method, params: validateParams(a[0] ?? {}) };
     case 'openDemo':
     case 'folders':
+    case 'pcaCoords':
     case 'compareCoords': return { method };
     case 'subset': return { method, rows: rows('rows', a[0]) };
     case 'back':
@@ -149,6 +152,7 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'cellInfo': return { method, row: num('row', a[0], 0, 2 ** 31 - 1, true) };
     case 'exportCsv': return { method, path: checkedExportPath('csv', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
     case 'exportArrow': return { method, path: checkedExportPath('arrow', a[0]), rows: a[1] === undefined || a[1] === null ? undefined : rows('rows', a[1]) };
+    case 'exportH5ad': return { method, path: checkedExportPath('h5ad', a[0]) };
     case 'exportSvg': return { method, path: checkedExportPath('svg', a[0]), svg: str('svg', a[1], MAX_SVG_BYTES) };
     case 'exportPng': {
       if (!(a[1] instanceof Uint8Array)) throw new InputError('png', 'expected the image bytes (Uint8Array)');
@@ -164,7 +168,8 @@ export function validateCall(method: unknown, args: unknown): ApiCall {
     case 'evaluateTime': return { method, request: validateTimeEvaluationRequest(a[0]) };
     case 'cluster':
     case 'markers':
-    case 'setSelections': return validateAnalysisCall(method, a);
+    case 'setSelections':
+    case 'geneSetScore': return validateAnalysisCall(method, a);
     default: throw new InputError('call', `unknown method ${JSON.stringify(method)}`);
   }
 }

@@ -64,6 +64,26 @@ export interface NamedSelectionRows {
 /** Name of the column named selections are stored in (unless the file has one). */
 export const SELECTIONS_COLUMN = 'selections';
 
+export interface GeneSetRequest {
+  /** Gene names (parseGeneList of src-core/analysis splits a pasted list); matched exactly, else case-insensitively. */
+  readonly genes: readonly string[];
+}
+
+export interface GeneSetResult {
+  /** The numeric column the score was stored in ("gene_set_score" unless the file has one). */
+  readonly column: string;
+  /** Genes that entered the score, as the data names them. */
+  readonly used: readonly string[];
+  readonly notFound: readonly string[];
+  /** Genes found but constant over the map's cells (no z-score, left out). */
+  readonly constant: readonly string[];
+  /** The data set with the column among its obs. */
+  readonly description: DatasetDescription;
+}
+
+/** Name of the column the gene-set score is stored in (unless the file has one). */
+export const GENE_SET_COLUMN = 'gene_set_score';
+
 export interface AnalysisApi {
   /** Leiden clusters of the current map's affinity graph, stored as a categorical column (replacing earlier clusters). */
   cluster(request: ClusterRequest): Promise<ClusterResult>;
@@ -74,4 +94,10 @@ export interface AnalysisApi {
    * listed last; cells in none are "unassigned"); an empty list removes the column. Exports carry it.
    */
   setSelections(selections: readonly NamedSelectionRows[]): Promise<DatasetDescription>;
+  /**
+   * Gene-set score of every map cell: the mean over the genes found of their z-scored normalised log
+   * expression (docs/analysis.md §4), stored as a numeric column (replacing an earlier score). Throws an
+   * InputError when no gene of the list is found.
+   */
+  geneSetScore(request: GeneSetRequest): Promise<GeneSetResult>;
 }

@@ -133,10 +133,10 @@ export interface ExportReport {
   readonly rows: number;
 }
 
-export type ExportKind = 'csv' | 'svg' | 'png' | 'ids' | 'arrow';
+export type ExportKind = 'csv' | 'svg' | 'png' | 'ids' | 'arrow' | 'h5ad';
 
 /** The file endings each export may write (the hosts refuse others before anything is written). */
-export const EXPORT_EXTENSIONS: Readonly<Record<ExportKind, readonly string[]>> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'], arrow: ['.arrow', '.feather'] };
+export const EXPORT_EXTENSIONS: Readonly<Record<ExportKind, readonly string[]>> = { csv: ['.csv'], svg: ['.svg'], png: ['.png'], ids: ['.txt', '.csv', '.tsv'], arrow: ['.arrow', '.feather'], h5ad: ['.h5ad'] };
 
 /** Endings of the data files the app opens (file dialogs, drag and drop, listings); 10x folders have none. */
 export const DATA_FILE_EXTENSIONS = ['h5ad', 'h5', 'mtx', 'gz', 'csv', 'tsv', 'arrow', 'feather', 'arrows', 'parquet'] as const;
@@ -204,6 +204,11 @@ export interface IsothermApi extends AnalysisApi {
   runCompare(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary>;
   /** The comparison map (nMapped × 2), after runCompare. */
   compareCoords(): Promise<Float32Array>;
+  /**
+   * The reference map (nMapped × 2): the first two principal components of the input the map embeds,
+   * shown beside the heat-geodesic map for orientation (same map rows, so selections and colours apply).
+   */
+  pcaCoords(): Promise<Float32Array>;
   colour(by: ColourBy): Promise<ColourData>;
   /** Feature names containing `query` (case-insensitive), at most `limit`. */
   searchGenes(query: string, limit?: number): Promise<readonly string[]>;
@@ -212,6 +217,11 @@ export interface IsothermApi extends AnalysisApi {
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport>;
   /** The same table as exportCsv as an Arrow IPC file (.arrow / .feather), plus its JSON sidecar. */
   exportArrow(path: string, rows?: Int32Array): Promise<ExportReport>;
+  /**
+   * A copy of the input .h5ad with the map as obsm/X_isotherm and the app's columns (clusters, named
+   * selections, gene-set score) added to obs; only for an .h5ad input in the current AnnData layout.
+   */
+  exportH5ad(path: string): Promise<ExportReport>;
   /** Writes an SVG document the renderer drew (map + legend). */
   exportSvg(path: string, svg: string): Promise<ExportReport>;
   /** Writes a PNG image the renderer drew (map + legend at the chosen resolution). */

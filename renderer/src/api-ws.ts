@@ -4,7 +4,7 @@
  */
 import type {
   InterpolateRequest, Interpolation, TimeColumnInfo, TimeEvaluation, TimeEvaluationProgress, TimeEvaluationRequest,
-  ClusterRequest, ClusterResult, MarkerRequest, MarkerResult, NamedSelectionRows,
+  ClusterRequest, ClusterResult, GeneSetRequest, GeneSetResult, MarkerRequest, MarkerResult, NamedSelectionRows,
   AppFolders, CellInfo, ColourBy, ColourData, DatasetDescription, EmbedParams, ExportReport, FileListing, IsothermApi, OpenOptions, ProgressEvent, ReadProgressEvent, RunSummary,
 } from '../../src-core/api.js';
 import { withErrorNames } from '../../src-core/api-errors.js';
@@ -49,6 +49,7 @@ export class WsIsothermApi implements IsothermApi {
     return this.#call('runCompare', [params as unknown as WireValue], onProgress);
   }
   compareCoords(): Promise<Float32Array> { return this.#call('compareCoords', []); }
+  pcaCoords(): Promise<Float32Array> { return this.#call('pcaCoords', []); }
   describe(): Promise<DatasetDescription | null> { return this.#call('describe', []); }
   run(params: Partial<EmbedParams>, onProgress?: (e: ProgressEvent) => void): Promise<RunSummary> {
     return this.#call('run', [params as unknown as WireValue], onProgress);
@@ -62,6 +63,7 @@ export class WsIsothermApi implements IsothermApi {
   cellInfo(row: number): Promise<CellInfo> { return this.#call('cellInfo', [row]); }
   exportCsv(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportCsv', [path, rows ?? null]); }
   exportArrow(path: string, rows?: Int32Array): Promise<ExportReport> { return this.#call('exportArrow', [path, rows ?? null]); }
+  exportH5ad(path: string): Promise<ExportReport> { return this.#call('exportH5ad', [path]); }
   exportSvg(path: string, svg: string): Promise<ExportReport> { return this.#call('exportSvg', [path, svg]); }
   exportPng(path: string, png: Uint8Array): Promise<ExportReport> { return this.#call('exportPng', [path, png]); }
   exportIds(path: string, rows: Int32Array): Promise<ExportReport> { return this.#call('exportIds', [path, rows]); }
@@ -77,6 +79,7 @@ export class WsIsothermApi implements IsothermApi {
   cluster(request: ClusterRequest): Promise<ClusterResult> { return this.#call('cluster', [request as unknown as WireValue]); }
   markers(request: MarkerRequest): Promise<MarkerResult> { return this.#call('markers', [request as unknown as WireValue]); }
   setSelections(selections: readonly NamedSelectionRows[]): Promise<DatasetDescription> { return this.#call('setSelections', [selections as unknown as WireValue]); }
+  geneSetScore(request: GeneSetRequest): Promise<GeneSetResult> { return this.#call('geneSetScore', [request as unknown as WireValue]); }
 }
 
 declare global {

@@ -1,6 +1,7 @@
 /** A standalone SVG document of the map (points in view, axes) with its legend. */
 import type { ColourData } from '../../src-core/api.js';
 import { categoryColours, DEFAULT_COLOUR, MISSING_COLOUR, numericColour } from './colours.js';
+import { figureDecorations, figurePads, type FigureLabels } from './figure-frame.js';
 
 const esc = (s: string): string => s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
@@ -18,9 +19,9 @@ export function colourFunction(data: ColourData | null, hidden: ReadonlySet<numb
   return (i) => (dimmed(i) ? '#dddddd' : numericColour(data.values[i]!, data.min, data.max));
 }
 
-function legend(data: ColourData | null, hidden: ReadonlySet<number>, x: number): string {
+function legend(data: ColourData | null, hidden: ReadonlySet<number>, x: number, top: number): string {
   if (!data) return '';
-  const parts = [`<g class="legend" transform="translate(${x},16)" font-family="sans-serif" font-size="11"><text font-weight="bold">${esc(data.name)}</text>`];
+  const parts = [`<g class="legend" transform="translate(${x},${top})" font-family="sans-serif" font-size="11"><text font-weight="bold">${esc(data.name)}</text>`];
   if (data.kind === 'categorical') {
     const pal = categoryColours(data.categories.length);
     data.categories.forEach((c, i) => {
@@ -41,14 +42,23 @@ export function legendWidth(data: ColourData | null): number {
   return data ? 170 : 0;
 }
 
-export function svgDocument(width: number, height: number, body: string, data: ColourData | null, hidden: ReadonlySet<number>, title: string, background = true): string {
-  const lw = legendWidth(data);
+/** The figure's size: the map (`width` × `height`), the bands of `figure` and the legend. */
+export function figureSize(width: number, height: number, data: ColourData | null, figure?: FigureLabels | null): { width: number; height: number } {
+  const p = figurePads(figure);
+  return { width: p.left + width + legendWidth(data), height: p.top + height + p.bottom };
+}
+
+/** `figure`: the title and axis labels drawn around the map (figure-frame.ts); the map sits at its pads. */
+export function svgDocument(width: number, height: number, body: string, data: ColourData | null, hidden: ReadonlySet<number>, title: string, background = true, figure?: FigureLabels | null): string {
+  const p = figurePads(figure);
+  const size = figureSize(width, height, data, figure);
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width + lw}" height="${height}" viewBox="0 0 ${width + lw} ${height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}" viewBox="0 0 ${size.width} ${size.height}">`,
     `<title>${esc(title)}</title>`,
     background ? `<rect width="100%" height="100%" fill="white"/>` : '',
-    body,
-    legend(data, hidden, width + 10),
+    p.left || p.top ? `<g transform="translate(${p.left},${p.top})">${body}</g>` : body,
+    figureDecorations(figure, width, height),
+    legend(data, hidden, p.left + width + 10, p.top + 16),
     '</svg>',
   ].join('\n');
 }

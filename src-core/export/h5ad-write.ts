@@ -13,11 +13,15 @@
  *   delete or rename HDF5 objects, so this is refused with an InputError that says how to convert the file.
  * - An existing obsm/<key> is overwritten in place when it is n × 2 float32 (re-running Isotherm on its own
  *   output); any other shape is refused for the same reason (it cannot be deleted).
+ * - `obs` columns (the app's clusters, named selections, gene-set score) are added to the obs dataframe in
+ *   AnnData's encoding (categorical: a group with codes and categories; numeric: a float64 array) and
+ *   appended to its column-order; a column the file already has is refused (it cannot be deleted).
  */
 import { copyFile, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Group as H5Group, File as H5File } from 'h5wasm';
 import { InputError } from '../errors.js';
+import type { ObsColumn } from '../io/dataset.js';
 import { withAtomicFile, type AtomicWriteOptions } from './atomic-write.js';
 
 export interface H5adWriteOptions extends AtomicWriteOptions {
@@ -25,6 +29,8 @@ export interface H5adWriteOptions extends AtomicWriteOptions {
   readonly key?: string;
   /** File row (cell) of each coordinate row, when only some cells were embedded; the others get NaN. */
   readonly rowIndex?: Int32Array;
+  /** Columns to add to obs, indexed by file row (current AnnData layout only). */
+  readonly obs?: readonly ObsColumn[];
 }
 
 export interface H5adWriteReport {
@@ -35,6 +41,8 @@ export interface H5adWriteReport {
   readonly missingCells: number;
   /** True when an existing obsm/<key> of the right shape was overwritten. */
   readonly replaced: boolean;
+  /** The obs columns added. */
+  readonly obsAdded: readonly string[];
 }
 
 export const DEFAULT_OBSM_KEY = 'X_isotherm';
@@ -69,12 +77,13 @@ export async function writeH5adWithEmbedding(
         const values = placeRows(coordinates, nCells, options.rowIndex, inputPath);
         const obsm = obsmGroup(h5wasm, file, inputPath);
         const replaced = writeArray(h5wasm, obsm, key, values, nCells, inputPath);
-        return { path: resolve(outputPath), key, nCells, missingCells: countMissing(values), replaced };
+        const obsAdded = options.obs?.length ? addObsColumns(h5wasm, file, options.obs, nCells, inputPath) : [];
+        return { path: resolve(outputPath), key, nCells, missingCells: countMissing(values), replaced, obsAdded };
       } finally {
         file.close();
       }
     },
-    { protectedPaths },
+    { protectedPaths, ...(options.replace ? { replace: options.replace } : {}) },
   );
 }
 
@@ -128,6 +137,39 @@ function writeArray(lib: H5Lib, obsm: H5Group, key: string, values: Float32Array
   ds.create_attribute('encoding-type', 'array');
   ds.create_attribute('encoding-version', '0.2.0');
   return false;
+}
+
+/** Adds `columns` to the obs dataframe group and to its column-order attribute; returns their names. */
+function addObsColumns(lib: H5Lib, file: H5File, columns: readonly ObsColumn[], nCells: number, inputPath: string): string[] {
+  const obs = file.get('obs');
+  if (!(obs instanceof lib.Group)) throw new InputError(inputPath, 'obs is a legacy AnnData (< 0.7) compound dataset: columns cannot be added to it here; export the map as CSV / Arrow, or convert the file first (anndata.read_h5ad(path).write_h5ad(new_path))');
+  for (const c of columns) {
+    if (!/^[^/\0]+$/.test(c.name) || c.name === '__categories') throw new InputError(inputPath, `cannot name an obs column '${c.name}'`);
+    if (obs.get(c.name) !== null) throw new InputError(inputPath, `obs already has a column '${c.name}', which cannot be replaced here`);
+    const n = c.kind === 'categorical' ? c.codes.length : c.values.length;
+    if (n !== nCells) throw new Error(`obs column '${c.name}' has ${n} values for ${nCells} cells`);
+  }
+  for (const c of columns) {
+    if (c.kind === 'categorical') {
+      const g = obs.create_group(c.name);
+      g.create_attribute('encoding-type', 'categorical');
+      g.create_attribute('encoding-version', '0.2.0');
+      g.create_attribute('ordered', new Uint8Array([c.ordered ? 1 : 0]), [], '<B');
+      g.create_dataset({ name: 'codes', data: Int32Array.from(c.codes), shape: [nCells], dtype: '<i' });
+      const cats = g.create_dataset({ name: 'categories', data: [...c.categories] });
+      cats.create_attribute('encoding-type', 'string-array');
+      cats.create_attribute('encoding-version', '0.2.0');
+    } else {
+      const ds = obs.create_dataset({ name: c.name, data: Float64Array.from(c.values), shape: [nCells], dtype: '<d' });
+      ds.create_attribute('encoding-type', 'array');
+      ds.create_attribute('encoding-version', '0.2.0');
+    }
+  }
+  const before = obs.attrs['column-order']?.value;
+  const order = Array.isArray(before) ? before.map(String) : typeof before === 'string' ? [before] : [];
+  if (before !== undefined) obs.delete_attribute('column-order');
+  obs.create_attribute('column-order', [...order, ...columns.map((c) => c.name)]);
+  return columns.map((c) => c.name);
 }
 
 /** n_file × 2 float32 with the embedded rows in place and NaN for cells that were not embedded. */

@@ -1,17 +1,17 @@
 /**
- * Columns the app adds to a data set while it is open — Leiden clusters, named selections — kept beside
+ * Columns the app adds to a data set while it is open — Leiden clusters, named selections, a gene-set score — kept beside
  * the file's own metadata (which is never changed). They are indexed by data set row like any obs column
  * (cells outside the map: missing, code −1), so colour-by, the tooltip, the time panel and every export
  * treat them as ordinary columns. A workspace and the subsets re-embedded from it share one store.
  */
-import type { CategoricalColumn, ObsColumn } from '../io/dataset.js';
+import type { CategoricalColumn, NumericColumn, ObsColumn } from '../io/dataset.js';
 
 export class AnnotationStore {
-  readonly #columns = new Map<string, CategoricalColumn>();
+  readonly #columns = new Map<string, ObsColumn>();
   readonly #notes = new Map<string, string>();
 
   /** Adds or replaces the column of that name; `note` says how it was made (for the sidecar). */
-  set(column: CategoricalColumn, note: string): void {
+  set(column: ObsColumn, note: string): void {
     this.#columns.set(column.name, column);
     this.#notes.set(column.name, note);
   }
@@ -26,7 +26,7 @@ export class AnnotationStore {
     return [...this.#notes].map(([name, note]) => `column '${name}': ${note}`);
   }
 
-  get columns(): readonly CategoricalColumn[] {
+  get columns(): readonly ObsColumn[] {
     return [...this.#columns.values()];
   }
 
@@ -55,4 +55,11 @@ export function mapRowsColumn(name: string, mapCodes: Int32Array, categories: re
   const codes = new Int32Array(nCells).fill(-1);
   for (let r = 0; r < mapCodes.length; r++) codes[keptCells[r]!] = mapCodes[r]!;
   return { name, kind: 'categorical', codes, categories: [...categories], ordered: false };
+}
+
+/** Values of map rows as a numeric column over the data set's rows (cells not on the map: NaN, missing). */
+export function mapRowsNumericColumn(name: string, mapValues: Float32Array, keptCells: Int32Array, nCells: number): NumericColumn {
+  const values = new Float64Array(nCells).fill(NaN);
+  for (let r = 0; r < mapValues.length; r++) values[keptCells[r]!] = mapValues[r]!;
+  return { name, kind: 'numeric', values };
 }

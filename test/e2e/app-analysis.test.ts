@@ -5,56 +5,26 @@
  * Leiden clusters of the map's graph as a colour-by column that the export carries.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { readCsv, tally } from './csv-read.js';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { tableFromIPC } from 'apache-arrow';
 import { fixtureData } from '../helpers/paths.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, openInApp, screenshot, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
 
-/** A CSV as header → column values (RFC 4180 quoting). */
-function readCsv(path: string): Map<string, string[]> {
-  const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const split = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') { out.push(cur); cur = ''; } else cur += ch;
-    }
-    out.push(cur);
-    return out;
-  };
-  const header = split(lines[0]!);
-  const cols = new Map(header.map((h) => [h, [] as string[]]));
-  for (const line of lines.slice(1)) split(line).forEach((v, j) => cols.get(header[j]!)!.push(v));
-  return cols;
-}
-
-function tally(values: readonly string[]): Record<string, number> {
-  const t: Record<string, number> = {};
-  for (const v of values) t[v] = (t[v] ?? 0) + 1;
-  return t;
-}
-
 describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduced)', { skip, timeout: 240000 }, () => {
   let served: Served;
   let browser: Browser;
   let page: Page;
   let dir: string;
-  let data: string;
-  let runId = 0;
   const labels: Record<string, number> = {};
 
   const selected = async (): Promise<number> => Number(((await page.textContent('[data-testid=selection-count]')) ?? '').replace(/[^0-9]/g, ''));
@@ -73,17 +43,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
   }
 
   before(async () => {
-    dir = tempDir('isotherm-e2e-analysis-');
-    data = join(dir, 'pbmc.h5ad');
-    copyFileSync(fixtureData('pbmc68k_reduced', 'pbmc68k_reduced_anndata08.h5ad'), data);
-    served = await startServe(['--no-demo'], dir);
-    browser = await launchBrowser();
-    page = browser.page;
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await page.goto(served.url);
-    await page.fill('[data-testid=open-path]', data);
-    await page.click('[data-testid=open-button]');
-    runId = await waitForRun(page, runId, 120000);
+    ({ dir, served, browser, page } = await openInApp('isotherm-e2e-analysis-', fixtureData('pbmc68k_reduced', 'pbmc68k_reduced_anndata08.h5ad'), 'pbmc.h5ad'));
   });
 
   after(async () => {
@@ -150,6 +110,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     const sorted = await page.locator('[data-testid=marker-gene]').allTextContents();
     assert.deepEqual(sorted, [...sorted].sort((a, b) => a.localeCompare(b)));
     await screenshot(page, 'analysis-02-markers');
+    await docsScreenshot(page, 'markers');
 
     // Clicking a gene colours the map by it.
     await page.click('[data-testid=marker-gene] >> text=LYZ');
@@ -170,6 +131,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     const stats = await canvasStats(page);
     assert.ok(stats.hues >= 4, JSON.stringify(stats));
     await screenshot(page, 'analysis-03-clusters');
+    await docsScreenshot(page, 'clusters');
     await page.locator('[data-testid=cluster-resolution]').fill('2.5');
     await page.click('[data-testid=cluster-run]');
     await page.waitForFunction((k) => Number(/^(\d+) clusters/.exec(document.querySelector('[data-testid=cluster-summary]')?.textContent ?? '')?.[1]) > k, k1);
@@ -199,7 +161,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     await page.click('[data-testid=open-button]');
     // Run numbers start again with each data set.
     await page.waitForFunction(() => document.querySelector('[data-testid=dataset-summary]')?.textContent?.includes('9 features') ?? false);
-    runId = await waitForRun(page, 0, 120000);
+    await waitForRun(page, 0, 120000);
     await page.waitForSelector('[data-testid=named-selection]');
     const names = await page.locator('[data-testid=named-selection-name]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
     const counts = await page.locator('[data-testid=named-selection-select]').allTextContents();

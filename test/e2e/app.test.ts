@@ -245,8 +245,9 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     const bytes = readFileSync(png);
     assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
     const box = (await page.locator('[data-testid=map-overlay]').boundingBox())!;
-    assert.ok(Math.abs(bytes.readUInt32BE(16) - (box.width + 170) * 2) <= 2, 'PNG width = 2 × (map + legend)');
-    assert.ok(Math.abs(bytes.readUInt32BE(20) - box.height * 2) <= 2, 'PNG height = 2 × map');
+    // The default figure frame: a title band (30 px, the file name) and axis-label bands (18 px left, 20 px below).
+    assert.ok(Math.abs(bytes.readUInt32BE(16) - (18 + box.width + 170) * 2) <= 2, 'PNG width = 2 × (y label + map + legend)');
+    assert.ok(Math.abs(bytes.readUInt32BE(20) - (30 + box.height + 20) * 2) <= 2, 'PNG height = 2 × (title + map + x label)');
     assert.ok(bytes.length > 20000, `PNG of ${bytes.length} bytes looks empty`);
     await page.fill('[data-testid=export-csv-path]', join(dir, 'bundle.csv'));
     await page.fill('[data-testid=export-svg-path]', join(dir, 'bundle.svg'));

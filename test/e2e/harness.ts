@@ -3,7 +3,7 @@
  * `isotherm serve` process, a small generated data set, and canvas pixel statistics.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -200,4 +200,53 @@ export async function inkedPixels(page: Page, k: number): Promise<[number, numbe
     const dpr = src.clientWidth > 0 ? c.width / src.clientWidth : 1;
     return found.map(([x, y]) => [x / dpr, y / dpr] as [number, number]);
   }, k);
+}
+
+/** Where the docs' screenshots live (docs/app.md, README.md). */
+export const DOCS_SCREENSHOTS = join(REPO, 'docs', 'screenshots');
+
+/**
+ * A screenshot for the docs: always written to test-output/e2e/docs-NAME.png, and to
+ * docs/screenshots/NAME.png when ISOTHERM_DOCS_SCREENSHOTS=1 (scripts/docs-screenshots.sh), so the
+ * pictures in the docs are what the tests saw. `clip`: a region of the page (CSS pixels).
+ */
+export async function docsScreenshot(page: Page, name: string, clip?: { x: number; y: number; width: number; height: number }): Promise<string> {
+  mkdirSync(OUTPUT, { recursive: true });
+  const path = join(OUTPUT, `docs-${name}.png`);
+  await page.screenshot({ path, ...(clip ? { clip } : {}) });
+  if (process.env.ISOTHERM_DOCS_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    copyFileSync(path, join(DOCS_SCREENSHOTS, `${name}.png`));
+  }
+  return path;
+}
+
+export interface OpenedInApp {
+  readonly dir: string;
+  /** The copy of the data file the app opened. */
+  readonly data: string;
+  readonly served: Served;
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The run id of the first map. */
+  readonly runId: number;
+}
+
+/**
+ * A copy of `source` (as `name`) in a fresh temp folder, `isotherm serve --no-demo` there, Chromium at 1400×900
+ * on it, the file opened through the Open box and its first map drawn.
+ */
+export async function openInApp(prefix: string, source: string, name: string): Promise<OpenedInApp> {
+  const dir = tempDir(prefix);
+  const data = join(dir, name);
+  copyFileSync(source, data);
+  const served = await startServe(['--no-demo'], dir);
+  const browser = await launchBrowser();
+  const page = browser.page;
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(served.url);
+  await page.fill('[data-testid=open-path]', data);
+  await page.click('[data-testid=open-button]');
+  const runId = await waitForRun(page, 0, 120000);
+  return { dir, data, served, browser, page, runId };
 }

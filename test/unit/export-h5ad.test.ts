@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { writeH5adWithEmbedding } from '../../src-core/export/h5ad-write.js';
 import { InputError } from '../../src-core/errors.js';
+import { readH5ad } from '../../src-core/io/h5ad.js';
 
 const N = 5;
 
@@ -49,7 +50,7 @@ test('h5ad: X_isotherm is written into a copy; the input bytes are unchanged', a
   const before = await sha256(input);
   const out = join(dir, 'out.h5ad');
   const report = await writeH5adWithEmbedding(input, out, coords);
-  assert.deepEqual({ ...report, path: undefined }, { path: undefined, key: 'X_isotherm', nCells: N, missingCells: 0, replaced: false });
+  assert.deepEqual({ ...report, path: undefined }, { path: undefined, key: 'X_isotherm', nCells: N, missingCells: 0, replaced: false, obsAdded: [] });
   assert.equal(await sha256(input), before);
   assert.deepEqual((await readdir(dir)).sort(), ['in.h5ad', 'out.h5ad']);
 
@@ -117,5 +118,39 @@ test('h5ad: round trip on the HSMM fixture (CSR X, 271 cells)', { skip: !existsS
   const f = new h5wasm.File(out, 'r');
   assert.deepEqual((f.get('obsm/X_isotherm') as InstanceType<typeof h5wasm.Dataset>).value, xy);
   f.close();
+  await rm(dir, { recursive: true });
+});
+
+test('h5ad: obs columns (categorical and numeric) are added in AnnData encoding; the reader reads them back', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'isotherm-h5ad-'));
+  const input = join(dir, 'in.h5ad');
+  await makeH5ad(input, { obsm: 'group' });
+  const f0 = new h5wasm.File(input, 'a');
+  const obs0 = f0.get('obs') as InstanceType<typeof h5wasm.Group>;
+  obs0.create_dataset({ name: 'depth', data: Float64Array.from([1, 2, 3, 4, 5]), shape: [N], dtype: '<d' });
+  obs0.create_attribute('column-order', ['depth']);
+  f0.close();
+  const out = join(dir, 'out.h5ad');
+  const obs = [
+    { name: 'selections', kind: 'categorical' as const, codes: Int32Array.from([1, 0, -1, 1, 0]), categories: ['mono', 'unassigned'], ordered: false },
+    { name: 'gene_set_score', kind: 'numeric' as const, values: Float64Array.from([0.5, NaN, -1, 2, 0]) },
+  ];
+  const report = await writeH5adWithEmbedding(input, out, coords, { obs });
+  assert.deepEqual(report.obsAdded, ['selections', 'gene_set_score']);
+  const f = new h5wasm.File(out, 'r');
+  assert.deepEqual((f.get('obs') as InstanceType<typeof h5wasm.Group>).get_attribute('column-order', true), ['depth', 'selections', 'gene_set_score']);
+  assert.equal((f.get('obs/selections') as InstanceType<typeof h5wasm.Group>).get_attribute('encoding-type', true), 'categorical');
+  f.close();
+  const d = await readH5ad(out);
+  assert.deepEqual(d.obs.map((c) => c.name), ['depth', 'selections', 'gene_set_score']);
+  const sel = d.obs[1]!;
+  assert.ok(sel.kind === 'categorical');
+  assert.deepEqual([Array.from(sel.codes), sel.categories], [[1, 0, -1, 1, 0], ['mono', 'unassigned']]);
+  const score = d.obs[2]!;
+  assert.ok(score.kind === 'numeric');
+  assert.deepEqual(Array.from(score.values), [0.5, NaN, -1, 2, 0]);
+  // A column the file has already cannot be added again.
+  await assert.rejects(writeH5adWithEmbedding(out, join(dir, 'again.h5ad'), coords, { obs: [obs[0]!] }), /obs already has a column 'selections'/);
+  assert.ok(!existsSync(join(dir, 'again.h5ad')));
   await rm(dir, { recursive: true });
 });
