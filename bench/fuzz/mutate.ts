@@ -5,17 +5,10 @@
  * number edits. Every case is reproducible from (seed, case index).
  */
 
-/** Small fast PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src-core/linalg/random.js';
+
+/** Small fast PRNG (mulberry32 seeded with `seed` itself). */
+export const prng = mulberry32;
 
 /** The seed of case `i` of a run seeded with `seed`. */
 export function caseSeed(seed: number, i: number): number {

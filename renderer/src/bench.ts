@@ -12,21 +12,13 @@
  * bench.html?n=…&check=1 instead compares the indexed lasso with the brute force for many polygons and
  * views (test/e2e/render-lasso.test.ts). Results go to document.body.dataset.result (JSON).
  */
+import { mulberry32 } from '../../src-core/linalg/random.js';
 import { MapView } from './map-view.js';
 import { pointColours } from './colours.js';
 import { selectInPolygon, rectangle, type Polygon } from './selection.js';
 
-/** mulberry32: a small seeded generator, so that every run draws the same points. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32: a small seeded generator, so that every run draws the same points
+const rng = mulberry32;
 
 async function frame(): Promise<number> {
   return new Promise((resolve) => requestAnimationFrame((t) => resolve(t)));

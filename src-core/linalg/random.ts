@@ -11,16 +11,21 @@ export interface Rng {
   int(n: number): number;
 }
 
-export function createRng(seed: number): Rng {
-  let a = (seed >>> 0) ^ 0x9e3779b9;
-  let spare = NaN;
-  const next = (): number => {
+/** mulberry32 from the 32-bit state `state`: uniform numbers in [0, 1). */
+export function mulberry32(state: number): () => number {
+  let a = state >>> 0;
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function createRng(seed: number): Rng {
+  const next = mulberry32((seed >>> 0) ^ 0x9e3779b9);
+  let spare = NaN;
   const normal = (): number => {
     if (!Number.isNaN(spare)) {
       const s = spare;
