@@ -8,6 +8,7 @@
  */
 import type { ExportReport, Interpolation } from '../src-core/api.js';
 import { InputError } from '../src-core/errors.js';
+import { MAX_X_BYTES, writeNewH5ad } from '../src-core/export/h5ad-new.js';
 import { assertWritableDestination, csvField, markPng, sidecarPathFor, SVG_MARK, writeFileAtomic, writeH5adWithEmbedding } from '../src-core/export/index.js';
 import { stat } from 'node:fs/promises';
 import { writeInterpolationCsv } from '../src-core/export/interpolation-csv.js';
@@ -42,15 +43,20 @@ export async function exportMapCsv(ws: Workspace, policy: ExportPolicy, mapOf: (
 }
 
 /**
- * The map into a copy of the input .h5ad (export/h5ad-write.ts): obsm/X_isotherm for the map's cells (NaN
- * for cells not on the map) and the app's added columns in obs. Other inputs are refused: there is no
- * AnnData file to copy (export CSV or Arrow instead).
+ * The map as AnnData: for an .h5ad input, a copy of it (export/h5ad-write.ts) with obsm/X_isotherm for the
+ * map's cells (NaN for cells not on the map) and the app's added columns in obs; for any other input, a new
+ * file (export/h5ad-new.ts) with X as read, the annotations and the same additions.
  */
 export async function exportMapH5ad(ws: Workspace, policy: ExportPolicy, mapOf: () => EmbedResult, path: string): Promise<ExportReport> {
   const out = localExportPath('h5ad', path, ws.inputPath);
-  if (ws.dataset.source.format !== 'h5ad') throw new InputError(out, `h5ad export copies an .h5ad input and adds the map to it; this data set was read from ${ws.dataset.source.format}: export CSV or Arrow instead`);
   const replace = await policy.destination(out);
   const map = mapOf();
+  if (ws.dataset.source.format !== 'h5ad') {
+    const r = await writeNewH5ad(ws.dataset, out, map.coords, { rowIndex: ws.keptCells, obs: ws.annotations.columns, replace });
+    policy.used(out);
+    const extra = [...r.obsColumns.map((c) => `obs/${c}`), ...(r.wroteX ? [] : [`X left out (over ${MAX_X_BYTES / 2 ** 20} MB)`])];
+    return { path: r.path, bytes: (await stat(r.path)).size, extra, rows: r.nCells };
+  }
   const r = await writeH5adWithEmbedding(ws.inputPath, out, map.coords, { rowIndex: ws.keptCells, obs: ws.annotations.columns, replace });
   policy.used(out);
   const bytes = (await stat(r.path)).size;

@@ -218,8 +218,8 @@ export interface IsothermApi extends AnalysisApi {
   /** The same table as exportCsv as an Arrow IPC file (.arrow / .feather), plus its JSON sidecar. */
   exportArrow(path: string, rows?: Int32Array): Promise<ExportReport>;
   /**
-   * A copy of the input .h5ad with the map as obsm/X_isotherm and the app's columns (clusters, named
-   * selections, gene-set score) added to obs; only for an .h5ad input in the current AnnData layout.
+   * AnnData with the map as obsm/X_isotherm and the app's columns (clusters, named selections, gene-set
+   * score) in obs: a copy of an .h5ad input (current AnnData layout), else a new file with X as read.
    */
   exportH5ad(path: string): Promise<ExportReport>;
   /** Writes an SVG document the renderer drew (map + legend). */

@@ -47,7 +47,7 @@ export interface H5adWriteReport {
 
 export const DEFAULT_OBSM_KEY = 'X_isotherm';
 
-type H5Lib = (typeof import('h5wasm/node'))['default'];
+export type H5Lib = (typeof import('h5wasm/node'))['default'];
 
 export async function writeH5adWithEmbedding(
   inputPath: string,
@@ -140,7 +140,7 @@ function writeArray(lib: H5Lib, obsm: H5Group, key: string, values: Float32Array
 }
 
 /** Adds `columns` to the obs dataframe group and to its column-order attribute; returns their names. */
-function addObsColumns(lib: H5Lib, file: H5File, columns: readonly ObsColumn[], nCells: number, inputPath: string): string[] {
+export function addObsColumns(lib: H5Lib, file: H5File, columns: readonly ObsColumn[], nCells: number, inputPath: string): string[] {
   const obs = file.get('obs');
   if (!(obs instanceof lib.Group)) throw new InputError(inputPath, 'obs is a legacy AnnData (< 0.7) compound dataset: columns cannot be added to it here; export the map as CSV / Arrow, or convert the file first (anndata.read_h5ad(path).write_h5ad(new_path))');
   for (const c of columns) {
@@ -173,7 +173,7 @@ function addObsColumns(lib: H5Lib, file: H5File, columns: readonly ObsColumn[], 
 }
 
 /** n_file × 2 float32 with the embedded rows in place and NaN for cells that were not embedded. */
-function placeRows(coordinates: Float32Array | Float64Array, nCells: number, rowIndex: Int32Array | undefined, inputPath: string): Float32Array {
+export function placeRows(coordinates: Float32Array | Float64Array, nCells: number, rowIndex: Int32Array | undefined, inputPath: string): Float32Array {
   const n = coordinates.length / 2;
   if (!rowIndex) {
     if (n !== nCells) throw new InputError(inputPath, `the map has ${n} cells but the file has ${nCells}`);
@@ -190,7 +190,7 @@ function placeRows(coordinates: Float32Array | Float64Array, nCells: number, row
   return out;
 }
 
-function countMissing(values: Float32Array): number {
+export function countMissing(values: Float32Array): number {
   let missing = 0;
   for (let i = 0; i < values.length; i += 2) if (Number.isNaN(values[i]!)) missing++;
   return missing;

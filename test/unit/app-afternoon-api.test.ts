@@ -2,7 +2,7 @@
  * Issue 14's gene-set score, PCA reference map and h5ad export without a browser (the e2e tests skip when
  * Chromium is absent): pcaReferenceMap recovers the coordinates of points lying in a rotated plane;
  * LocalIsothermApi on pbmc68k_reduced scores a gene list, shows the PCA map and writes an h5ad the reader
- * reads back; a CSV input's h5ad export is refused; the three calls are validated.
+ * reads back; a CSV input's h5ad export is a new AnnData file; the three calls are validated.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +35,7 @@ test('pcaReferenceMap: points in a rotated plane come back as their plane coordi
   assert.throws(() => pcaReferenceMap({ kind: 'dense', nRows: 1, nCols: 2, data: new Float32Array(2) }), isInputError);
 });
 
-test('LocalIsothermApi: gene-set score, PCA map and h5ad export on pbmc68k_reduced; a CSV input has no h5ad export', async () => {
+test('LocalIsothermApi: gene-set score, PCA map and h5ad export on pbmc68k_reduced; a CSV input gets a new h5ad', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'isotherm-afternoon-api-'));
   try {
     const api = new LocalIsothermApi();
@@ -70,7 +70,11 @@ test('LocalIsothermApi: gene-set score, PCA map and h5ad export on pbmc68k_reduc
     writeFileSync(csv, ['cell_id,a,b,c', ...Array.from({ length: 40 }, (_, i) => `c${i},${i % 7},${(i * 3) % 11},${(i * 5) % 13}`)].join('\n') + '\n');
     await api.open(csv);
     await api.run({ knn: 5 });
-    await assert.rejects(api.exportH5ad(join(dir, 'small.h5ad')), (e: unknown) => isInputError(e) && /copies an \.h5ad input/.test((e as Error).message));
+    const small = await api.exportH5ad(join(dir, 'small.h5ad'));
+    assert.equal(small.rows, 40);
+    const smallBack = await readH5ad(join(dir, 'small.h5ad'));
+    assert.deepEqual([smallBack.nCells, smallBack.nFeatures, smallBack.featureNames], [40, 3, ['a', 'b', 'c']]);
+    assert.deepEqual(smallBack.obsm['X_isotherm']!.data, await api.coords());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
