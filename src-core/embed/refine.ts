@@ -34,6 +34,8 @@ export interface RefineOptions {
   readonly checkCancelled?: () => void;
   /** Called every few iterations with the fraction done. */
   readonly onProgress?: (fraction: number) => void;
+  /** Learning-rate multiplier (default 1): the automatic schedule's shorter runs take longer steps (`refineStepScale`). */
+  readonly stepScale?: number;
   /** Threads for the per-cell forces (default: this thread only); the result is the same for any pool. */
   readonly pool?: KernelPool;
 }
@@ -55,6 +57,12 @@ export function refineIterations(n: number): number {
   if (n <= FULL_REFINE_MAX_CELLS) return 100;
   // geometric from 100 at 50k to 30 at 100k (exponent log(10/3)/log 2), then 30
   return Math.max(30, Math.round(100 * (FULL_REFINE_MAX_CELLS / n) ** 1.737));
+}
+
+/** Learning-rate multiplier of `refine: 'auto'`: its runs shorter than 100 iterations take the same total step. */
+export function refineStepScale(n: number): number {
+  const it = refineIterations(n);
+  return it > 0 ? Math.max(1, 100 / it) : 1;
 }
 
 /**
@@ -138,8 +146,7 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   if (n < 3 || o.iterations <= 0) return Float32Array.from(y);
   const theta2 = (o.theta ?? 1) ** 2;
   const rho = o.exaggeration;
-  // fewer than 100 iterations take proportionally longer steps (the same total step as 100)
-  const lr = Math.max(n / (4 * rho), 50) * Math.max(1, 100 / o.iterations);
+  const lr = Math.max(n / (4 * rho), 50) * (o.stepScale ?? 1);
   const step = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
   const rep = pool.alloc(Float64Array, 2 * n);

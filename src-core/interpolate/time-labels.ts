@@ -37,6 +37,25 @@ export function numberInLabel(label: string): number {
   return all && all.length === 1 ? Number(all[0]) : NaN;
 }
 
+/**
+ * The scale a label's number is on: the word just before it ("E14.5" → "e", "P7" → "p", "day 3" → "day"),
+ * else the unit just after a leading number ("24h" → "h", "2d" → "d"), else "". Numbers on different scales
+ * (embryonic E14.5 and postnatal P7) cannot be ordered by value.
+ */
+export function labelScale(label: string): string {
+  const value = numberInLabel(label);
+  if (!Number.isFinite(value)) return '';
+  const m = /([a-z]*)[\s=_:.-]*[-+]?(?:\d+\.?\d*|\.\d+)\s*([a-z]*)/i.exec(label.replace(/^[^a-z0-9]+/i, ''));
+  if (!m) return '';
+  return (m[1] || m[2] || '').toLowerCase();
+}
+
+/** True when the numbered labels among `labels` use more than one scale (labelScale). */
+export function mixedScales(labels: readonly string[]): boolean {
+  const scales = new Set(labels.filter((l) => Number.isFinite(numberInLabel(l))).map(labelScale));
+  return scales.size > 1;
+}
+
 export interface LabelTimes {
   /** One time per label, in the order given. */
   readonly times: readonly number[];
@@ -62,6 +81,7 @@ export function labelTimes(labels: readonly string[]): LabelTimes {
   const ranks = (note: string): LabelTimes => ({ times: labels.map((_, i) => i), placed: labels.map(() => true), source: 'category rank', note });
   if (labels.length < 2) return { times: labels.map(() => 0), placed: labels.map(() => false), source: 'category rank', note: '' };
   if (known.length < 2) return ranks('the labels name no times: the time points are taken as evenly spaced (0, 1, 2, …); edit the times if they are not');
+  if (mixedScales(labels)) return ranks(`the labels' numbers are on different scales (${[...new Set(known.map((i) => labels[i]!))].slice(0, 3).join(', ')}…): the time points are taken as evenly spaced in this order; edit the times`);
   for (let j = 1; j < known.length; j++) {
     if (!(parsed[known[j]!]! > parsed[known[j - 1]!]!)) return ranks(`the numbers in the labels do not increase in the time points' order: they are taken as evenly spaced (0, 1, 2, …); edit the times if they are not`);
   }

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../errors.js';
 import type { ObsColumn } from '../io/dataset.js';
-import { labelTimes, leadingNumber, numberInLabel, timeOfLabel, timesProblem } from './time-labels.js';
+import { labelTimes, leadingNumber, mixedScales, numberInLabel, timeOfLabel, timesProblem } from './time-labels.js';
 
 export interface TimeLevel {
   readonly label: string;
@@ -67,7 +67,8 @@ export function timeCourse(column: ObsColumn, keep?: ArrayLike<number>): TimeCou
   // Unordered categories: numbered labels by their number, the others after them in category order.
   const parsed = column.categories.map(numberInLabel);
   let order = column.categories.map((_, i) => i);
-  if (!column.ordered && parsed.filter((v) => Number.isFinite(v)).length >= 2) {
+  // numbers on different scales (E14.5, P7) are not comparable: keep the category order then
+  if (!column.ordered && parsed.filter((v) => Number.isFinite(v)).length >= 2 && !mixedScales(column.categories)) {
     const key = (c: number): number => (Number.isFinite(parsed[c]) ? parsed[c]! : Infinity);
     order = order.sort((p, q) => key(p) - key(q) || p - q);
   }

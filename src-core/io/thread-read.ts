@@ -4,8 +4,9 @@
  * plus time in proportion to the bytes it announced. Silence is counted in this process's CPU time, not
  * in wall time, so that a loaded machine (a laptop running other work; measured: a valid 1 MB h5ad was
  * refused as corrupt at load average 10 when the limit was 3 s of wall time) slows the watchdog down as
- * much as the reader; a reader that hangs without using the CPU is caught by a wall-clock limit
- * `WALL_FACTOR` times longer. The thread's start (module loading) is not the file's doing and has its
+ * much as the reader. The process's CPU time includes its other threads (the compute pool may be busy), so
+ * the silence must also have lasted `BASE_MS` of wall time: never stricter than a wall-clock limit. A
+ * reader that hangs without using the CPU is caught by a wall-clock limit `WALL_FACTOR` times longer. The thread's start (module loading) is not the file's doing and has its
  * own, longer, limit. A library that stops answering on a damaged file, aborts
  * or panics ends that thread only; the read is refused with an InputError naming the file, and the
  * process carries on. Cancellation terminates the thread. The data set's arrays are moved, not copied.
@@ -111,7 +112,7 @@ export function readInThread(input: ReaderWorkerInput, ctx: ReadContext, control
       if (control?.cancel?.cancelled) finish(() => reject(new CancelledError('read')));
       else if (!started) {
         if (now - wallSince > START_MS) finish(() => reject(new InputError(path, `the ${library}'s thread did not start within ${START_MS / 1000} s (is the machine overloaded?)`)));
-      } else if (cpuMs() - cpuSince > allowance || now - wallSince > WALL_FACTOR * allowance) {
+      } else if ((cpuMs() - cpuSince > allowance && now - wallSince > allowance) || now - wallSince > WALL_FACTOR * allowance) {
         finish(() => reject(new InputError(path, `the ${library} stopped answering while ${doing}: the file is corrupt`)));
       }
     }, 50);

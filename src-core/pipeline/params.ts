@@ -17,7 +17,7 @@
 import { BACKEND_NAMES, type BackendRequest } from '../compute/backend-names.js';
 import { InputError } from '../errors.js';
 import type { LaplacianKind } from '../graph/laplacian.js';
-import { refineIterations } from '../embed/refine.js';
+import { refineIterations, refineStepScale } from '../embed/refine.js';
 import { DEFAULT_PCA_COMPONENTS } from '../preprocess/pca.js';
 import { PCA_AUTO_MIN_FEATURES } from '../preprocess/run-preprocess.js';
 import type { StageName } from './progress.js';
@@ -157,7 +157,7 @@ export const PARAMS: ParamSpecs = {
   refine: {
     default: 'auto', domain: integer(1, 5000, ['auto', 'off']), cli: { flag: '--refine', value: 'auto|off|N' }, stage: 'refine',
     help: 'neighbourhood refinement iterations (auto: 100, fewer above 100k cells, none above 200k; off: the extended landmark layout)',
-    key: (p, n) => `refine=${p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine}`,
+    key: (p, n) => `refine=${p.refine === 'off' ? 0 : p.refine === 'auto' ? `${refineIterations(n)}×${refineStepScale(n)}` : p.refine}`,
   },
   refineExaggeration: {
     default: 1.3, domain: real(1, 50), cli: { flag: '--refine-exaggeration', value: 'R' }, stage: 'refine',

@@ -19,7 +19,7 @@ import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } f
 import { extendToCells } from '../embed/extend.js';
 import { checkMap, DegenerateMapError, mapShape } from '../embed/map-check.js';
 import { packComponents } from '../embed/pack-components.js';
-import { refineAffinities, refineIterations, refineLayout, refinePartners } from '../embed/refine.js';
+import { refineAffinities, refineIterations, refineLayout, refinePartners, refineStepScale } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
 import { kernelPool } from '../compute/kernel-pool.js';
@@ -314,6 +314,7 @@ export class EmbeddingPipeline {
       const pool = await kernelPool();
       return refineLayout(extended.coords, await refineAffinities(w, this.#points, this.dim, refinePartners(n), pool), {
         iterations,
+        stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,
         exaggeration: p.refineExaggeration,
         checkCancelled: check('refine'),
         onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),

@@ -36,7 +36,13 @@ export function expressionOf(ws: Workspace): Promise<Expression> {
 async function chooseExpression(ws: Workspace): Promise<Expression> {
   const d = ws.dataset;
   if (d.source.format === 'h5ad') {
-    const raw = await openDataset(ws.inputPath, { useRaw: true }).catch(() => null);
+    // only a file without raw/X falls back to X; any other failure (a busy machine, a cancelled read) is
+    // the caller's error and is not cached, so the next request tries again
+    const raw = await openDataset(ws.inputPath, { useRaw: true }).catch((e: unknown) => {
+      if (e instanceof Error && /has no raw matrix/.test(e.message)) return null;
+      cache.delete(d);
+      throw e;
+    });
     if (raw && raw.nCells === d.nCells) return fromValues(raw.X, raw.featureNames, 'raw/X');
   }
   return fromValues(d.X, d.featureNames, 'X');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { CategoricalColumn } from '../../src-core/io/dataset.js';
-import { labelTimes, numberInLabel, timesProblem } from '../../src-core/interpolate/time-labels.js';
+import { labelScale, labelTimes, mixedScales, numberInLabel, timesProblem } from '../../src-core/interpolate/time-labels.js';
 import { detectTimeColumns } from '../../src-core/interpolate/time-columns.js';
 import { timeCourse, withTimes } from '../../src-core/interpolate/time-points.js';
 
@@ -84,4 +84,21 @@ test('serve-validate: evaluateTime takes a list of finite times', async () => {
   assert.deepEqual(validateCall('evaluateTime', [{ column: 'stage', times: [14.5, 16.5, 60] }]), { method: 'evaluateTime', request: { column: 'stage', times: [14.5, 16.5, 60] } });
   assert.throws(() => validateCall('evaluateTime', [{ column: 'stage', times: [14.5, 'soon'] }]), /request\.times\[1\]: expected a number/);
   assert.throws(() => validateCall('evaluateTime', [{ column: 'stage', times: 3 }]), /request\.times: expected a list/);
+});
+
+test('labels on different scales (E14.5 and P7) are not ordered by their numbers: ranks in the given order, with a note', () => {
+  assert.deepEqual(['E14.5', 'P7', 'day 3', '24h', '2d', 'mouse_E16.5', 'Adult', '12'].map(labelScale), ['e', 'p', 'day', 'h', 'd', 'e', '', '']);
+  assert.equal(mixedScales(['E14.5', 'E18.5', 'Adult']), false);
+  assert.equal(mixedScales(['E14.5', 'E18.5', 'P7', 'Adult']), true);
+  const t = labelTimes(['E14.5', 'E18.5', 'P7', 'Adult']);
+  assert.deepEqual(t.times, [0, 1, 2, 3]);
+  assert.equal(t.source, 'category rank');
+  assert.match(t.note, /different scales/);
+});
+
+test('timeCourse: an unordered column mixing E and P stages keeps its category order (P7 is not put before E14.5)', () => {
+  const stage: CategoricalColumn = { name: 'stage', kind: 'categorical', codes: Int32Array.of(0, 1, 2, 3), categories: ['E14.5', 'E18.5', 'P7', 'Adult'], ordered: false };
+  const c = timeCourse(stage);
+  assert.deepEqual(c.levels.map((l) => [l.label, l.time]), [['E14.5', 0], ['E18.5', 1], ['P7', 2], ['Adult', 3]]);
+  assert.match(c.note ?? '', /different scales/);
 });
