@@ -114,7 +114,19 @@ export class LocalIsothermApi implements IsothermApi {
   }
 
   async listFiles(dir?: string): Promise<FileListing> {
-    const folder = dir === undefined || dir === '' ? (this.#lastOpened ?? homedir()) : localPath('dir', dir);
+    if (dir === undefined || dir === '') {
+      // the start folder: the last-opened one, unless it is gone (an unmounted drive), then home
+      if (this.#lastOpened !== null) {
+        const last = this.#lastOpened;
+        const listing = await this.#list(last).catch(() => null);
+        if (listing) return listing;
+      }
+      return this.#list(homedir());
+    }
+    return this.#list(localPath('dir', dir));
+  }
+
+  async #list(folder: string): Promise<FileListing> {
     const scope = this.#scope;
     if (!scope) return listFolder(folder);
     await scope.readable(folder);

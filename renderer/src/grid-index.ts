@@ -92,8 +92,9 @@ export class GridIndex {
     const gx = poly.map(([px]) => ((px - proj.bx) / proj.ax - this.#x0) / cell);
     const gy = poly.map(([, py]) => ((py - proj.by) / proj.ay - this.#y0) / cell);
     if (![...gx, ...gy].every(Number.isFinite)) return new Int32Array(0);
-    const cx0 = Math.max(0, Math.floor(Math.min(...gx)) - 1), cx1 = Math.min(nx - 1, Math.floor(Math.max(...gx)) + 1);
-    const cy0 = Math.max(0, Math.floor(Math.min(...gy)) - 1), cy1 = Math.min(ny - 1, Math.floor(Math.max(...gy)) + 1);
+    const [gxMin, gxMax] = extent(gx), [gyMin, gyMax] = extent(gy); // a loop: a long lasso overflows Math.min(...)
+    const cx0 = Math.max(0, Math.floor(gxMin) - 1), cx1 = Math.min(nx - 1, Math.floor(gxMax) + 1);
+    const cy0 = Math.max(0, Math.floor(gyMin) - 1), cy1 = Math.min(ny - 1, Math.floor(gyMax) + 1);
     if (cx0 > cx1 || cy0 > cy1) return new Int32Array(0);
     const bw = cx1 - cx0 + 1;
     // 1 = a polygon edge passes within 0.01 cell of this cell: its points are tested one by one.
@@ -112,6 +113,8 @@ export class GridIndex {
     // Points beyond the last row or column (the grid is capped at 4096 cells a side) sit in those cells.
     for (let cy = cy0; cy <= cy1; cy++) if (nx - 1 <= cx1) boundary[(cy - cy0) * bw + nx - 1 - cx0] = 1;
     if (ny - 1 <= cy1) boundary.fill(1, (ny - 1 - cy0) * bw, (ny - cy0) * bw);
+    // cell 0 also holds the points with NaN coordinates (#cellIndex): test them one by one (never inside)
+    if (cx0 === 0 && cy0 === 0) boundary[0] = 1;
 
     const n = this.#coords.length / 2;
     const taken = new Uint8Array(n);
@@ -183,4 +186,14 @@ export class GridIndex {
     for (let q = 0; q < n; q++) order[counts[bucketOf[q]!]!++] = this.#items[q]!;
     return order;
   }
+}
+
+/** [min, max] of `v`. */
+function extent(v: readonly number[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
 }

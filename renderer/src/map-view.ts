@@ -47,6 +47,8 @@ export class MapView {
   #index: GridIndex | null = null;
   /** Drawing order of the points in the GPU buffers (a stratified order: see lod.ts). */
   #order: Uint32Array = new Uint32Array(0);
+  /** The last colours, per cell in data order (re-gathered when the drawing order changes). */
+  #rgba: Uint8Array | null = null;
   readonly #lod = new LevelOfDetail();
   #settleTimer: ReturnType<typeof setTimeout> | null = null;
   #tool: Tool = 'pan';
@@ -131,6 +133,11 @@ export class MapView {
     }
     const to = gatherXY(coords, this.#order);
     this.renderer.setPositions(this.#from !== coords && this.#from ? gatherXY(this.#from, this.#order) : to, to);
+    // the colour buffer follows the new drawing order at once (the caller's new colours may come later);
+    // colours for another number of cells are replaced by a neutral grey until then
+    const n = coords.length / 2;
+    this.#rgba = this.#rgba && this.#rgba.length === 4 * n ? this.#rgba : new Uint8Array(4 * n).fill(160);
+    this.renderer.setColours(gatherRGBA(this.#rgba, this.#order));
     this.requestDraw();
   }
 
@@ -143,8 +150,17 @@ export class MapView {
   }
 
   setColours(rgba: Uint8Array): void {
+    this.#rgba = rgba;
     this.renderer.setColours(gatherRGBA(rgba, this.#order));
     this.requestDraw();
+  }
+
+  /** Stops pending frames and the settle timer (the view is being removed). */
+  destroy(): void {
+    if (this.#settleTimer !== null) clearTimeout(this.#settleTimer);
+    this.#settleTimer = null;
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    this.#frame = 1; // a draw requested after destroy is never scheduled
   }
 
   /** Sets the zoom (scale k, translation x, y in CSS pixels), as a user's zoom/pan would. */

@@ -15,7 +15,7 @@
  *   output); any other shape is refused for the same reason (it cannot be deleted).
  * - `obs` columns (the app's clusters, named selections, gene-set score) are added to the obs dataframe in
  *   AnnData's encoding (categorical: a group with codes and categories; numeric: a float64 array) and
- *   appended to its column-order; a column the file already has is refused (it cannot be deleted).
+ *   appended to its column-order; a name the file already has (or one HDF5/AnnData cannot take) gets a suffix.
  */
 import { copyFile, constants } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -143,12 +143,22 @@ function writeArray(lib: H5Lib, obsm: H5Group, key: string, values: Float32Array
 export function addObsColumns(lib: H5Lib, file: H5File, columns: readonly ObsColumn[], nCells: number, inputPath: string): string[] {
   const obs = file.get('obs');
   if (!(obs instanceof lib.Group)) throw new InputError(inputPath, 'obs is a legacy AnnData (< 0.7) compound dataset: columns cannot be added to it here; export the map as CSV / Arrow, or convert the file first (anndata.read_h5ad(path).write_h5ad(new_path))');
+  // HDF5 names cannot hold '/', AnnData reserves its index and '__categories', and an existing entry cannot
+  // be deleted here: such a column is written under a free name ("name_2", …) instead
+  const taken = new Set<string>(['_index', '__categories']);
+  const index = obs.attrs['_index']?.value;
+  if (typeof index === 'string') taken.add(index);
+  const named: ObsColumn[] = [];
   for (const c of columns) {
-    if (!/^[^/\0]+$/.test(c.name) || c.name === '__categories') throw new InputError(inputPath, `cannot name an obs column '${c.name}'`);
-    if (obs.get(c.name) !== null) throw new InputError(inputPath, `obs already has a column '${c.name}', which cannot be replaced here`);
     const n = c.kind === 'categorical' ? c.codes.length : c.values.length;
     if (n !== nCells) throw new Error(`obs column '${c.name}' has ${n} values for ${nCells} cells`);
+    const base = c.name.replace(/[/\0]/g, '_').replace(/^\.+$/, '_') || '_';
+    let name = base;
+    for (let k = 2; taken.has(name) || obs.get(name) !== null; k++) name = `${base}_${k}`;
+    taken.add(name);
+    named.push({ ...c, name });
   }
+  columns = named;
   for (const c of columns) {
     if (c.kind === 'categorical') {
       const g = obs.create_group(c.name);

@@ -241,12 +241,20 @@ export async function openInApp(prefix: string, source: string, name: string): P
   const data = join(dir, name);
   copyFileSync(source, data);
   const served = await startServe(['--no-demo'], dir);
-  const browser = await launchBrowser();
-  const page = browser.page;
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(served.url);
-  await page.fill('[data-testid=open-path]', data);
-  await page.click('[data-testid=open-button]');
-  const runId = await waitForRun(page, 0, 120000);
-  return { dir, data, served, browser, page, runId };
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
+  try {
+    browser = await launchBrowser();
+    const page = browser.page;
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.goto(served.url);
+    await page.fill('[data-testid=open-path]', data);
+    await page.click('[data-testid=open-button]');
+    const runId = await waitForRun(page, 0, 120000);
+    return { dir, data, served, browser, page, runId };
+  } catch (e) {
+    // the caller gets nothing to stop: stop the browser and the server here
+    await browser?.close().catch(() => undefined);
+    await served.stop().catch(() => undefined);
+    throw e;
+  }
 }

@@ -35,7 +35,7 @@ test('folders and the file browser start: home, then the last-opened folder; doc
     assert.equal(listing.dir, data);
     assert.deepEqual(listing.entries.map((e) => e.name), ['roll.csv']);
   } finally {
-    process.env.HOME = saved;
+    if (saved === undefined) delete process.env.HOME; else process.env.HOME = saved;
     rmSync(home, { recursive: true, force: true });
   }
 });
