@@ -18,7 +18,7 @@ import { denseMatrix, type CsrMatrix, type Dataset, type DenseMatrix } from '../
 import { createRng } from '../linalg/random.js';
 import { makeTree, placeCells, treeGeodesic, type BranchLengths, type CellDensity, type Topology, type TrajectoryTree } from './count-tree.js';
 import { gammaPoisson, logNormal } from './distributions.js';
-import { expressionShares, makeGeneProgram, type GeneProgram } from './gene-program.js';
+import { expressionShares, makeGeneProgram, type GeneProgram, type GeneProgramOptions } from './gene-program.js';
 
 export interface DropoutOptions {
   /** ln μ at which half the entries are dropped. */
@@ -27,19 +27,13 @@ export interface DropoutOptions {
   readonly shape: number;
 }
 
-export interface CountSimOptions {
+/** The gene programme's options (gene-program.ts: nGenes, base means, DE genes, fold changes) and the cells'. */
+export interface CountSimOptions extends GeneProgramOptions {
   readonly nCells: number;
-  readonly nGenes: number;
   readonly branches: number;
   readonly topology: Topology;
   readonly branchLengths: BranchLengths;
   readonly density: CellDensity;
-  readonly meanShape: number;
-  readonly meanRate: number;
-  readonly deFraction: number;
-  readonly lfcLocation: number;
-  readonly lfcScale: number;
-  readonly bumpFraction: number;
   /** Median library size (total expected counts per cell). */
   readonly librarySize: number;
   /** Standard deviation of ln(library size). */

@@ -34,19 +34,28 @@ function dataframe(f: H5File, name: string, ids: string[]): void {
   g.create_dataset({ name: '_index', data: ids });
 }
 
-/** An .h5ad whose CSC X claims 500,000,000 rows while its arrays hold 100 entries (obs has 100 cells). */
-export async function lyingCscH5ad(path: string): Promise<HostileFile> {
+/** A new AnnData file (current layout: root encoding attributes) with a sparse X claiming `shape`. */
+async function anndataWithSparseX(path: string, encoding: 'csr_matrix' | 'csc_matrix', shape: [number, number], data: Float32Array, indices: Int32Array, indptr: Int32Array): Promise<H5File> {
   await h5wasm.ready;
   const f = new h5wasm.File(path, 'w');
   f.create_attribute('encoding-type', 'anndata');
   f.create_attribute('encoding-version', '0.1.0');
   const x = f.create_group('X');
-  x.create_attribute('encoding-type', 'csc_matrix');
+  x.create_attribute('encoding-type', encoding);
   x.create_attribute('encoding-version', '0.1.0');
-  x.create_attribute('shape', Int32Array.from([500_000_000, 10]));
-  x.create_dataset({ name: 'data', data: Float32Array.from({ length: 100 }, (_, i) => i + 1) });
-  x.create_dataset({ name: 'indices', data: Int32Array.from({ length: 100 }, (_, i) => i) });
-  x.create_dataset({ name: 'indptr', data: Int32Array.from({ length: 11 }, (_, j) => j * 10) });
+  x.create_attribute('shape', Int32Array.from(shape));
+  x.create_dataset({ name: 'data', data });
+  x.create_dataset({ name: 'indices', data: indices });
+  x.create_dataset({ name: 'indptr', data: indptr });
+  return f;
+}
+
+/** An .h5ad whose CSC X claims 500,000,000 rows while its arrays hold 100 entries (obs has 100 cells). */
+export async function lyingCscH5ad(path: string): Promise<HostileFile> {
+  const f = await anndataWithSparseX(
+    path, 'csc_matrix', [500_000_000, 10],
+    Float32Array.from({ length: 100 }, (_, i) => i + 1), Int32Array.from({ length: 100 }, (_, i) => i), Int32Array.from({ length: 11 }, (_, j) => j * 10),
+  );
   dataframe(f, 'obs', Array.from({ length: 100 }, (_, i) => `c${i}`));
   dataframe(f, 'var', Array.from({ length: 10 }, (_, j) => `g${j}`));
   f.close();
@@ -154,17 +163,10 @@ export function zstdClaimArrow(path: string, claimed = 2 ** 32 - 1): HostileFile
 
 /** An .h5ad (100 cells × 10 genes, CSR) whose obsm/X_pca claims 500,000,000 columns (200 GB), stored as unallocated gzip chunks. */
 export async function lyingObsmH5ad(path: string): Promise<HostileFile> {
-  await h5wasm.ready;
-  const f = new h5wasm.File(path, 'w');
-  f.create_attribute('encoding-type', 'anndata');
-  f.create_attribute('encoding-version', '0.1.0');
-  const x = f.create_group('X');
-  x.create_attribute('encoding-type', 'csr_matrix');
-  x.create_attribute('encoding-version', '0.1.0');
-  x.create_attribute('shape', Int32Array.from([100, 10]));
-  x.create_dataset({ name: 'data', data: Float32Array.from({ length: 100 }, (_, i) => i + 1) });
-  x.create_dataset({ name: 'indices', data: Int32Array.from({ length: 100 }, (_, i) => i % 10) });
-  x.create_dataset({ name: 'indptr', data: Int32Array.from({ length: 101 }, (_, i) => i) });
+  const f = await anndataWithSparseX(
+    path, 'csr_matrix', [100, 10],
+    Float32Array.from({ length: 100 }, (_, i) => i + 1), Int32Array.from({ length: 100 }, (_, i) => i % 10), Int32Array.from({ length: 101 }, (_, i) => i),
+  );
   dataframe(f, 'obs', Array.from({ length: 100 }, (_, i) => `c${i}`));
   dataframe(f, 'var', Array.from({ length: 10 }, (_, j) => `g${j}`));
   const obsm = f.create_group('obsm');
