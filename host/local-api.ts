@@ -116,11 +116,8 @@ export class LocalIsothermApi implements IsothermApi {
   async listFiles(dir?: string): Promise<FileListing> {
     if (dir === undefined || dir === '') {
       // the start folder: the last-opened one, unless it is gone (an unmounted drive), then home
-      if (this.#lastOpened !== null) {
-        const last = this.#lastOpened;
-        const listing = await this.#list(last).catch(() => null);
-        if (listing) return listing;
-      }
+      const listing = this.#lastOpened === null ? null : await this.#list(this.#lastOpened).catch(() => null);
+      if (listing) return listing;
       return this.#list(homedir());
     }
     return this.#list(localPath('dir', dir));

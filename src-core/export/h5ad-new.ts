@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import type { Group as H5Group } from 'h5wasm';
 import type { Dataset, ObsColumn } from '../io/dataset.js';
 import { withAtomicFile, type AtomicWriteOptions } from './atomic-write.js';
-import { addObsColumns, countMissing, DEFAULT_OBSM_KEY, placeRows, type H5Lib } from './h5ad-write.js';
+import { addObsColumns, countMissing, DEFAULT_OBSM_KEY, encodedAs, placeRows, type H5Lib } from './h5ad-write.js';
 
 export interface NewH5adOptions extends AtomicWriteOptions {
   /** File row (cell) of each coordinate row, when only some cells were embedded; the others get NaN. */
@@ -47,19 +47,17 @@ export async function writeNewH5ad(ds: Dataset, outputPath: string, coordinates:
     async (tempPath) => {
       const file = new h5wasm.File(tempPath, 'w');
       try {
-        file.create_attribute('encoding-type', 'anndata');
-        file.create_attribute('encoding-version', '0.1.0');
+        encodedAs(file, 'anndata');
         dataframe(file.create_group('obs'), ds.cellIds);
         dataframe(file.create_group('var'), ds.featureNames);
         if (wroteX) writeX(file, ds);
-        const obsm = dict(file.create_group('obsm'));
-        const emb = obsm.create_dataset({ name: DEFAULT_OBSM_KEY, data: values, shape: [n, 2], dtype: '<f' });
-        array(emb);
+        const obsm = encodedAs(file.create_group('obsm'), 'dict');
+        encodedAs(obsm.create_dataset({ name: DEFAULT_OBSM_KEY, data: values, shape: [n, 2], dtype: '<f' }), 'array');
         for (const [key, m] of Object.entries(ds.obsm)) {
           if (key === DEFAULT_OBSM_KEY || !/^[A-Za-z0-9_.-]+$/.test(key)) continue;
-          array(obsm.create_dataset({ name: key, data: m.data, shape: [m.nRows, m.nCols], dtype: '<f' }));
+          encodedAs(obsm.create_dataset({ name: key, data: m.data, shape: [m.nRows, m.nCols], dtype: '<f' }), 'array');
         }
-        for (const name of ['layers', 'obsp', 'varm', 'varp', 'uns']) dict(file.create_group(name));
+        for (const name of ['layers', 'obsp', 'varm', 'varp', 'uns']) encodedAs(file.create_group(name), 'dict');
         const added = columns.length ? addObsColumns(h5wasm, file, columns, n, ds.source.path) : [];
         return { path: resolve(outputPath), nCells: n, missingCells: countMissing(values), wroteX, obsColumns: added };
       } finally {
@@ -70,37 +68,21 @@ export async function writeNewH5ad(ds: Dataset, outputPath: string, coordinates:
   );
 }
 
-function dict(g: H5Group): H5Group {
-  g.create_attribute('encoding-type', 'dict');
-  g.create_attribute('encoding-version', '0.1.0');
-  return g;
-}
-
-function array(d: { create_attribute(name: string, value: string): unknown }): void {
-  d.create_attribute('encoding-type', 'array');
-  d.create_attribute('encoding-version', '0.2.0');
-}
-
 /** An AnnData dataframe with only its index (columns are added by addObsColumns). */
 function dataframe(g: H5Group, index: readonly string[]): void {
-  g.create_attribute('encoding-type', 'dataframe');
-  g.create_attribute('encoding-version', '0.2.0');
+  encodedAs(g, 'dataframe');
   g.create_attribute('_index', '_index');
   g.create_attribute('column-order', [] as string[]);
-  const ids = g.create_dataset({ name: '_index', data: [...index] });
-  ids.create_attribute('encoding-type', 'string-array');
-  ids.create_attribute('encoding-version', '0.2.0');
+  encodedAs(g.create_dataset({ name: '_index', data: [...index] }), 'string-array');
 }
 
 function writeX(file: InstanceType<H5Lib['File']>, ds: Dataset): void {
   const x = ds.X;
   if (x.kind === 'dense') {
-    array(file.create_dataset({ name: 'X', data: x.data, shape: [x.nRows, x.nCols], dtype: '<f' }));
+    encodedAs(file.create_dataset({ name: 'X', data: x.data, shape: [x.nRows, x.nCols], dtype: '<f' }), 'array');
     return;
   }
-  const g = file.create_group('X');
-  g.create_attribute('encoding-type', 'csr_matrix');
-  g.create_attribute('encoding-version', '0.1.0');
+  const g = encodedAs(file.create_group('X'), 'csr_matrix');
   g.create_attribute('shape', new BigInt64Array([BigInt(x.nRows), BigInt(x.nCols)]), [2], '<q');
   g.create_dataset({ name: 'data', data: x.data, shape: [x.data.length], dtype: '<f' });
   g.create_dataset({ name: 'indices', data: x.indices, shape: [x.indices.length], dtype: '<i' });

@@ -49,6 +49,18 @@ export const DEFAULT_OBSM_KEY = 'X_isotherm';
 
 export type H5Lib = (typeof import('h5wasm/node'))['default'];
 
+/** AnnData's element encodings and the version of each that this writer produces. */
+const ENCODING_VERSIONS = {
+  anndata: '0.1.0', dict: '0.1.0', dataframe: '0.2.0', array: '0.2.0', 'string-array': '0.2.0', categorical: '0.2.0', csr_matrix: '0.1.0',
+} as const;
+
+/** Marks an HDF5 group or dataset as the AnnData element `type` (encoding-type and encoding-version); returns it. */
+export function encodedAs<T extends { create_attribute(name: string, value: string): unknown }>(o: T, type: keyof typeof ENCODING_VERSIONS): T {
+  o.create_attribute('encoding-type', type);
+  o.create_attribute('encoding-version', ENCODING_VERSIONS[type]);
+  return o;
+}
+
 export async function writeH5adWithEmbedding(
   inputPath: string,
   outputPath: string,
@@ -108,10 +120,7 @@ function cellCount(lib: H5Lib, file: H5File, inputPath: string): number {
 function obsmGroup(lib: H5Lib, file: H5File, inputPath: string): H5Group {
   const obsm = file.get('obsm');
   if (obsm === null) {
-    const g = file.create_group('obsm');
-    g.create_attribute('encoding-type', 'dict');
-    g.create_attribute('encoding-version', '0.1.0');
-    return g;
+    return encodedAs(file.create_group('obsm'), 'dict');
   }
   if (obsm instanceof lib.Group) return obsm;
   throw new InputError(
@@ -133,9 +142,7 @@ function writeArray(lib: H5Lib, obsm: H5Group, key: string, values: Float32Array
     }
     throw new InputError(inputPath, `obsm/${key} already exists with another shape or type and cannot be replaced; choose another key`);
   }
-  const ds = obsm.create_dataset({ name: key, data: values, shape: [nCells, 2], dtype: '<f' });
-  ds.create_attribute('encoding-type', 'array');
-  ds.create_attribute('encoding-version', '0.2.0');
+  encodedAs(obsm.create_dataset({ name: key, data: values, shape: [nCells, 2], dtype: '<f' }), 'array');
   return false;
 }
 
@@ -161,18 +168,12 @@ export function addObsColumns(lib: H5Lib, file: H5File, columns: readonly ObsCol
   columns = named;
   for (const c of columns) {
     if (c.kind === 'categorical') {
-      const g = obs.create_group(c.name);
-      g.create_attribute('encoding-type', 'categorical');
-      g.create_attribute('encoding-version', '0.2.0');
+      const g = encodedAs(obs.create_group(c.name), 'categorical');
       g.create_attribute('ordered', new Uint8Array([c.ordered ? 1 : 0]), [], '<B');
       g.create_dataset({ name: 'codes', data: Int32Array.from(c.codes), shape: [nCells], dtype: '<i' });
-      const cats = g.create_dataset({ name: 'categories', data: [...c.categories] });
-      cats.create_attribute('encoding-type', 'string-array');
-      cats.create_attribute('encoding-version', '0.2.0');
+      encodedAs(g.create_dataset({ name: 'categories', data: [...c.categories] }), 'string-array');
     } else {
-      const ds = obs.create_dataset({ name: c.name, data: Float64Array.from(c.values), shape: [nCells], dtype: '<d' });
-      ds.create_attribute('encoding-type', 'array');
-      ds.create_attribute('encoding-version', '0.2.0');
+      encodedAs(obs.create_dataset({ name: c.name, data: Float64Array.from(c.values), shape: [nCells], dtype: '<d' }), 'array');
     }
   }
   const before = obs.attrs['column-order']?.value;
