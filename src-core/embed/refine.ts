@@ -19,7 +19,6 @@
  * deterministic and does not depend on evaluation order.
  */
 import type { Csr64 } from '../linalg/csr.js';
-import { csrFromTriplets } from '../linalg/csr.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
@@ -107,35 +106,59 @@ function walkRowSums(w: Csr64): Float64Array {
   return rowSum;
 }
 
-/** P ∝ T² + (T²)ᵀ from rows of T² in row order, Σ p_ij = 1. */
+/**
+ * P ∝ T² + (T²)ᵀ from rows of T² in row order (columns ascending within a row), Σ p_ij = 1. The transpose
+ * is a counting sort whose rows come out sorted because T²'s rows are visited in order, so P's rows are
+ * two sorted lists merged: linear in the pairs.
+ */
 function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
+  const aPtr = new Int32Array(n + 1);
   let kept = 0;
-  for (const part of parts) kept += part.cols.length;
-  const rows = new Int32Array(2 * kept);
-  const cols = new Int32Array(2 * kept);
-  const vals = new Float64Array(2 * kept);
-  let e = 0;
   for (const part of parts) {
-    let q = 0;
-    for (let r = 0; r < part.counts.length; r++) {
-      const i = part.lo + r;
-      for (let end = q + part.counts[r]!; q < end; q++) {
-        const l = part.cols[q]!;
-        const v = part.vals[q]!;
-        rows[e] = i;
-        cols[e] = l;
-        vals[e++] = v;
-        rows[e] = l;
-        cols[e] = i;
-        vals[e++] = v;
-      }
-    }
+    for (let r = 0; r < part.counts.length; r++) aPtr[part.lo + r + 1] = part.counts[r]!;
+    kept += part.cols.length;
   }
+  for (let i = 0; i < n; i++) aPtr[i + 1]! += aPtr[i]!;
+  const aCols = new Int32Array(kept);
+  const aVals = new Float64Array(kept);
+  for (const part of parts) {
+    aCols.set(part.cols, aPtr[part.lo]!);
+    aVals.set(part.vals, aPtr[part.lo]!);
+  }
+  // (T²)ᵀ by counting sort over the rows in order.
+  const tPtr = new Int32Array(n + 1);
+  for (let q = 0; q < kept; q++) tPtr[aCols[q]! + 1]!++;
+  for (let i = 0; i < n; i++) tPtr[i + 1]! += tPtr[i]!;
+  const fill = tPtr.slice(0, n);
+  const tCols = new Int32Array(kept);
+  const tVals = new Float64Array(kept);
+  for (let i = 0; i < n; i++)
+    for (let q = aPtr[i]!; q < aPtr[i + 1]!; q++) {
+      const p = fill[aCols[q]!]!++;
+      tCols[p] = i;
+      tVals[p] = aVals[q]!;
+    }
   // Normalise to Σ p_ij = 1 (t-SNE's convention; the walk's return mass Σ_j T_ij T_ji was dropped above).
   let total = 0;
-  for (let q = 0; q < e; q++) total += vals[q]!;
-  if (total > 0) for (let q = 0; q < e; q++) vals[q]! /= total;
-  return csrFromTriplets(n, rows, cols, vals, e);
+  for (let q = 0; q < kept; q++) total += aVals[q]! + aVals[q]!;
+  const scale = total > 0 ? 1 / total : 1;
+  const indptr = new Int32Array(n + 1);
+  const indices = new Int32Array(2 * kept);
+  const values = new Float64Array(2 * kept);
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    let a = aPtr[i]!, b = tPtr[i]!;
+    const aEnd = aPtr[i + 1]!, bEnd = tPtr[i + 1]!;
+    while (a < aEnd || b < bEnd) {
+      const ca = a < aEnd ? aCols[a]! : n;
+      const cb = b < bEnd ? tCols[b]! : n;
+      indices[e] = ca < cb ? ca : cb;
+      values[e++] = (ca <= cb ? aVals[a++]! : 0) + (cb <= ca ? tVals[b++]! : 0);
+    }
+    indptr[i + 1] = e;
+  }
+  for (let q = 0; q < e; q++) values[q]! *= scale;
+  return { n, indptr, indices: indices.slice(0, e), values: values.slice(0, e) };
 }
 
 export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Promise<Float32Array> {

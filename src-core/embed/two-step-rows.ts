@@ -15,7 +15,7 @@ export interface TwoStepRowsTask {
   readonly maxPartners: number;
 }
 
-/** Rows lo.. of T²: counts[r] partners of cell lo + r, then their columns and values, in row order. */
+/** Rows lo.. of T²: counts[r] partners of cell lo + r, then their columns (ascending within a row) and values, in row order. */
 export interface TwoStepRows {
   readonly lo: number;
   readonly counts: Int32Array;
@@ -49,7 +49,7 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
     for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
       const j = indices[q]!;
       if (j === i || !(rowSum[j]! > 0)) continue;
-      const tij = values[q]! / rowSum[i]!;
+      const f = values[q]! / rowSum[i]! / rowSum[j]!; // T_ij / Σ_l W_jl: one division per step, not per pair
       for (let r = indptr[j]!; r < indptr[j + 1]!; r++) {
         const l = indices[r]!;
         if (l === i || l === j) continue;
@@ -58,11 +58,12 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
           acc[l] = 0;
           touched[t++] = l;
         }
-        acc[l]! += (tij * values[r]!) / rowSum[j]!;
+        acc[l]! += f * values[r]!;
       }
     }
     if (t > maxPartners) t = sparsifyRow(touched, t, acc, maxPartners, scratch, tail);
     counts[i - lo] = t;
+    touched.subarray(0, t).sort(); // rows leave sorted by column: the assembly then needs no sort
     for (let s = 0; s < t; s++) {
       const l = touched[s]!;
       cols[e] = l;

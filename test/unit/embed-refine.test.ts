@@ -50,6 +50,48 @@ test('two-step affinities are symmetric, sum to 1 and reach neighbours of neighb
   assert.ok(Math.abs(dense[0 * 4 + 2]! - 0.75 / 3) < 1e-15);
 });
 
+test('two-step affinities equal the dense (T² + (T²)ᵀ) off the diagonal, normalised, with sorted rows', () => {
+  // A random weighted symmetric graph with a zero-degree vertex (it gets no affinity).
+  const n = 40;
+  const rng = createRng(8);
+  const dense = new Float64Array(n * n);
+  for (let i = 1; i < n; i++)
+    for (let j = 1; j < i; j++)
+      if (rng.next() < 0.15) dense[i * n + j] = dense[j * n + i] = 0.1 + rng.next();
+  const rows: number[] = [], cols: number[] = [], vals: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (dense[i * n + j]! > 0) rows.push(i), cols.push(j), vals.push(dense[i * n + j]!);
+  const p = twoStepAffinities(csrFromTriplets(n, Int32Array.from(rows), Int32Array.from(cols), Float64Array.from(vals)));
+  const t = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += dense[i * n + j]!;
+    for (let j = 0; j < n; j++) t[i * n + j] = s > 0 ? dense[i * n + j]! / s : 0;
+  }
+  const want = new Float64Array(n * n);
+  let total = 0;
+  for (let i = 0; i < n; i++)
+    for (let l = 0; l < n; l++) {
+      if (l === i) continue;
+      // Paths i → j → l with j ∉ {i, l}, as the walk's rows count them.
+      let v = 0;
+      for (let j = 0; j < n; j++) if (j !== i && j !== l) v += t[i * n + j]! * t[j * n + l]!;
+      want[i * n + l]! += v;
+      want[l * n + i]! += v;
+      total += 2 * v;
+    }
+  let stored = 0;
+  for (let i = 0; i < n; i++) {
+    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
+      if (q > p.indptr[i]!) assert.ok(p.indices[q]! > p.indices[q - 1]!, `row ${i} sorted, no duplicates`);
+      const l = p.indices[q]!;
+      assert.ok(Math.abs(p.values[q]! - want[i * n + l]! / total) < 1e-14, `P[${i},${l}]`);
+      stored++;
+    }
+  }
+  assert.equal(stored, want.filter((v) => v > 0).length, 'exactly the non-zero pairs are stored');
+  assert.equal(p.indptr[1]! - p.indptr[0]!, 0, 'the isolated vertex has no partners');
+});
+
 test('sparsifyRow keeps the k/2 largest as they are and the row mass exactly; twoStepAffinities(w, k) stays symmetric with ≤ 2k·n pairs', () => {
   const rng = createRng(4);
   const n = 300;
