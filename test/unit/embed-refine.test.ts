@@ -33,6 +33,55 @@ test('quadtree: every point in exactly one leaf; a node owns its children’s ra
   assert.ok(seen.every((s) => s === 1));
 });
 
+test('Barnes–Hut per leaf: close to the exact repulsion, and the same for any split of the leaves', async () => {
+  const { refineForcesKernel } = await import('../../src-core/embed/refine-forces.js');
+  const rng = createRng(11);
+  const n = 1500;
+  // Clusters of very different spreads, one nearly a point, as refined maps have.
+  const y = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 5;
+    const s = [0.02, 0.3, 1, 3, 0.5][c]!;
+    y[2 * i] = 6 * Math.cos(c) + s * rng.normal();
+    y[2 * i + 1] = 6 * Math.sin(1.7 * c) + s * rng.normal();
+  }
+  const ez = new Float64Array(n), ef = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const dx = y[2 * i]! - y[2 * j]!, dy = y[2 * i + 1]! - y[2 * j + 1]!;
+      const k = 1 / (1 + dx * dx + dy * dy);
+      ez[i]! += k;
+      ef[2 * i]! += k * k * dx;
+      ef[2 * i + 1]! += k * k * dy;
+    }
+  const tree = buildQuadTree(y, n);
+  const none = { indptr: new Int32Array(n + 1), indices: new Int32Array(0), values: new Float64Array(0) };
+  const run = (cuts: number[]) => {
+    const rep = new Float64Array(2 * n), zRow = new Float64Array(n), att = new Float64Array(2 * n);
+    for (let b = 0; b + 1 < cuts.length; b++) refineForcesKernel({ y, ...none, ...tree, theta2: 1, rep, zRow, att, lo: 0, hi: 0, leafLo: cuts[b]!, leafHi: cuts[b + 1]! });
+    return { rep, zRow };
+  };
+  const L = tree.leaves.length;
+  const whole = run([0, L]);
+  let z = 0, ezSum = 0, num = 0, den = 0;
+  for (let i = 0; i < n; i++) {
+    z += whole.zRow[i]!;
+    ezSum += ez[i]!;
+    num += (whole.rep[2 * i]! - ef[2 * i]!) ** 2 + (whole.rep[2 * i + 1]! - ef[2 * i + 1]!) ** 2;
+    den += ef[2 * i]! ** 2 + ef[2 * i + 1]! ** 2;
+  }
+  assert.ok(Math.abs(z - ezSum) / ezSum < 0.01, `Z relative error ${Math.abs(z - ezSum) / ezSum}`);
+  assert.ok(Math.sqrt(num / den) < 0.05, `force relative RMS error ${Math.sqrt(num / den)}`);
+  const split = run([0, 1, Math.floor(L / 3), L - 2, L]);
+  assert.deepEqual(split.rep, whole.rep);
+  assert.deepEqual(split.zRow, whole.zRow);
+  // Every cell is in exactly one leaf of the list.
+  const seen = new Int32Array(n);
+  for (const v of tree.leaves) for (let q = tree.start[v]!; q < tree.end[v]!; q++) seen[tree.order[q]!]!++;
+  assert.ok(seen.every((c) => c === 1));
+});
+
 test('two-step affinities are symmetric, sum to 1 and reach neighbours of neighbours only', () => {
   // Path 0-1-2-3: T² links 0–2 and 1–3 (and 0–0, dropped), never 0–3.
   const rows = [0, 1, 1, 2, 2, 3];
