@@ -20,6 +20,7 @@
  */
 import type { Csr64 } from '../linalg/csr.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
+import { createPointStore } from '../compute/wasm-sqdist.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
@@ -306,7 +307,7 @@ export const WALK_SHARE = 0.7;
 export async function refineAffinities(w: Csr64, points: Float32Array, dim: number, maxPartners = Infinity, pool: KernelPool = inlineKernelPool): Promise<Csr64> {
   const walk = await twoStepAffinitiesOnPool(w, maxPartners, pool);
   const d2 = pool.alloc(Float64Array, walk.indices.length);
-  const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), points: shareable(pool, points), dim, out: d2 };
+  const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store: createPointStore(points, w.n, dim), out: d2 };
   await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
   const gauss = gaussianOnSupport(d2);
   const values = new Float64Array(walk.values.length);
@@ -316,9 +317,9 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
 
 /** exp(−d²/2σ²) for the squared distances of a support, σ² their median (a 1-in-16 sample), normalised to sum 1. */
 function gaussianOnSupport(d2: Float64Array): Float64Array {
-  const sample: number[] = [];
-  for (let q = 0; q < d2.length; q += 16) sample.push(d2[q]!);
-  sample.sort((a, b) => a - b);
+  const sample = new Float64Array(Math.ceil(d2.length / 16));
+  for (let q = 0; q < d2.length; q += 16) sample[q >> 4] = d2[q]!;
+  sample.sort();
   const s2 = sample.length ? sample[sample.length >> 1]! : 0;
   const values = new Float64Array(d2.length);
   let total = 0;

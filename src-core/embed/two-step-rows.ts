@@ -4,6 +4,7 @@
  * as kernels that the kernel pool runs on blocks of cells. Each row depends on its own cell only, so
  * the result does not depend on the split or the thread count.
  */
+import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
 export interface TwoStepRowsTask {
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
@@ -76,8 +77,8 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
 export interface SupportDistancesTask {
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
-  readonly points: Float32Array;
-  readonly dim: number;
+  /** The points (compute/wasm-sqdist.ts: SIMD distances over memory every thread reads). */
+  readonly store: PointStore;
   readonly lo: number;
   readonly hi: number;
   /** ‖x_i − x_j‖² for every stored pair of rows lo..hi (shared, written in place). */
@@ -85,16 +86,15 @@ export interface SupportDistancesTask {
 }
 
 export function supportDistancesKernel(t: SupportDistancesTask): number {
-  const { indptr, indices, points, dim, out } = t;
+  const { indptr, indices, out } = t;
+  const eng = sqDistOf(t.store);
+  eng.limits.fill(Infinity);
   for (let i = t.lo; i < t.hi; i++)
-    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
-      const j = indices[q]!;
-      let s = 0;
-      for (let c = 0; c < dim; c++) {
-        const d = points[i * dim + c]! - points[j * dim + c]!;
-        s += d * d;
-      }
-      out[q] = s;
+    for (let q0 = indptr[i]!; q0 < indptr[i + 1]!; q0 += BATCH) {
+      const count = Math.min(BATCH, indptr[i + 1]! - q0);
+      for (let c = 0; c < count; c++) eng.rows[c] = indices[q0 + c]!;
+      eng.batch(i, count);
+      for (let c = 0; c < count; c++) out[q0 + c] = eng.out[c]!;
     }
   return t.hi - t.lo;
 }
