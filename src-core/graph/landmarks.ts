@@ -10,6 +10,7 @@ import { csrFromTriplets } from '../linalg/csr.js';
 import { createRng, sampleIndices } from '../linalg/random.js';
 import type { KnnResult } from '../linalg/neighbours.js';
 import { shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
+import { MinHeap } from '../linalg/min-heap.js';
 
 export interface Landmarks {
   readonly m: number;
@@ -51,63 +52,12 @@ export function edgeLengthKernel(t: EdgeLengthTask): number {
   return t.hi - t.lo;
 }
 
-/** A binary min-heap of (distance, node) on typed arrays, growing as needed. */
-class NodeHeap {
-  d = new Float64Array(1024);
-  v = new Int32Array(1024);
-  size = 0;
-  push(dist: number, node: number): void {
-    if (this.size === this.d.length) {
-      const d2 = new Float64Array(2 * this.size);
-      d2.set(this.d);
-      this.d = d2;
-      const v2 = new Int32Array(2 * this.size);
-      v2.set(this.v);
-      this.v = v2;
-    }
-    const hd = this.d;
-    const hv = this.v;
-    let c = this.size++;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (hd[p]! <= dist) break;
-      hd[c] = hd[p]!;
-      hv[c] = hv[p]!;
-      c = p;
-    }
-    hd[c] = dist;
-    hv[c] = node;
-  }
-  /** Removes the top; its distance and node are read from `topD` / `topV` before the call. */
-  pop(): void {
-    const hd = this.d;
-    const hv = this.v;
-    const size = --this.size;
-    if (size === 0) return;
-    const dist = hd[size]!;
-    const node = hv[size]!;
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= size) break;
-      const r = l + 1;
-      const s = r < size && hd[r]! < hd[l]! ? r : l;
-      if (hd[s]! >= dist) break;
-      hd[c] = hd[s]!;
-      hv[c] = hv[s]!;
-      c = s;
-    }
-    hd[c] = dist;
-    hv[c] = node;
-  }
-}
-
 /** Multi-source Dijkstra over the kNN graph (edges symmetric through W), edge lengths aligned with W. */
 function graphVoronoi(w: Csr64, knn: KnnResult, lengths: Float64Array, sources: Int32Array): Int32Array {
   const n = w.n;
   const dist = new Float64Array(n).fill(Infinity);
   const owner = new Int32Array(n).fill(-1);
-  const heap = new NodeHeap();
+  const heap = new MinHeap();
   sources.forEach((s, a) => {
     dist[s] = 0;
     owner[s] = a;

@@ -5,6 +5,7 @@
  */
 import type { Csr64 } from '../linalg/csr.js';
 import type { KnnResult } from '../linalg/neighbours.js';
+import { MinHeap } from '../linalg/min-heap.js';
 
 /** Undirected adjacency (CSR) of the symmetrised kNN graph; `values` are edge lengths. */
 export function symmetricKnnGraph(knn: KnnResult): Csr64 {
@@ -38,53 +39,14 @@ export function dijkstra(graph: Csr64, source: number, dist: Float64Array = new 
   const n = graph.n;
   dist.fill(Infinity);
   dist[source] = 0;
-  // Lazy-deletion binary heap of (distance, node); at most one entry per edge relaxation.
-  let heapD = new Float64Array(64);
-  let heapV = new Int32Array(64);
-  let size = 0;
-  const push = (d: number, v: number): void => {
-    if (size === heapD.length) {
-      const nd = new Float64Array(size * 2);
-      nd.set(heapD);
-      heapD = nd;
-      const nv = new Int32Array(size * 2);
-      nv.set(heapV);
-      heapV = nv;
-    }
-    let c = size++;
-    while (c > 0) {
-      const p = (c - 1) >> 1;
-      if (heapD[p]! <= d) break;
-      heapD[c] = heapD[p]!;
-      heapV[c] = heapV[p]!;
-      c = p;
-    }
-    heapD[c] = d;
-    heapV[c] = v;
-  };
-  const popInto = (): void => {
-    const d = heapD[--size]!;
-    const v = heapV[size]!;
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= size) break;
-      const r = l + 1;
-      const m = r < size && heapD[r]! < heapD[l]! ? r : l;
-      if (heapD[m]! >= d) break;
-      heapD[c] = heapD[m]!;
-      heapV[c] = heapV[m]!;
-      c = m;
-    }
-    heapD[c] = d;
-    heapV[c] = v;
-  };
-  push(0, source);
+  // At most one heap entry per edge relaxation; settled nodes are skipped when popped again.
+  const heap = new MinHeap();
+  heap.push(0, source);
   const done = new Uint8Array(n);
-  while (size > 0) {
-    const d = heapD[0]!;
-    const v = heapV[0]!;
-    popInto();
+  while (heap.size > 0) {
+    const d = heap.d[0]!;
+    const v = heap.v[0]!;
+    heap.pop();
     if (done[v]) continue;
     done[v] = 1;
     for (let p = graph.indptr[v]!; p < graph.indptr[v + 1]!; p++) {
@@ -92,7 +54,7 @@ export function dijkstra(graph: Csr64, source: number, dist: Float64Array = new 
       const nd = d + graph.values[p]!;
       if (nd < dist[u]!) {
         dist[u] = nd;
-        push(nd, u);
+        heap.push(nd, u);
       }
     }
   }
