@@ -247,7 +247,11 @@ export function sqDistOf(store: PointStore): SqDistEngine {
   if (!store.memory) return jsEngine(store);
   const id = new Int32Array(store.memory.buffer, rowsBytes(store.n, store.stride), 2)[1]!;
   let e = engines.get(id);
-  if (!e) {
+  if (e) {
+    // Most recently used last: a search's store and the refinement's both stay while they are in use.
+    engines.delete(id);
+    engines.set(id, e);
+  } else {
     e = wasmEngine(store, store.memory) ?? jsEngine(store);
     engines.set(id, e);
     if (engines.size > KEEP) engines.delete(engines.keys().next().value!);

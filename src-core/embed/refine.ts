@@ -143,9 +143,21 @@ function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
   let total = 0;
   for (let q = 0; q < kept; q++) total += aVals[q]! + aVals[q]!;
   const scale = total > 0 ? 1 / total : 1;
+  // Row lengths of P first (pairs in both lists count once), so P is allocated at its exact size.
   const indptr = new Int32Array(n + 1);
-  const indices = new Int32Array(2 * kept);
-  const values = new Float64Array(2 * kept);
+  for (let i = 0; i < n; i++) {
+    let a = aPtr[i]!, b = tPtr[i]!, len = 0;
+    const aEnd = aPtr[i + 1]!, bEnd = tPtr[i + 1]!;
+    while (a < aEnd && b < bEnd) {
+      const ca = aCols[a]!, cb = tCols[b]!;
+      if (ca <= cb) a++;
+      if (cb <= ca) b++;
+      len++;
+    }
+    indptr[i + 1] = indptr[i]! + len + (aEnd - a) + (bEnd - b);
+  }
+  const indices = new Int32Array(indptr[n]!);
+  const values = new Float64Array(indptr[n]!);
   let e = 0;
   for (let i = 0; i < n; i++) {
     let a = aPtr[i]!, b = tPtr[i]!;
@@ -154,12 +166,10 @@ function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
       const ca = a < aEnd ? aCols[a]! : n;
       const cb = b < bEnd ? tCols[b]! : n;
       indices[e] = ca < cb ? ca : cb;
-      values[e++] = (ca <= cb ? aVals[a++]! : 0) + (cb <= ca ? tVals[b++]! : 0);
+      values[e++] = ((ca <= cb ? aVals[a++]! : 0) + (cb <= ca ? tVals[b++]! : 0)) * scale;
     }
-    indptr[i + 1] = e;
   }
-  for (let q = 0; q < e; q++) values[q]! *= scale;
-  return { n, indptr, indices: indices.slice(0, e), values: values.slice(0, e) };
+  return { n, indptr, indices, values };
 }
 
 export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Promise<Float32Array> {
@@ -235,7 +245,8 @@ class SharedTree {
     const pool = this.pool;
     if (this.#order.length !== tree.order.length) this.#order = pool.alloc(Int32Array, tree.order.length);
     this.#order.set(tree.order);
-    if (this.#leaves.length !== tree.leaves.length) this.#leaves = pool.alloc(Int32Array, tree.leaves.length);
+    // At most one leaf per cell: allocated once, a prefix used.
+    if (this.#leaves.length < tree.order.length) this.#leaves = pool.alloc(Int32Array, tree.order.length);
     this.#leaves.set(tree.leaves);
     if (tree.nodes > this.#cap) {
       this.#cap = Math.ceil(tree.nodes * 1.25);
@@ -259,7 +270,7 @@ class SharedTree {
     d.comX.set(tree.comX.subarray(0, m));
     d.comY.set(tree.comY.subarray(0, m));
     d.width2.set(tree.width2.subarray(0, m));
-    return { order: this.#order, leaves: this.#leaves, ...d };
+    return { order: this.#order, leaves: this.#leaves.subarray(0, tree.leaves.length), ...d };
   }
 }
 

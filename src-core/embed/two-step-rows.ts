@@ -88,7 +88,7 @@ export interface SupportDistancesTask {
 export function supportDistancesKernel(t: SupportDistancesTask): number {
   const { indptr, indices, out } = t;
   const eng = sqDistOf(t.store);
-  eng.limits.fill(Infinity);
+  eng.limits.fill(Infinity); // exact distances; this store is refineAffinities' own, nothing else sets its limits
   for (let i = t.lo; i < t.hi; i++)
     for (let q0 = indptr[i]!; q0 < indptr[i + 1]!; q0 += BATCH) {
       const count = Math.min(BATCH, indptr[i + 1]! - q0);

@@ -29,6 +29,10 @@ export function csrMulBlock(a: Csr64, x: Float64Array, b: number, y: Float64Arra
  * counting sorts (by column, then by row) instead of a comparison sort per row: linear in the triplets.
  */
 export function csrFromTriplets(n: number, rows: Int32Array, cols: Int32Array, vals: Float64Array, count = rows.length): Csr64 {
+  for (let e = 0; e < count; e++) {
+    const r = rows[e]!, c = cols[e]!;
+    if (!(r >= 0 && r < n && c >= 0 && c < n)) throw new RangeError(`csrFromTriplets: triplet ${e} (${r}, ${c}) is outside ${n} × ${n}`);
+  }
   // Pass 1: the triplets' order sorted by column (stable).
   const colPtr = new Int32Array(n + 1);
   for (let e = 0; e < count; e++) colPtr[cols[e]! + 1]!++;

@@ -73,6 +73,26 @@ test('Barnes–Hut per leaf: close to the exact repulsion, and the same for any 
   }
   assert.ok(Math.abs(z - ezSum) / ezSum < 0.01, `Z relative error ${Math.abs(z - ezSum) / ezSum}`);
   assert.ok(Math.sqrt(num / den) < 0.05, `force relative RMS error ${Math.sqrt(num / den)}`);
+  // θ = 0 opens every node: the walk must give the exact sums cell by cell (no self term, no lost cell),
+  // also for 40 coincident cells that end in one leaf at the tree's maximum depth.
+  const yc = Float64Array.from(y);
+  for (let i = 0; i < 40; i++) (yc[10 * i] = 0.5), (yc[10 * i + 1] = 0.5);
+  const treeC = buildQuadTree(yc, n);
+  const repC = new Float64Array(2 * n), zC = new Float64Array(n);
+  refineForcesKernel({ y: yc, ...none, ...treeC, theta2: 0, rep: repC, zRow: zC, att: new Float64Array(2 * n), lo: 0, hi: 0, leafLo: 0, leafHi: treeC.leaves.length });
+  for (let i = 0; i < n; i++) {
+    let zi = 0, fx = 0, fy = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === i) continue;
+      const dx = yc[2 * i]! - yc[2 * j]!, dy = yc[2 * i + 1]! - yc[2 * j + 1]!;
+      const k = 1 / (1 + dx * dx + dy * dy);
+      zi += k;
+      fx += k * k * dx;
+      fy += k * k * dy;
+    }
+    assert.ok(Math.abs(zC[i]! - zi) <= 1e-11 * zi, `cell ${i}: Σ q̃ ${zC[i]} vs exact ${zi}`);
+    assert.ok(Math.abs(repC[2 * i]! - fx) <= 1e-11 * (Math.abs(fx) + 1) && Math.abs(repC[2 * i + 1]! - fy) <= 1e-11 * (Math.abs(fy) + 1), `cell ${i}: force`);
+  }
   const split = run([0, 1, Math.floor(L / 3), L - 2, L]);
   assert.deepEqual(split.rep, whole.rep);
   assert.deepEqual(split.zRow, whole.zRow);
