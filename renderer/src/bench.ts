@@ -5,16 +5,19 @@
  * - interaction frames: 120 frames of zoom and pan with the level of detail on (what a user sees while
  *   moving the view);
  * - settle: after the last move, the time until every point is drawn and the longest frame meanwhile;
- * - full frames: 40 frames of the same motion with the level of detail off (every point every frame);
+ * - full frames: 40 frames of the same motion with the level of detail off (every point every frame: by CPU
+ *   splatting on software GL above 200k points), then 40 more with every point as a GL point sprite;
  * - hover pick: the grid index's nearest point at 2,000 screen positions;
  * - lasso: a polygon holding ~30 % of the points, through the grid index, checked against the
  *   brute-force point-in-polygon over all points.
  * bench.html?n=…&check=1 instead compares the indexed lasso with the brute force for many polygons and
- * views (test/e2e/render-lasso.test.ts). Results go to document.body.dataset.result (JSON).
+ * views (test/e2e/render-lasso.test.ts); bench.html?picture=1 compares the CPU-splatted picture with the GL
+ * one (bench-picture.ts, test/e2e/render-splat.test.ts). Results go to document.body.dataset.result (JSON).
  */
 import { mulberry32 } from '../../src-core/linalg/random.js';
 import { MapView } from './map-view.js';
 import { pointColours } from './colours.js';
+import { pictureChecks } from './bench-picture.js';
 import { selectInPolygon, rectangle, type Polygon } from './selection.js';
 
 // mulberry32: a small seeded generator, so that every run draws the same points
@@ -109,6 +112,11 @@ async function main(): Promise<void> {
   view.setColours(pointColours(n, colourData, new Set(), null));
   const uploadMs = performance.now() - t0;
 
+  if (params.get('picture') !== null) {
+    document.body.dataset.result = JSON.stringify({ renderer: view.renderer.mode, software: view.renderer.software, checks: pictureChecks(view, rand) });
+    return;
+  }
+
   if (params.get('check') !== null) {
     const checks = lassoChecks(view, coords, codes, rand);
     // No per-point DOM: the whole page's elements, with the map drawn and an overlay of n/2 interpolated cells.
@@ -126,6 +134,12 @@ async function main(): Promise<void> {
   view.levelOfDetail = false;
   await settle(canvas);
   const full = await zoomFrames(view, 40);
+  // The same with every point as a point sprite (no CPU splatting): the full frame before the splat.
+  const splatting = view.splatting;
+  view.splatting = false;
+  await settle(canvas);
+  const fullGl = await zoomFrames(view, 40);
+  view.splatting = splatting;
   view.levelOfDetail = true;
   view.resetView();
   await settle(canvas);
@@ -165,6 +179,9 @@ async function main(): Promise<void> {
     settleMaxFrameMs: settled.frames.length ? Math.max(...settled.frames) : 0,
     fullMedianMs: median(full),
     fullP95Ms: quantile(full, 0.95),
+    splatting,
+    fullGlMedianMs: median(fullGl),
+    fullGlP95Ms: quantile(fullGl, 0.95),
     pickMs: median(pickMs),
     pickHits: hits / 2000,
     lassoMs: median(lassoMs),

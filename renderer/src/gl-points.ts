@@ -4,8 +4,10 @@
  * new layout) and a mix uniform animate a re-run. A draw may cover a range [first, first + count) of the
  * buffer and keep what is already on the canvas: map-view.ts uses that for its level of detail (a prefix
  * while the user interacts, the whole buffer in consecutive ranges once the view settles).
+ * On software GL a draw may instead splat every point on the CPU (splat.ts) and show the image as one quad.
  * Falls back to a Canvas 2D pixel writer where WebGL2 is unavailable.
  */
+import { splatPoints } from './splat.js';
 
 /** data → clip-space mapping: clip = (x·sx + tx, y·sy + ty). */
 export interface ClipMapping {
@@ -29,6 +31,11 @@ export interface DrawState {
   readonly count?: number;
   /** Clear the canvas first (default true); false adds the range to what is drawn. */
   readonly clear?: boolean;
+  /**
+   * Draw every point by CPU splatting (splat.ts) and show the image as one textured quad instead of one
+   * point sprite each (ignores first/count/clear): the complete picture on software GL.
+   */
+  readonly splat?: boolean;
 }
 
 /** The range [first, end) a draw covers, clipped to the n points there are. */
@@ -40,6 +47,8 @@ export function drawRange(s: DrawState, n: number): { first: number; end: number
 
 export interface PointRenderer {
   readonly mode: 'webgl2' | 'canvas2d';
+  /** The points are rasterized on the CPU (SwiftShader, llvmpipe, the Canvas 2D fallback): splat large maps. */
+  readonly software: boolean;
   setPositions(from: Float32Array, to: Float32Array): void;
   setColours(rgba: Uint8Array): void;
   resize(cssWidth: number, cssHeight: number, dpr: number): void;
@@ -64,6 +73,20 @@ void main() {
   v_colour = vec4(a_colour.rgb, a_colour.a * u_opacity);
 }`;
 
+/** The splatted image: a full-canvas triangle reading texel (x, height − 1 − y) (image rows from the top). */
+const QUAD_VERT = `#version 300 es
+const vec2 corners[3] = vec2[3](vec2(-1.0, -1.0), vec2(3.0, -1.0), vec2(-1.0, 3.0));
+void main() { gl_Position = vec4(corners[gl_VertexID], 0.0, 1.0); }`;
+
+const QUAD_FRAG = `#version 300 es
+precision highp float;
+uniform sampler2D u_image;
+out vec4 outColour;
+void main() {
+  ivec2 size = textureSize(u_image, 0);
+  outColour = texelFetch(u_image, ivec2(int(gl_FragCoord.x), size.y - 1 - int(gl_FragCoord.y)), 0);
+}`;
+
 const FRAG = `#version 300 es
 precision mediump float;
 in vec4 v_colour;
@@ -76,6 +99,22 @@ void main() {
   outColour = vec4(v_colour.rgb * a, a);
 }`;
 
+/** Is this GL context rasterized on the CPU? (the unmasked renderer name where the browser tells it) */
+function softwareGl(gl: WebGL2RenderingContext): boolean {
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  return /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+}
+
+function program(gl: WebGL2RenderingContext, vert: string, frag: string): WebGLProgram {
+  const prog = gl.createProgram()!;
+  gl.attachShader(prog, shader(gl, gl.VERTEX_SHADER, vert));
+  gl.attachShader(prog, shader(gl, gl.FRAGMENT_SHADER, frag));
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`program: ${gl.getProgramInfoLog(prog) ?? 'link failed'}`);
+  return prog;
+}
+
 function shader(gl: WebGL2RenderingContext, type: number, src: string): WebGLShader {
   const s = gl.createShader(type)!;
   gl.shaderSource(s, src);
@@ -86,8 +125,17 @@ function shader(gl: WebGL2RenderingContext, type: number, src: string): WebGLSha
 
 class GlPoints implements PointRenderer {
   readonly mode = 'webgl2' as const;
+  readonly software: boolean;
   readonly #gl: WebGL2RenderingContext;
   readonly #prog: WebGLProgram;
+  readonly #quadProg: WebGLProgram;
+  readonly #quadVao: WebGLVertexArrayObject;
+  readonly #texture: WebGLTexture;
+  /** CPU copies of the buffers, for splatting. */
+  #from: Float32Array = new Float32Array(0);
+  #to: Float32Array = new Float32Array(0);
+  #rgba: Uint8Array = new Uint8Array(0);
+  #image: Uint8ClampedArray = new Uint8ClampedArray(0);
   readonly #bufFrom: WebGLBuffer;
   readonly #bufTo: WebGLBuffer;
   readonly #bufColour: WebGLBuffer;
@@ -99,12 +147,18 @@ class GlPoints implements PointRenderer {
 
   constructor(gl: WebGL2RenderingContext) {
     this.#gl = gl;
-    const prog = gl.createProgram()!;
-    gl.attachShader(prog, shader(gl, gl.VERTEX_SHADER, VERT));
-    gl.attachShader(prog, shader(gl, gl.FRAGMENT_SHADER, FRAG));
-    gl.linkProgram(prog);
-    if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`program: ${gl.getProgramInfoLog(prog) ?? 'link failed'}`);
+    this.software = softwareGl(gl);
+    const prog = program(gl, VERT, FRAG);
     this.#prog = prog;
+    this.#quadProg = program(gl, QUAD_VERT, QUAD_FRAG);
+    this.#quadVao = gl.createVertexArray()!;
+    this.#texture = gl.createTexture()!;
+    gl.bindTexture(gl.TEXTURE_2D, this.#texture);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.bindTexture(gl.TEXTURE_2D, null);
     this.#vao = gl.createVertexArray()!;
     gl.bindVertexArray(this.#vao);
     const attr = (name: string, size: number, type: number, normalized: boolean): WebGLBuffer => {
@@ -143,9 +197,12 @@ class GlPoints implements PointRenderer {
     gl.vertexAttribPointer(this.#locFrom, 2, gl.FLOAT, false, 0, 0);
     gl.bindVertexArray(null);
     this.#n = to.length / 2;
+    this.#from = from;
+    this.#to = to;
   }
 
   setColours(rgba: Uint8Array): void {
+    this.#rgba = rgba;
     const gl = this.#gl;
     gl.bindBuffer(gl.ARRAY_BUFFER, this.#bufColour);
     gl.bufferData(gl.ARRAY_BUFFER, rgba, gl.DYNAMIC_DRAW);
@@ -161,6 +218,10 @@ class GlPoints implements PointRenderer {
   draw(s: DrawState): void {
     const gl = this.#gl;
     gl.viewport(0, 0, gl.drawingBufferWidth, gl.drawingBufferHeight);
+    if (s.splat) {
+      this.#drawSplat(s);
+      return;
+    }
     if (s.clear ?? true) {
       gl.clearColor(0, 0, 0, 0);
       gl.clear(gl.COLOR_BUFFER_BIT);
@@ -179,11 +240,31 @@ class GlPoints implements PointRenderer {
     gl.drawArrays(gl.POINTS, first, end - first);
     gl.bindVertexArray(null);
   }
+
+  /** Every point splatted on the CPU into an image of the drawing buffer's size, shown as one quad. */
+  #drawSplat(s: DrawState): void {
+    const gl = this.#gl;
+    const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
+    if (this.#image.length !== 4 * w * h) this.#image = new Uint8ClampedArray(4 * w * h);
+    splatPoints(this.#image, w, h, this.#from, this.#to, this.#rgba, { from: s.from, to: s.to, mix: s.mix, sizePx: s.pointSize * this.#dpr, opacity: s.opacity, count: s.count });
+    gl.bindTexture(gl.TEXTURE_2D, this.#texture);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(this.#image.buffer, this.#image.byteOffset, this.#image.length));
+    gl.disable(gl.BLEND);
+    gl.useProgram(this.#quadProg);
+    gl.uniform1i(gl.getUniformLocation(this.#quadProg, 'u_image'), 0);
+    gl.activeTexture(gl.TEXTURE0);
+    gl.bindVertexArray(this.#quadVao);
+    gl.drawArrays(gl.TRIANGLES, 0, 3);
+    gl.bindVertexArray(null);
+    gl.bindTexture(gl.TEXTURE_2D, null);
+  }
 }
 
 /** Software fallback: writes pixels directly (square points), enough to see and test the map. */
 class CanvasPoints implements PointRenderer {
   readonly mode = 'canvas2d' as const;
+  readonly software = true;
   readonly #ctx: CanvasRenderingContext2D;
   #from: Float32Array = new Float32Array(0);
   #to: Float32Array = new Float32Array(0);
@@ -208,6 +289,13 @@ class CanvasPoints implements PointRenderer {
   }
   draw(s: DrawState): void {
     const { width, height } = this.#ctx.canvas;
+    if (s.splat) {
+      if (!this.#img || this.#img.width !== width || this.#img.height !== height) this.#img = this.#ctx.createImageData(width, height);
+      splatPoints(this.#img.data, width, height, this.#from, this.#to, this.#rgba, { from: s.from, to: s.to, mix: s.mix, sizePx: s.pointSize * this.#dpr, opacity: s.opacity, count: s.count });
+      unpremultiply(this.#img.data);
+      this.#ctx.putImageData(this.#img, 0, 0);
+      return;
+    }
     // Kept between draws so that a range can be added to what is drawn.
     if ((s.clear ?? true) || !this.#img || this.#img.width !== width || this.#img.height !== height) this.#img = this.#ctx.createImageData(width, height);
     const img = this.#img;
@@ -237,6 +325,18 @@ class CanvasPoints implements PointRenderer {
       }
     }
     this.#ctx.putImageData(img, 0, 0);
+  }
+}
+
+/** Premultiplied RGBA8 → straight alpha, in place (what putImageData takes). */
+function unpremultiply(px: Uint8ClampedArray): void {
+  for (let o = 0; o < px.length; o += 4) {
+    const a = px[o + 3]!;
+    if (a === 0 || a === 255) continue;
+    const k = 255 / a;
+    px[o] = px[o]! * k;
+    px[o + 1] = px[o + 1]! * k;
+    px[o + 2] = px[o + 2]! * k;
   }
 }
 

@@ -8,6 +8,8 @@
  *   picture is exactly the one draw of all points (same order, same blending).
  * `budget` follows the measured cost of those ranges (the time between consecutive animation frames) so
  * that a frame takes about TARGET_MS: a GPU draws everything in every frame, software GL a share of it.
+ * On software GL, maps above ALWAYS_WHOLE are splatted on the CPU instead (splat.ts, `splatWhole`): a
+ * prefix sized by the measured splat time while the view moves, every point in the first still frame.
  */
 
 export const SETTLE_MS = 150;
@@ -26,12 +28,22 @@ export interface Step {
   readonly complete: boolean;
   /** Another frame is needed (more ranges to add). */
   readonly more: boolean;
+  /** Draw all points by CPU splatting (gl-points.ts DrawState.splat) rather than as point sprites. */
+  readonly splat: boolean;
 }
 
 export class LevelOfDetail {
   budget = START_BUDGET;
   /** Off: every frame draws every point. */
   enabled = true;
+  /**
+   * On software GL, maps above ALWAYS_WHOLE are drawn by CPU splatting (splat.ts): every frame splats a
+   * prefix of `splatBudget` points (all of them when that fits in TARGET_MS), and once the view settles
+   * (or when `enabled` is off) one splat of every point completes the picture in one frame.
+   */
+  splatWhole = false;
+  /** Points one splatting frame takes, adapted to the measured splat time (see splatTook). */
+  splatBudget = Number.MAX_SAFE_INTEGER;
   #lastInteraction = -Infinity;
   /** Points of the settled picture drawn so far (0: start a new picture). */
   #drawn = 0;
@@ -57,15 +69,23 @@ export class LevelOfDetail {
 
   /** What to draw in the frame at `now` for n points. */
   step(now: number, n: number, animating: boolean): Step {
+    const splat = this.splatWhole && n > ALWAYS_WHOLE;
+    if (splat) {
+      this.#prevCount = 0;
+      const moving = this.enabled && (animating || this.settlesIn(now) > 0);
+      const count = moving ? Math.min(n, this.splatBudget) : n;
+      this.#drawn = count;
+      return { first: 0, count, clear: true, complete: count >= n, more: false, splat: true };
+    }
     if (n <= Math.max(this.budget, ALWAYS_WHOLE) || !this.enabled) {
       this.#drawn = n;
       this.#prevCount = 0;
-      return { first: 0, count: n, clear: true, complete: true, more: false };
+      return { first: 0, count: n, clear: true, complete: true, more: false, splat: false };
     }
     if (animating || this.settlesIn(now) > 0) {
       this.#drawn = 0;
       this.#prevCount = 0;
-      return { first: 0, count: this.budget, clear: true, complete: false, more: false };
+      return { first: 0, count: this.budget, clear: true, complete: false, more: false, splat: false };
     }
     if (this.#drawn > 0 && this.#drawn < n && this.#prevCount > 0) this.#adapt(now - this.#prevAt, this.#prevCount, n);
     const first = this.#drawn >= n ? 0 : this.#drawn;
@@ -73,7 +93,15 @@ export class LevelOfDetail {
     this.#drawn = first + count;
     this.#prevCount = count;
     this.#prevAt = now;
-    return { first, count, clear: first === 0, complete: this.#drawn >= n, more: this.#drawn < n };
+    return { first, count, clear: first === 0, complete: this.#drawn >= n, more: this.#drawn < n, splat: false };
+  }
+
+  /** A splat of `count` points took `ms` (measured around the draw call): aim the next at TARGET_MS. */
+  splatTook(ms: number, count: number): void {
+    if (!(ms > 0) || count <= 0) return;
+    const aim = (count * TARGET_MS) / ms;
+    // Grow at most 2× per frame (and only from a measured size), shrink at once.
+    this.splatBudget = Math.round(Math.max(MIN_BUDGET, Math.min(2 * count, aim)));
   }
 
   /** A range of `count` points took `ms` (frame to frame): aim the next ones at TARGET_MS. */

@@ -11,7 +11,7 @@ import { pointer, select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import { createPointRenderer, type ClipMapping, type PointRenderer } from './gl-points.js';
 import { GridIndex } from './grid-index.js';
-import { gatherRGBA, gatherXY, LevelOfDetail } from './lod.js';
+import { ALWAYS_WHOLE, gatherRGBA, gatherXY, LevelOfDetail } from './lod.js';
 import { rectangle, type Affine, type Polygon } from './selection.js';
 
 export type Tool = 'pan' | 'lasso' | 'rect';
@@ -71,6 +71,7 @@ export class MapView {
     this.#svg = select(svg);
     this.#cb = callbacks;
     this.renderer = createPointRenderer(canvas);
+    this.#lod.splatWhole = this.renderer.software;
     this.#svg.append('g').attr('class', 'axis x');
     this.#svg.append('g').attr('class', 'axis y');
     // Interpolated cells are clipped to the plot frame like the points (issue 14, trap 1).
@@ -202,10 +203,17 @@ export class MapView {
   }
 
   /** Points per frame the level of detail currently draws (all of them on a fast GPU). */
-  get frameBudget(): number { return this.#lod.budget; }
+  get frameBudget(): number { return this.#lod.splatWhole && this.#order.length > ALWAYS_WHOLE ? Math.min(this.#order.length, this.#lod.splatBudget) : this.#lod.budget; }
 
   /** Level of detail on (default) or off (every frame draws every point: the benchmark's full frames). */
   set levelOfDetail(on: boolean) { this.#lod.enabled = on; this.requestDraw(); }
+
+  /**
+   * Complete pictures of large maps by CPU splatting (default: on software GL); off draws them as point
+   * sprites (the benchmark's comparison, and the picture test's reference).
+   */
+  get splatting(): boolean { return this.#lod.splatWhole; }
+  set splatting(on: boolean) { this.#lod.splatWhole = on; this.requestDraw(); }
 
   /** One frame: the whole map, a prefix of it while the view moves, or the next range of a settling picture. */
   #paint(): void {
@@ -223,7 +231,9 @@ export class MapView {
     this.#canvas.dataset.zoom = this.#transform.k.toPrecision(4);
     this.#canvas.dataset.complete = step.complete ? 'true' : 'false';
     const to = this.#mapping(zs);
-    this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity, first: step.first, count: step.count, clear: step.clear });
+    const t0 = performance.now();
+    this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity, first: step.first, count: step.count, clear: step.clear, splat: step.splat });
+    if (step.splat) this.#lod.splatTook(performance.now() - t0, step.count);
     if (step.more) this.#schedule();
     else if (!step.complete && this.#mix >= 1) this.#settleLater(now);
     // A large overlay is rebuilt only for a still view (see #drawOverlayPaths).
