@@ -36,8 +36,8 @@ function sameRows(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-/** Frame-to-frame times of `frames` frames of the scripted zoom and pan. */
-async function zoomFrames(view: MapView, frames: number): Promise<number[]> {
+/** Frame-to-frame times of `frames` frames of the scripted zoom and pan (and the draw calls' own times in `draws`). */
+async function zoomFrames(view: MapView, frames: number, draws: number[] = []): Promise<number[]> {
   const ms: number[] = [];
   let last = await frame();
   for (let f = 0; f < frames; f++) {
@@ -45,6 +45,7 @@ async function zoomFrames(view: MapView, frames: number): Promise<number[]> {
     view.zoomTo(k, -f * 2, -f); // schedules one redraw on the next animation frame, as a user's zoom does
     const now = await frame();
     ms.push(now - last);
+    draws.push(view.lastDrawMs);
     last = now;
   }
   return ms;
@@ -133,7 +134,8 @@ async function main(): Promise<void> {
   const settled = await settle(canvas);
   view.levelOfDetail = false;
   await settle(canvas);
-  const full = await zoomFrames(view, 40);
+  const fullDraws: number[] = [];
+  const full = await zoomFrames(view, 40, fullDraws);
   // The same with every point as a point sprite (no CPU splatting): the full frame before the splat.
   const splatting = view.splatting;
   view.splatting = false;
@@ -180,6 +182,7 @@ async function main(): Promise<void> {
     fullMedianMs: median(full),
     fullP95Ms: quantile(full, 0.95),
     splatting,
+    fullDrawMs: median(fullDraws),
     fullGlMedianMs: median(fullGl),
     fullGlP95Ms: quantile(fullGl, 0.95),
     pickMs: median(pickMs),

@@ -1,7 +1,7 @@
 /**
  * The scatter map: D3 scales, axes and zoom on an SVG overlay; points in WebGL2 underneath
  * (gl-points.ts), uploaded once per layout in a stratified order and drawn with a level of detail
- * (lod.ts). Animates between layouts, finds the hovered point and the lasso's points through a grid
+ * (lod.ts); on software GL, maps above 200k points are splatted on the CPU (splat.ts). Animates between layouts, finds the hovered point and the lasso's points through a grid
  * index (grid-index.ts), and turns lasso / rectangle drags into selections.
  */
 import { axisBottom, axisLeft } from 'd3-axis';
@@ -51,6 +51,7 @@ export class MapView {
   #rgba: Uint8Array | null = null;
   readonly #lod = new LevelOfDetail();
   #settleTimer: ReturnType<typeof setTimeout> | null = null;
+  #lastDrawMs = 0;
   #tool: Tool = 'pan';
   #drag: [number, number][] | null = null;
   #frame = 0;
@@ -202,6 +203,9 @@ export class MapView {
     this.#paint();
   }
 
+  /** Milliseconds the last frame's draw call took on the main thread (the whole splat; GL queues its work). */
+  get lastDrawMs(): number { return this.#lastDrawMs; }
+
   /** Points per frame the level of detail currently draws (all of them on a fast GPU). */
   get frameBudget(): number { return this.#lod.splatWhole && this.#order.length > ALWAYS_WHOLE ? Math.min(this.#order.length, this.#lod.splatBudget) : this.#lod.budget; }
 
@@ -233,7 +237,8 @@ export class MapView {
     const to = this.#mapping(zs);
     const t0 = performance.now();
     this.renderer.draw({ from: this.#fromMapping ?? to, to, mix: this.#mix, pointSize: this.pointSize, opacity: this.opacity, first: step.first, count: step.count, clear: step.clear, splat: step.splat });
-    if (step.splat) this.#lod.splatTook(performance.now() - t0, step.count);
+    this.#lastDrawMs = performance.now() - t0;
+    if (step.splat) this.#lod.splatTook(this.#lastDrawMs, step.count);
     if (step.more) this.#schedule();
     else if (!step.complete && this.#mix >= 1) this.#settleLater(now);
     // A large overlay is rebuilt only for a still view (see #drawOverlayPaths).
@@ -448,7 +453,8 @@ export class MapView {
   drawScaled(ctx: CanvasRenderingContext2D, scale: number): void {
     this.renderer.resize(this.#w, this.#h, scale);
     const to = this.#mapping(this.#zoomed());
-    this.renderer.draw({ from: to, to, mix: 1, pointSize: this.pointSize, opacity: this.opacity });
+    const splat = this.#lod.splatWhole && this.#order.length > ALWAYS_WHOLE;
+    this.renderer.draw({ from: to, to, mix: 1, pointSize: this.pointSize, opacity: this.opacity, splat });
     ctx.drawImage(this.#canvas, 0, 0, this.#w * scale, this.#h * scale);
     this.renderer.resize(this.#w, this.#h, window.devicePixelRatio || 1);
     this.draw();

@@ -17,6 +17,15 @@ import type { ClipMapping } from './gl-points.js';
 /** SwiftShader snaps window positions to 1/16 pixel; so does the splat (same pixels, same coverage). */
 const SUB = 16;
 
+const SHIFT = 3;
+const TILE = 1 << SHIFT;
+
+/** Are tiles [tx0, tx1] × [ty0, ty1] all opaque? (tiles cut by the image's edge never count as opaque) */
+function hidden(opaque: Uint8Array, tw: number, tx0: number, tx1: number, ty0: number, ty1: number): boolean {
+  for (let ty = ty0; ty <= ty1; ty++) for (let tx = tx0; tx <= tx1; tx++) if (opaque[ty * tw + tx] !== TILE * TILE) return false;
+  return true;
+}
+
 export interface SplatState {
   readonly from: ClipMapping;
   readonly to: ClipMapping;
@@ -37,6 +46,40 @@ export function discCoverage(r: number): number {
 }
 
 /**
+ * A point's coverage of the pixels around it for each of the SUB × SUB positions of its centre inside a pixel:
+ * for centre (ix + qx/SUB, iy + qy/SUB), pixel (ix + dx0 + u, iy + dy0 + v) has coverage cover[v·span + u].
+ */
+interface Footprints {
+  readonly span: number;
+  readonly dx0: Int32Array;
+  readonly cover: Float64Array;
+}
+
+function footprints(size: number): Footprints {
+  const half = size / 2, inv = 1 / half;
+  const dx0 = new Int32Array(SUB);
+  for (let q = 0; q < SUB; q++) dx0[q] = Math.ceil(q / SUB - half - 0.5);
+  // pixels whose centre (x + 0.5) lies in [c − half, c + half), as offsets from floor(c)
+  const last = (q: number): number => Math.ceil(q / SUB + half - 0.5) - 1;
+  let span = 0;
+  for (let q = 0; q < SUB; q++) span = Math.max(span, last(q) - dx0[q]! + 1);
+  const cover = new Float64Array(SUB * SUB * span * span);
+  for (let qy = 0; qy < SUB; qy++) {
+    for (let qx = 0; qx < SUB; qx++) {
+      const base = (qy * SUB + qx) * span * span;
+      for (let v = 0; v < span && dx0[qy]! + v <= last(qy); v++) {
+        const dy = (dx0[qy]! + v + 0.5 - qy / SUB) * inv;
+        for (let u = 0; u < span && dx0[qx]! + u <= last(qx); u++) {
+          const dx = (dx0[qx]! + u + 0.5 - qx / SUB) * inv;
+          cover[base + v * span + u] = discCoverage(dx * dx + dy * dy);
+        }
+      }
+    }
+  }
+  return { span, dx0, cover };
+}
+
+/**
  * Composites the points (xy pairs in drawing order; `from`/`to` layouts mixed as in the shader) into `out`,
  * a premultiplied RGBA8 image of width × height, rows from the top. `out` is cleared first.
  */
@@ -44,8 +87,8 @@ export function splatPoints(out: Uint8ClampedArray, width: number, height: numbe
   out.fill(0);
   const n = Math.min(to.length >> 1, from.length >> 1, rgba.length >> 2, Math.max(0, Math.floor(s.count ?? Infinity)));
   const size = Math.max(1, s.sizePx);
-  const half = size / 2;
-  const inv = 1 / half;
+  const { span, dx0, cover } = footprints(size);
+  const reach = size / 2 + 1;
   // clip → window pixels: wx = (clip_x + 1)/2 · width, wy = (1 − clip_y)/2 · height (rows from the top)
   const ax = (s.to.sx * width) / 2, bx = ((s.to.tx + 1) * width) / 2;
   const ay = (-s.to.sy * height) / 2, by = ((1 - s.to.ty) * height) / 2;
@@ -54,6 +97,9 @@ export function splatPoints(out: Uint8ClampedArray, width: number, height: numbe
   const mix = s.mix;
   const animating = mix < 1 && from !== to;
   const opacity = s.opacity / 255;
+  // Opaque pixels per tile of TILE × TILE: a point whose square lies in opaque tiles only is hidden.
+  const tw = Math.ceil(width / TILE);
+  const opaque = new Uint8Array(tw * Math.ceil(height / TILE));
   for (let i = n - 1; i >= 0; i--) {
     const alpha = rgba[4 * i + 3]! * opacity;
     if (alpha <= 0) continue;
@@ -64,30 +110,31 @@ export function splatPoints(out: Uint8ClampedArray, width: number, height: numbe
       cx = px + (cx - px) * mix;
       cy = py + (cy - py) * mix;
     }
-    cx = Math.round(cx * SUB) / SUB;
-    cy = Math.round(cy * SUB) / SUB;
-    // pixels whose centre (x + 0.5) lies in [cx − half, cx + half)
-    const x0 = Math.max(0, Math.ceil(cx - half - 0.5)), x1 = Math.min(width - 1, Math.ceil(cx + half - 0.5) - 1);
-    const y0 = Math.max(0, Math.ceil(cy - half - 0.5)), y1 = Math.min(height - 1, Math.ceil(cy + half - 0.5) - 1);
+    if (!(cx > -reach && cx < width + reach && cy > -reach && cy < height + reach)) continue;
+    const kx = Math.round(cx * SUB), ky = Math.round(cy * SUB);
+    const qx = kx & (SUB - 1), qy = ky & (SUB - 1);
+    const fx0 = ((kx - qx) / SUB) + dx0[qx]!, fy0 = ((ky - qy) / SUB) + dx0[qy]!;
+    const x0 = Math.max(0, fx0), x1 = Math.min(width - 1, fx0 + span - 1);
+    const y0 = Math.max(0, fy0), y1 = Math.min(height - 1, fy0 + span - 1);
     if (x0 > x1 || y0 > y1) continue;
+    if (hidden(opaque, tw, x0 >> SHIFT, x1 >> SHIFT, y0 >> SHIFT, y1 >> SHIFT)) continue;
     const r = rgba[4 * i]!, g = rgba[4 * i + 1]!, b = rgba[4 * i + 2]!;
+    const base = (qy * SUB + qx) * span * span;
     for (let y = y0; y <= y1; y++) {
-      const dy = (y + 0.5 - cy) * inv;
-      const dy2 = dy * dy;
-      if (dy2 >= 1) continue;
+      const row = base + (y - fy0) * span - fx0;
       let o = 4 * (y * width + x0);
       for (let x = x0; x <= x1; x++, o += 4) {
+        const c = cover[row + x]!;
+        if (c === 0) continue;
         const under = 255 - out[o + 3]!;
         if (under === 0) continue;
-        const dx = (x + 0.5 - cx) * inv;
-        const rr = dx * dx + dy2;
-        if (rr >= 1) continue;
         // this point's alpha (0..1) times the share of light still passing through what is on top
-        const a = (rr <= 0.7 ? alpha : alpha * discCoverage(rr)) * (under / 255);
+        const a = alpha * c * (under / 255);
         out[o] = out[o]! + r * a;
         out[o + 1] = out[o + 1]! + g * a;
         out[o + 2] = out[o + 2]! + b * a;
         out[o + 3] = out[o + 3]! + 255 * a;
+        if (out[o + 3] === 255) opaque[(y >> SHIFT) * tw + (x >> SHIFT)]++;
       }
     }
   }
