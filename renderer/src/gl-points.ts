@@ -136,6 +136,7 @@ class GlPoints implements PointRenderer {
   #to: Float32Array = new Float32Array(0);
   #rgba: Uint8Array = new Uint8Array(0);
   #image: Uint8ClampedArray = new Uint8ClampedArray(0);
+  #textureSize = '';
   readonly #bufFrom: WebGLBuffer;
   readonly #bufTo: WebGLBuffer;
   readonly #bufColour: WebGLBuffer;
@@ -245,11 +246,17 @@ class GlPoints implements PointRenderer {
   #drawSplat(s: DrawState): void {
     const gl = this.#gl;
     const w = gl.drawingBufferWidth, h = gl.drawingBufferHeight;
-    if (this.#image.length !== 4 * w * h) this.#image = new Uint8ClampedArray(4 * w * h);
+    const resized = this.#image.length !== 4 * w * h;
+    if (resized) this.#image = new Uint8ClampedArray(4 * w * h);
     splatPoints(this.#image, w, h, this.#from, this.#to, this.#rgba, { from: s.from, to: s.to, mix: s.mix, sizePx: s.pointSize * this.#dpr, opacity: s.opacity, count: s.count });
     gl.bindTexture(gl.TEXTURE_2D, this.#texture);
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
-    gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(this.#image.buffer, this.#image.byteOffset, this.#image.length));
+    const pixels = new Uint8Array(this.#image.buffer, this.#image.byteOffset, this.#image.length);
+    // allocated once per canvas size, then overwritten in place
+    if (resized || this.#textureSize !== `${w}x${h}`) {
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA8, w, h, 0, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
+      this.#textureSize = `${w}x${h}`;
+    } else gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, h, gl.RGBA, gl.UNSIGNED_BYTE, pixels);
     gl.disable(gl.BLEND);
     gl.useProgram(this.#quadProg);
     gl.uniform1i(gl.getUniformLocation(this.#quadProg, 'u_image'), 0);
