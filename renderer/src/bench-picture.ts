@@ -4,6 +4,7 @@
  * premultiplied: at the centre pixel of every isolated point in view (its colour, selection dimming), at
  * background pixels between them, and over the whole image; then over a dense map of overlapping points.
  */
+import type { ClipMapping } from './gl-points.js';
 import { MapView } from './map-view.js';
 import { pointColours } from './colours.js';
 
@@ -51,13 +52,29 @@ function picture(view: MapView, splat: boolean): Uint8ClampedArray {
   return capture(view.canvas);
 }
 
+/** The view's data → clip mapping (as map-view.ts hands it to the renderer). */
+function clipMapping(view: MapView): ClipMapping {
+  const s = view.scales(), { width, height } = view.size;
+  const ax = s.x(1) - s.x(0), bx = s.x(0), ay = s.y(1) - s.y(0), by = s.y(0);
+  return { sx: (2 * ax) / width, tx: (2 * bx) / width - 1, sy: (-2 * ay) / height, ty: 1 - (2 * by) / height };
+}
+
+/** Halfway through a layout animation from `from` (data shifted by `shift`) to the view's layout, drawn by the renderer directly. */
+function animatedPicture(view: MapView, from: Float32Array, to: Float32Array, shift: readonly [number, number], splat: boolean): Uint8ClampedArray {
+  const m = clipMapping(view);
+  const f: ClipMapping = { sx: m.sx, tx: m.tx + m.sx * shift[0], sy: m.sy, ty: m.ty + m.sy * shift[1] };
+  view.renderer.setPositions(from, to);
+  view.renderer.draw({ from: f, to: m, mix: 0.5, pointSize: view.pointSize, opacity: view.opacity, splat });
+  return capture(view.canvas);
+}
+
 function channelDiff(a: Uint8ClampedArray, b: Uint8ClampedArray, o: number): number {
   return Math.max(Math.abs(a[o]! - b[o]!), Math.abs(a[o + 1]! - b[o + 1]!), Math.abs(a[o + 2]! - b[o + 2]!), Math.abs(a[o + 3]! - b[o + 3]!));
 }
 
-function compare(name: string, view: MapView, dpr: number, isolated: Float32Array, between: Float32Array): PictureCheck {
-  const gl = picture(view, false);
-  const sp = picture(view, true);
+function compare(name: string, view: MapView, dpr: number, isolated: Float32Array, between: Float32Array, draw: (splat: boolean) => Uint8ClampedArray = (splat) => picture(view, splat)): PictureCheck {
+  const gl = draw(false);
+  const sp = draw(true);
   const w = view.canvas.width, h = view.canvas.height;
   const s = view.scales();
   const at = (x: number, y: number): number => {
@@ -136,6 +153,34 @@ export function pictureChecks(view: MapView, rand: () => number): PictureCheck[]
   view.renderer.resize(width, height, 1);
   view.zoomTo(1, 0, 0);
   view.pointSize = 4;
+  // A re-run's animation halfway: the old layout is the grid moved by −2·shift, drawn through a mapping moved
+  // by +shift; mixed half and half with the grid itself, every point lands at its grid position − shift/2.
+  {
+    const shift = [3.3, -2.1] as const;
+    const old = new Float32Array(coords.length);
+    for (let i = 0; i < n; i++) {
+      old[2 * i] = coords[2 * i]! - 2 * shift[0];
+      old[2 * i + 1] = coords[2 * i + 1]! - 2 * shift[1];
+    }
+    const mid = new Float32Array(isolated.length), midBetween = new Float32Array(between.length);
+    for (let i = 0; i < isolated.length; i += 2) {
+      mid[i] = isolated[i]! - shift[0] / 2;
+      mid[i + 1] = isolated[i + 1]! - shift[1] / 2;
+      midBetween[i] = between[i]! - shift[0] / 2;
+      midBetween[i + 1] = between[i + 1]! - shift[1] / 2;
+    }
+    const order = view.drawingOrder();
+    const gather = (xy: Float32Array): Float32Array => {
+      const out = new Float32Array(xy.length);
+      for (let k = 0; k < order.length; k++) {
+        out[2 * k] = xy[2 * order[k]!]!;
+        out[2 * k + 1] = xy[2 * order[k]! + 1]!;
+      }
+      return out;
+    };
+    const fromXY = gather(old), toXY = gather(coords);
+    checks.push(compare('isolated, size 4, dpr 1, halfway through a layout animation', view, 1, mid, midBetween, (splat) => animatedPicture(view, fromXY, toXY, shift, splat)));
+  }
   const m = 250_000;
   const gaussian = (): number => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const dense = new Float32Array(2 * m);

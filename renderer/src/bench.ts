@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const uploadMs = performance.now() - t0;
 
   if (params.get('picture') !== null) {
-    document.body.dataset.result = JSON.stringify({ renderer: view.renderer.mode, software: view.renderer.software, checks: pictureChecks(view, rand) });
+    document.body.dataset.result = JSON.stringify({ renderer: view.renderer.mode, software: view.renderer.software, splatsByDefault: view.splatting, checks: pictureChecks(view, rand) });
     return;
   }
 

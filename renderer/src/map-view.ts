@@ -203,6 +203,9 @@ export class MapView {
     this.#paint();
   }
 
+  /** The points' drawing order (map rows), as the renderer's buffers hold them. */
+  drawingOrder(): Uint32Array { return this.#order; }
+
   /** Milliseconds the last frame's draw call took on the main thread (the whole splat; GL queues its work). */
   get lastDrawMs(): number { return this.#lastDrawMs; }
 

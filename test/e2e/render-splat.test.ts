@@ -3,7 +3,8 @@
  * shown as one textured quad. The splatted picture must be the GL point sprites' picture: on the bench page
  * (bench.html?picture=1, renderer/src/bench-picture.ts) both are drawn for the same map and view and read
  * back. 400 isolated points of 10 colours (a third dimmed by a selection) over 250k points of a hidden
- * category, at point sizes 4 and 1, device pixel ratios 1 and 2, whole and zoomed: the centre pixel of every
+ * category, at point sizes 4 and 1, device pixel ratios 1 and 2, whole and zoomed, and halfway through a
+ * layout animation (old and new positions mixed as the shader mixes them): the centre pixel of every
  * isolated point in view has the same premultiplied colour (±2 of 255), pixels between them are blank in both,
  * and hardly any pixel of the whole image differs. A dense map of 250k overlapping points: the same too.
  */
@@ -45,13 +46,14 @@ describe('CPU-splatted map picture', { skip }, () => {
   it('equals the GL point sprites at isolated points, between them and over dense maps', async () => {
     await browser.page.goto(`${served.url}bench.html?n=10&picture=1`);
     await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 180000, polling: 200 });
-    const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as { renderer?: string; software?: boolean; checks?: PictureCheck[]; error?: string };
+    const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as { renderer?: string; software?: boolean; splatsByDefault?: boolean; checks?: PictureCheck[]; error?: string };
     assert.equal(r.error, undefined);
     // Headless Chromium without a GPU renders WebGL2 on SwiftShader: the map splats there.
     assert.equal(r.renderer, 'webgl2');
     assert.equal(r.software, true);
+    assert.equal(r.splatsByDefault, true);
     const checks = r.checks!;
-    assert.equal(checks.length, 9);
+    assert.equal(checks.length, 10);
     for (const c of checks) {
       const what = JSON.stringify(c);
       assert.ok(c.maxCentreDiff <= 2, what);
