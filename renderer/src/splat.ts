@@ -85,6 +85,8 @@ function footprints(size: number): Footprints {
  */
 export function splatPoints(out: Uint8ClampedArray, width: number, height: number, from: Float32Array, to: Float32Array, rgba: Uint8Array, s: SplatState): void {
   out.fill(0);
+  // one pixel a 32-bit word, R in the low byte (every browser's typed arrays are little-endian)
+  const px = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
   const n = Math.min(to.length >> 1, from.length >> 1, rgba.length >> 2, Math.max(0, Math.floor(s.count ?? Infinity)));
   const size = Math.max(1, s.sizePx);
   const { span, dx0, cover } = footprints(size);
@@ -122,19 +124,23 @@ export function splatPoints(out: Uint8ClampedArray, width: number, height: numbe
     const base = (qy * SUB + qx) * span * span;
     for (let y = y0; y <= y1; y++) {
       const row = base + (y - fy0) * span - fx0;
-      let o = 4 * (y * width + x0);
-      for (let x = x0; x <= x1; x++, o += 4) {
+      let o = y * width + x0;
+      for (let x = x0; x <= x1; x++, o++) {
         const c = cover[row + x]!;
         if (c === 0) continue;
-        const under = 255 - out[o + 3]!;
-        if (under === 0) continue;
-        // this point's alpha (0..1) times the share of light still passing through what is on top
-        const a = alpha * c * (under / 255);
-        out[o] = out[o]! + r * a;
-        out[o + 1] = out[o + 1]! + g * a;
-        out[o + 2] = out[o + 2]! + b * a;
-        out[o + 3] = out[o + 3]! + 255 * a;
-        if (out[o + 3] === 255) opaque[(y >> SHIFT) * tw + (x >> SHIFT)]++;
+        const p = px[o]!;
+        const A = p >>> 24;
+        if (A === 255) continue;
+        // this point's alpha (0..1) times the share of light still passing through what is on top;
+        // rounded to the nearest byte like GL's blending, premultiplied colour never above alpha
+        const a = alpha * c * ((255 - A) / 255);
+        let nr = ((p & 255) + r * a + 0.5) | 0, ng = (((p >>> 8) & 255) + g * a + 0.5) | 0, nb = (((p >>> 16) & 255) + b * a + 0.5) | 0, na = (A + 255 * a + 0.5) | 0;
+        if (na > 255) na = 255;
+        if (nr > na) nr = na;
+        if (ng > na) ng = na;
+        if (nb > na) nb = na;
+        px[o] = nr | (ng << 8) | (nb << 16) | (na << 24);
+        if (na === 255) opaque[(y >> SHIFT) * tw + (x >> SHIFT)]++;
       }
     }
   }
