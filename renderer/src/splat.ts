@@ -55,6 +55,14 @@ interface Footprints {
   readonly cover: Float64Array;
 }
 
+let lastFootprints: { size: number; f: Footprints } | null = null;
+
+/** The footprints for a point size (the last size's kept: every frame of a view asks for the same). */
+function footprintsFor(size: number): Footprints {
+  if (lastFootprints?.size !== size) lastFootprints = { size, f: footprints(size) };
+  return lastFootprints.f;
+}
+
 function footprints(size: number): Footprints {
   const half = size / 2, inv = 1 / half;
   const dx0 = new Int32Array(SUB);
@@ -89,7 +97,7 @@ export function splatPoints(out: Uint8ClampedArray, width: number, height: numbe
   const px = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
   const n = Math.min(to.length >> 1, from.length >> 1, rgba.length >> 2, Math.max(0, Math.floor(s.count ?? Infinity)));
   const size = Math.max(1, s.sizePx);
-  const { span, dx0, cover } = footprints(size);
+  const { span, dx0, cover } = footprintsFor(size);
   const reach = size / 2 + 1;
   // clip → window pixels: wx = (clip_x + 1)/2 · width, wy = (1 − clip_y)/2 · height (rows from the top)
   const ax = (s.to.sx * width) / 2, bx = ((s.to.tx + 1) * width) / 2;
