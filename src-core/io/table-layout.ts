@@ -16,6 +16,7 @@ import type { CategoricalColumn, ObsColumn } from './dataset.js';
 import type { AnnotatedDataset } from './features.js';
 import type { MemoryBudget } from './budget.js';
 import { CooBuilder } from './coo.js';
+import { announce } from './watchdog-hook.js';
 import { makeUnique, numberedNames, requireUniqueCellIds } from './names.js';
 
 export interface TableLayoutOptions {
@@ -227,6 +228,7 @@ class WideBuilder implements TableBuilder {
       this.whole = null;
     } else {
       this.hints.budget?.reserve(this.nRows * nF * 4, `the ${this.nRows} × ${nF} feature matrix`);
+      announce(`${this.nRows} rows into the ${this.nRows} × ${nF} feature matrix`, this.nRows * nF * 4);
       data = new Float32Array(this.nRows * nF);
       let off = 0;
       for (const b of this.blocks) { data.set(b, off); off += b.length; }
@@ -344,6 +346,9 @@ class LongBuilder implements TableBuilder {
       }
     }
     this.hints.budget?.reserve((nCells + 1) * 4, 'the row pointers');
+    // Sorting every entry into rows is the read's last and longest silent step (measured: > 3 s for 10⁸
+    // entries), so the watchdog is told how much is coming (12 bytes an entry), like a decode.
+    announce(`${this.coo.length} (cell, gene, value) entries into the matrix`, this.coo.length * 12);
     const { matrix, duplicatesSummed } = this.coo.toCsr(nCells, nGenes);
     if (duplicatesSummed) this.notes.push(`${duplicatesSummed} repeated (cell, gene) rows summed`);
     requireUniqueCellIds(this.cells.names, this.path);

@@ -130,3 +130,26 @@ test('Arrow wide table: text columns are categorical metadata, obsColumns makes 
   assert.deepEqual(ds2.featureNames, ['time_hours', 'GeneA', 'GeneB']);
   await assert.rejects(readArrow(bytes, 'wide.arrow', { obsColumns: ['nope'] }), (e: unknown) => e instanceof InputError && /no column 'nope'/.test(e.message));
 });
+
+test('the long layout announces its last step (entries into rows) to a reader thread’s watchdog, sized by the entries', async () => {
+  // A large long table spends its longest silent step sorting entries into rows after the last batch; the
+  // watchdog must hear of it (it refused a valid 10⁸-entry Parquet file as corrupt when it did not).
+  const { setAnnounceListener } = await import('../../src-core/io/watchdog-hook.js');
+  const heard: { what: string; bytes: number }[] = [];
+  setAnnounceListener((what, bytes) => heard.push({ what, bytes }));
+  try {
+    const n = 500;
+    const table = tableFromArrays({
+      cell: Array.from({ length: n }, (_, i) => `c${i % 50}`),
+      gene: Array.from({ length: n }, (_, i) => `g${i % 7}`),
+      value: Float32Array.from({ length: n }, (_, i) => 1 + (i % 3)),
+    });
+    const ds = await readArrow(tableToIPC(table, 'stream'), 'long.arrows');
+    assert.equal(ds.nCells, 50);
+    const last = heard.at(-1);
+    assert.ok(last && /500 \(cell, gene, value\) entries into the matrix/.test(last.what), JSON.stringify(heard));
+    assert.equal(last.bytes, 500 * 12);
+  } finally {
+    setAnnounceListener(null);
+  }
+});
