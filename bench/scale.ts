@@ -15,6 +15,10 @@
  *          more than 20 copies per cell every cell's 20 neighbours are its own copies, so at 1M the kNN
  *          graph is one clump per cell; a larger F, e.g. 1, keeps it connected)
  *          --skip-roll  --skip-peers  --skip-quality  --exact-reference (also the exact-kNN map, ≤ 200k)
+ *          --sim-cells N[,N…] (the count simulator at these sizes, bench/scale-sim-case.ts: simulate →
+ *          preprocess → map in one child process; quality against the NOISELESS expression of a seeded
+ *          20,000-cell sample)  --sim-genes G (default 500)  --sim-level low|mid|high|very-high (default mid)
+ *          --skip-realistic (only the simulator and the roll)
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,6 +45,10 @@ const work = resolve(opt('--work', join(tmpdir(), 'isotherm-scale')));
 const python = '/usr/bin/python3';
 const scorer = resolve(root, '..', 'shared', 'tools', 'map_quality.py');
 const caseScript = fileURLToPath(new URL('./scale-case.js', import.meta.url));
+const simScript = fileURLToPath(new URL('./scale-sim-case.js', import.meta.url));
+const simSizes = opt('--sim-cells', '').split(',').filter((x) => x !== '').map(Number);
+const simGenes = Number(opt('--sim-genes', '500'));
+const simLevel = opt('--sim-level', 'mid');
 const rollScript = fileURLToPath(new URL('./roll-case.js', import.meta.url));
 const peerScript = join(root, 'bench', 'peers', 'pynndescent_knn.py');
 const FULL_QUALITY_MAX = 200_000;
@@ -107,7 +115,9 @@ mkdirSync(work, { recursive: true });
 const rows: string[] = [];
 const peerRows: string[] = [];
 const notes: string[] = [];
-if (!existsSync(dataPath)) {
+if (flag('--skip-realistic')) {
+  notes.push('realistic cases skipped (--skip-realistic)');
+} else if (!existsSync(dataPath)) {
   notes.push(`realistic cases skipped: ${dataPath} not found (pass --data PATH to the mouse10k PCs CSV)`);
 } else {
   await initBackend('wasm');
@@ -168,15 +178,47 @@ if (!existsSync(dataPath)) {
   }
 }
 
-console.log('## Realistic data: `isotherm embed FILE.csv -o MAP.csv` (whole process, own child process)\n');
-console.log(`| data | n | kNN method | recall@10 / @20 (sample) | ${STAGES.join(' | ')} | whole process s | CPU s (all threads) | peak RSS MB | DEMaP | trust (scored on) |`);
-console.log(`|${'---|'.repeat(STAGES.length + 9)}`);
-for (const r of rows) console.log(r);
+if (rows.length) {
+  console.log('## Realistic data: `isotherm embed FILE.csv -o MAP.csv` (whole process, own child process)\n');
+  console.log(`| data | n | kNN method | recall@10 / @20 (sample) | ${STAGES.join(' | ')} | whole process s | CPU s (all threads) | peak RSS MB | DEMaP | trust (scored on) |`);
+  console.log(`|${'---|'.repeat(STAGES.length + 9)}`);
+  for (const r of rows) console.log(r);
+}
 if (peerRows.length) {
   console.log('\n## Peers on the same files\n');
   console.log('| n | peer | kNN s | recall@10 / @20 (sample) | map s | DEMaP | trust |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of peerRows) console.log(r);
+}
+
+const simRows: string[] = [];
+for (const size of simSizes) {
+  const r = await timed(process.execPath, [simScript, String(size), String(simGenes), simLevel, '0', String(QUALITY_SAMPLE), work]);
+  if (r.code !== 0) {
+    simRows.push(`| ${size} | failed: ${r.stderr.trim().split('\n').pop()} |`);
+    continue;
+  }
+  const c = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    nnzPerCell: number; simulateS: number; preprocessS: number; pipelineS: number; stages: Record<string, number>; components: number;
+    knn: { method: string; recallSample: number; recall: number; recallAtKnn: number; iterations?: number }; cpuSeconds: number; peakRssMb: number; mapFile: string; truthFile: string;
+  };
+  let q = { demap: '–', trust: '–' };
+  if (!flag('--skip-quality') && existsSync(scorer)) {
+    const sc = await timed(python, [scorer, 'score', c.truthFile, c.mapFile]);
+    const [demap, trust] = sc.stdout.trim().split(/\s+/);
+    if (sc.code === 0) q = { demap: Number(demap).toFixed(4), trust: Number(trust).toFixed(4) };
+  }
+  const recall = c.knn.recallSample ? `${c.knn.recallAtKnn.toFixed(4)} / ${c.knn.recall.toFixed(4)} (${c.knn.recallSample})` : 'exact';
+  simRows.push(
+    `| ${size} | ${simGenes} (${c.nnzPerCell.toFixed(0)} non-zero per cell) | ${simLevel} | ${c.simulateS.toFixed(1)} | ${c.preprocessS.toFixed(1)} | ${c.knn.method}${c.knn.iterations ? ` (${c.knn.iterations} it.)` : ''}, ${recall} | ${STAGES.slice(2).map((st) => s(c.stages[st])).join(' | ')} | ${c.pipelineS.toFixed(1)} | ${r.seconds.toFixed(1)} | ${c.cpuSeconds.toFixed(1)} | ${c.peakRssMb.toFixed(0)} | ${c.components} | ${q.demap} | ${q.trust} |`,
+  );
+  console.error(simRows[simRows.length - 1]);
+}
+if (simRows.length) {
+  console.log('\n## Count simulator (bench/scale-sim-case.ts: simulate → preprocess → map, one child process; quality on a seeded 20,000-cell sample against the noiseless expression)\n');
+  console.log(`| cells | genes | noise | simulate s | preprocess s | kNN, recall@10 / @20 (sample) | ${STAGES.slice(2).join(' | ')} | pipeline s | whole process s | CPU s | peak RSS MB | components | DEMaP | trust |`);
+  console.log(`|${'---|'.repeat(STAGES.length + 11)}`);
+  for (const r of simRows) console.log(r);
 }
 
 if (!flag('--skip-roll')) {
