@@ -18,7 +18,7 @@
  * positions), with momentum and per-coordinate gains (Jacobs' delta-bar-delta, as in t-SNE), so the result is
  * deterministic and does not depend on evaluation order.
  */
-import type { Csr64 } from '../linalg/csr.js';
+import { transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore } from '../compute/wasm-sqdist.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
@@ -109,8 +109,7 @@ function walkRowSums(w: Csr64): Float64Array {
 
 /**
  * P ∝ T² + (T²)ᵀ from rows of T² in row order (columns ascending within a row), Σ p_ij = 1. The transpose
- * is a counting sort whose rows come out sorted because T²'s rows are visited in order, so P's rows are
- * two sorted lists merged: linear in the pairs.
+ * (a counting sort) has sorted rows too, so P's rows are two sorted lists merged: linear in the pairs.
  */
 function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
   const aPtr = new Int32Array(n + 1);
@@ -126,19 +125,7 @@ function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
     aCols.set(part.cols, aPtr[part.lo]!);
     aVals.set(part.vals, aPtr[part.lo]!);
   }
-  // (T²)ᵀ by counting sort over the rows in order.
-  const tPtr = new Int32Array(n + 1);
-  for (let q = 0; q < kept; q++) tPtr[aCols[q]! + 1]!++;
-  for (let i = 0; i < n; i++) tPtr[i + 1]! += tPtr[i]!;
-  const fill = tPtr.slice(0, n);
-  const tCols = new Int32Array(kept);
-  const tVals = new Float64Array(kept);
-  for (let i = 0; i < n; i++)
-    for (let q = aPtr[i]!; q < aPtr[i + 1]!; q++) {
-      const p = fill[aCols[q]!]!++;
-      tCols[p] = i;
-      tVals[p] = aVals[q]!;
-    }
+  const { indptr: tPtr, indices: tCols, values: tVals } = transposeCsrArrays(n, n, aPtr, aCols, aVals, (l) => new Float64Array(l));
   // Normalise to Σ p_ij = 1 (t-SNE's convention; the walk's return mass Σ_j T_ij T_ji was dropped above).
   let total = 0;
   for (let q = 0; q < kept; q++) total += aVals[q]! + aVals[q]!;

@@ -25,6 +25,35 @@ export function csrMulBlock(a: Csr64, x: Float64Array, b: number, y: Float64Arra
 }
 
 /**
+ * The transpose of a CSR matrix (nRows × nCols, any value type) by counting sort: its rows are visited in
+ * order, so each row of the transpose comes out sorted by column, and repeated entries stay adjacent, in
+ * row order (the caller merges them if it needs to).
+ */
+export function transposeCsrArrays<V extends Float32Array | Float64Array>(
+  nRows: number,
+  nCols: number,
+  indptr: ArrayLike<number>,
+  indices: Int32Array,
+  values: V,
+  makeValues: (length: number) => V,
+): { indptr: Int32Array; indices: Int32Array; values: V } {
+  const nnz = indptr[nRows]!;
+  const tPtr = new Int32Array(nCols + 1);
+  for (let q = 0; q < nnz; q++) tPtr[indices[q]! + 1]!++;
+  for (let j = 0; j < nCols; j++) tPtr[j + 1]! += tPtr[j]!;
+  const fill = tPtr.slice(0, nCols);
+  const tIdx = new Int32Array(nnz);
+  const tVals = makeValues(nnz);
+  for (let i = 0; i < nRows; i++)
+    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+      const p = fill[indices[q]!]!++;
+      tIdx[p] = i;
+      tVals[p] = values[q]!;
+    }
+  return { indptr: tPtr, indices: tIdx, values: tVals };
+}
+
+/**
  * Builds CSR from unsorted (row, col, value) triplets, summing duplicates in triplet order. Two stable
  * counting sorts (by column, then by row) instead of a comparison sort per row: linear in the triplets.
  */
