@@ -6,7 +6,7 @@
  * (the app's and CLI's: normalise, transform, 50 PCs) → EmbeddingPipeline with the host's engines and the
  * CLI's defaults. Writes, for a seeded sample of SAMPLE cells, the map rows and the NOISELESS expression
  * (the truth the quality bench scores simulated sets against) as CSVs for map_quality.py, and prints one
- * JSON line: phase seconds, stage times, kNN summary, CPU seconds, peak RSS (VmHWM).
+ * JSON line: phase seconds, stage times, kNN summary, CPU seconds, peak RSS (as bench/scale-case.ts reports it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -55,10 +55,9 @@ writeMapCsv(mapFile, ids, coords);
 writeMatrixCsv(truthFile, ids, truthExpression(sim.truth, rows), 'g');
 
 const u = process.cpuUsage();
-const hwm = /VmHWM:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
 console.log(JSON.stringify({
   n, genes, level, seed, nnzPerCell, simulateS, preprocessS, pcs: pp.matrix.nCols, pipelineS,
   stages: result.timingsMs, knn: result.knn, components: result.components.length, refineIterations: result.refineIterations,
-  cpuSeconds: (u.user + u.system) / 1e6, peakRssMb: hwm ? Number(hwm[1]) / 1024 : null, mapFile, truthFile,
+  cpuSeconds: (u.user + u.system) / 1e6, peakRssMb: process.resourceUsage().maxRSS / 1024, mapFile, truthFile,
 }));
 process.exit(0);
