@@ -7,7 +7,8 @@
  * definition of shared/tools/map_quality.py). Every map is written as CSV under --out for re-scoring.
  * Options: --sets a,b,c  --presets geodesic,phate,sne  --no-peers  --seeds N (simulator seeds, default 2)
  *          --out DIR (default bench-output/quality)  --params JSON (overrides for every Isotherm run)
- *          --exact-scorer (also score the real-data maps with ../shared/tools/map_quality.py)
+ *          --exact-scorer (also score every map with ../shared/tools/map_quality.py: its own 400 seeded cells;
+ *                          for sim-* sets its input is reference.csv, the noiseless expression)
  *          --peers umap,tsne,pca2d,isomap (a subset)  --sim JSON (count-simulator option overrides for the sim-* sets, e.g. '{"nCells":10000}')
  * Progress goes to stderr; each set's table is printed to stdout as soon as it is done.
  */
@@ -59,7 +60,7 @@ console.log(`Isotherm presets ${presets.join(', ')} with default parameters${Obj
 console.log(peerCheck.reason ? `Peers skipped: ${peerCheck.reason}.` : `Peers: ${peerCheck.versions} (bench/peers.py; umap/t-SNE/PCA seed 0, Isomap k = 10).`);
 console.log(
   `Scores: DEMaP = Spearman(map distances, shortest paths on the symmetrised 10-NN graph of the reference) over the pairs of 400 seeded cells; trustworthiness k = 10 on 3,000 seeded cells; 10-NN accuracy 5-fold. ` +
-    `Exact scorer ${exactScorer} ${scorerExists ? `exists${wantExact ? ' (used for real-data maps: columns "py")' : ' (--exact-scorer to also use it)'}` : 'not found'}. Maps: ${outRoot}/SET/*.csv.\n`,
+    `Exact scorer ${exactScorer} ${scorerExists ? `exists${wantExact ? ' (columns "py"; simulated sets scored against their reference.csv)' : ' (--exact-scorer to also use it)'}` : 'not found'}. Maps: ${outRoot}/SET/*.csv.\n`,
 );
 
 const summary: { set: string; rows: Row[] }[] = [];
@@ -70,7 +71,9 @@ for (const name of setNames) {
   fs.mkdirSync(dir, { recursive: true });
   const inputCsv = path.join(dir, 'input.csv');
   writeMatrixCsv(inputCsv, set.cellIds, set.input, 'PC');
-  if (isSimSet(name)) writeMatrixCsv(path.join(dir, 'reference.csv'), set.cellIds, set.reference, 'g', 5);
+  // What the exact scorer computes the truth from: the noiseless expression for simulated sets, else the input.
+  const truthCsv = isSimSet(name) ? path.join(dir, 'reference.csv') : inputCsv;
+  if (isSimSet(name)) writeMatrixCsv(truthCsv, set.cellIds, set.reference, 'g', 5);
   log(`${name}: ${set.input.nRows} cells × ${set.input.nCols} (loaded in ${set.loadSeconds.toFixed(1)} s); building the reference`);
   const t0 = performance.now();
   const ref = await qualityReference(set.reference.data, set.reference.nRows, set.reference.nCols);
@@ -83,7 +86,7 @@ for (const name of setNames) {
       const run = await runIsotherm(set, { ...extraParams, preset });
       const file = path.join(dir, `isotherm-${preset}.csv`);
       writeMapCsv(file, set.cellIds, run.coords);
-      rows.push({ map: `isotherm ${preset}`, seconds: run.seconds, t: run.t, ...scoreCoords(ref, set, run.coords), ...(await exact(set, inputCsv, file)) });
+      rows.push({ map: `isotherm ${preset}`, seconds: run.seconds, t: run.t, ...scoreCoords(ref, set, run.coords), ...(await exact(set, truthCsv, file)) });
     } catch (e) {
       rows.push({ map: `isotherm ${preset}`, seconds: null, t: null, demap: null, trust: null, acc: null, invalid: `failed: ${(e as Error).message.split('\n')[0]}` });
     }
@@ -103,7 +106,7 @@ for (const name of setNames) {
         const row: Row = { map: r.name, seconds: r.seconds, t: null, ...scoreCoords(ref, set, coords) };
         peerRows.push(row);
         pending.push(
-          exact(set, inputCsv, r.file).then((x) => {
+          exact(set, truthCsv, r.file).then((x) => {
             Object.assign(row, x);
           }),
         );
@@ -120,10 +123,10 @@ for (const name of setNames) {
 printSummary();
 process.exit(0);
 
-async function exact(set: QualitySet, inputCsv: string, mapCsv: string): Promise<Pick<Row, 'exact'>> {
-  if (!wantExact || !scorerExists || isSimSet(set.name)) return {};
+async function exact(set: QualitySet, truthCsv: string, mapCsv: string): Promise<Pick<Row, 'exact'>> {
+  if (!wantExact || !scorerExists) return {};
   log(`${set.name}: map_quality.py score ${path.basename(mapCsv)}`);
-  return { exact: await exactScore(exactScorer, inputCsv, mapCsv) };
+  return { exact: await exactScore(exactScorer, truthCsv, mapCsv) };
 }
 
 function f(v: number | null | undefined, digits = 3): string {
@@ -153,7 +156,10 @@ function printSummary(): void {
   for (const m of maps) {
     const cells = summary.map((s) => {
       const r = s.rows.find((x) => x.map === m);
-      return !r ? '–' : r.invalid ? 'invalid' : `${f(r.demap)} / ${f(r.trust)}`;
+      if (!r) return '–';
+      if (r.invalid) return 'invalid';
+      const py = r.exact && !('error' in r.exact) ? ` (py ${f(r.exact.demap)} / ${f(r.exact.trust)})` : '';
+      return `${f(r.demap)} / ${f(r.trust)}${py}`;
     });
     console.log(`| ${m} | ${cells.join(' | ')} |`);
   }

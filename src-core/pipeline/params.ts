@@ -58,6 +58,8 @@ export interface EmbedParams {
   readonly refine: 'auto' | 'off' | number;
   /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement. */
   readonly refineExaggeration: number;
+  /** Bandwidth neighbour of the refinement's graph (default 15; at most the 2·knn neighbours searched). */
+  readonly refineKnn: number;
   readonly seed: number;
   readonly backend: BackendRequest;
 }
@@ -165,6 +167,11 @@ export const PARAMS: ParamSpecs = {
     key: (p) => (p.refine === 'off' ? null : `rho=${p.refineExaggeration}`),
     slider: { min: 1, max: 8, step: 0.1 },
   },
+  refineKnn: {
+    default: 15, domain: integer(2, 200), cli: { flag: '--refine-knn', value: 'K' }, stage: 'refine',
+    help: 'bandwidth neighbour of the refinement\'s graph (at most the 2·knn neighbours searched; docs/algorithm.md §6b)',
+    key: (p, n) => (p.refine === 'off' ? null : `rk=${refineBandwidth(n, p)}`),
+  },
   seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },
   backend: {
     default: 'auto', domain: choice(['auto', ...BACKEND_NAMES]), cli: { flag: '--backend', value: ['auto', ...BACKEND_NAMES].join('|') }, stage: null, app: false,
@@ -204,6 +211,11 @@ export function landmarkCount(n: number, landmarks: EmbedParams['landmarks']): n
   if (landmarks === 'off') return n;
   if (landmarks === 'auto') return Math.min(n, DEFAULT_LANDMARKS);
   return Math.max(2, Math.min(n, Math.floor(landmarks)));
+}
+
+/** The refinement graph's bandwidth neighbour: refineKnn, capped by the neighbours the knn stage found. */
+export function refineBandwidth(n: number, p: Pick<EmbedParams, 'knn' | 'refineKnn'>): number {
+  return Math.min(p.refineKnn, knnSearchSize(n, p.knn));
 }
 
 /** Neighbours the knn stage searches: 2·knn (the graph stage prunes unsupported edges), at most n − 1. */

@@ -2,7 +2,7 @@
  * The staged, cached embedding pipeline:
  *   knn(k) → graph(decay) → landmarks(m; per component) → heat(laplacian, t, method; per component)
  *   → dissimilarity(σ, preset) → mds(weights, seed) → extend(all cells; components packed side by side)
- *   → refine(iterations, ρ; all cells)
+ *   → refine(iterations, ρ, refineKnn; all cells)
  * Each stage's result is cached under the parameters it depends on (its own and everything upstream),
  * so changing t reruns heat and what follows, never the graph; changing the MDS seed reuses the
  * distances. Every stage reports progress and honours a cancellation token; a cancelled run leaves
@@ -19,6 +19,7 @@ import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } f
 import { extendToCells } from '../embed/extend.js';
 import { checkMap, DegenerateMapError, mapShape } from '../embed/map-check.js';
 import { packComponents } from '../embed/pack-components.js';
+import { refineGraph } from '../embed/refine-graph.js';
 import { refineAffinities, refineIterations, refineLayout, refinePartners, refineStepScale } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
@@ -30,7 +31,7 @@ import { identityLandmarks, selectLandmarksParallel, type Landmarks } from '../g
 import type { Csr64 } from '../linalg/csr.js';
 import { smallLayout, splitByComponent, unitsPerFeature, type ComponentPart } from './component-parts.js';
 import { heatKernel, heatState, type HeatInfo, type HeatOut, type HeatState } from './heat-stage.js';
-import { checkEnoughCells, DEFAULT_LANDMARKS, knnSearchSize, landmarkCount, resolveParams, type EmbedParams } from './params.js';
+import { checkEnoughCells, DEFAULT_LANDMARKS, knnSearchSize, landmarkCount, refineBandwidth, resolveParams, type EmbedParams } from './params.js';
 import { checkWorkingMemory, HEAT_BYTES_PER_M2 } from '../working-memory.js';
 
 const DEFAULT_LANDMARKS_HINT = `auto, ${DEFAULT_LANDMARKS}`;
@@ -312,7 +313,8 @@ export class EmbeddingPipeline {
     const coords = await stage('refine', keys.refine, async () => {
       if (iterations === 0) return extended.coords;
       const pool = await kernelPool();
-      return refineLayout(extended.coords, await refineAffinities(w, this.#points, this.dim, refinePartners(n), pool), {
+      const graph = await refineGraph(knn, w, refineBandwidth(n, p), p.decay, pool);
+      return refineLayout(extended.coords, await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool), {
         iterations,
         stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,
         exaggeration: p.refineExaggeration,

@@ -278,3 +278,45 @@ test('automatic iterations: 100 up to 50k cells, down to 30 at 100k, 30 up to RE
   assert.equal(refineIterations(REFINE_AUTO_MAX_CELLS + 1), 0);
   assert.equal(refineIterations(1_000_000), 0);
 });
+
+test('refine graph: the wider bandwidth keeps only edges inside the pipeline graph’s components', async () => {
+  const { refineGraph, withinComponents } = await import('../../src-core/embed/refine-graph.js');
+  const { connectedComponents } = await import('../../src-core/graph/components.js');
+  const { inlineKernelPool } = await import('../../src-core/compute/kernel-pool.js');
+  await initBackend('auto');
+  // Two tight groups of 13 cells, 4 units apart: each cell's 10th neighbour is in its own group (12 others),
+  // its 15th in the other, so a 15-neighbour bandwidth joins the groups and a 10-neighbour one does not.
+  const rng = createRng(5);
+  const n = 26;
+  const dim = 3;
+  const x = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) for (let c = 0; c < dim; c++) x[i * dim + c] = 0.3 * rng.normal() + (c === 0 && i >= 13 ? 4 : 0);
+  const knn = await knnExact(x, n, dim, 20);
+  const group = (i: number): number => (i < 13 ? 0 : 1);
+  const crossEdges = (w: Csr64): number => {
+    let c = 0;
+    for (let i = 0; i < n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (group(w.indices[q]!) !== group(i)) c++;
+    return c;
+  };
+  const narrow = alphaDecayAffinity(knn, { k: 10, decay: 40 });
+  assert.equal(connectedComponents(narrow).count, 2);
+  const wide = alphaDecayAffinity(knn, { k: 15, decay: 40 });
+  assert.ok(crossEdges(wide) > 0, 'the unrestricted wide kernel joins the groups (else this test shows nothing)');
+  const g = await refineGraph(knn, narrow, 15, 40, inlineKernelPool);
+  assert.equal(crossEdges(g), 0);
+  // Every within-group edge of the wide kernel is kept with its weight, and the result is symmetric.
+  const dense = (w: Csr64): Float64Array => {
+    const d = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) d[i * n + w.indices[q]!] = w.values[q]!;
+    return d;
+  };
+  const dw = dense(wide), dg = dense(g);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      assert.equal(dg[i * n + j], group(i) === group(j) ? dw[i * n + j] : 0);
+      assert.equal(dg[i * n + j], dg[j * n + i]);
+    }
+  // One component: the wide kernel as it is.
+  const labels = new Int32Array(n);
+  assert.deepEqual(withinComponents(wide, labels), { n, indptr: wide.indptr, indices: wide.indices, values: wide.values });
+});

@@ -1,0 +1,46 @@
+/**
+ * The graph the refinement's affinities are built on: the alpha-decay kernel of the pipeline's own kNN
+ * search with a wider bandwidth (the `refineKnn`-th neighbour instead of the `knn`-th), restricted to the
+ * components of the pipeline's graph.
+ *
+ * Why wider: the landmark layout keeps k = 10, where a larger k would let short circuits into the heat
+ * kernel (docs/algorithm.md §7), but the refinement only decides who sits next to whom, and on noisy
+ * counts a 10-neighbour bandwidth is mostly noise. A 15-neighbour bandwidth averages more cells into each
+ * affinity: on the count simulator it raised DEMaP at every noise level (docs/algorithm.md §6b).
+ *
+ * Why restricted: the wider kernel can join cells of two components that the layout mapped apart; an
+ * edge between them would pull the packed components onto each other, so such edges are dropped.
+ */
+import type { KernelPool } from '../compute/kernel-pool.js';
+import { alphaDecayAffinityParallel } from '../graph/affinity-parallel.js';
+import { connectedComponents } from '../graph/components.js';
+import type { Csr64 } from '../linalg/csr.js';
+import type { KnnResult } from '../linalg/neighbours.js';
+
+export async function refineGraph(knn: KnnResult, graph: Csr64, k: number, decay: number, pool: KernelPool): Promise<Csr64> {
+  const wide = await alphaDecayAffinityParallel(knn, { k, decay }, pool);
+  const { count, labels } = connectedComponents(graph);
+  return count === 1 ? wide : withinComponents(wide, labels);
+}
+
+/** The edges of `w` whose two ends have the same label (w symmetric, so the result is too). */
+export function withinComponents(w: Csr64, labels: Int32Array): Csr64 {
+  const n = w.n;
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let kept = 0;
+    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (labels[w.indices[q]!] === labels[i]) kept++;
+    indptr[i + 1] = indptr[i]! + kept;
+  }
+  const indices = new Int32Array(indptr[n]!);
+  const values = new Float64Array(indptr[n]!);
+  let e = 0;
+  for (let i = 0; i < n; i++)
+    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) {
+      const j = w.indices[q]!;
+      if (labels[j] !== labels[i]) continue;
+      indices[e] = j;
+      values[e++] = w.values[q]!;
+    }
+  return { n, indptr, indices, values };
+}
