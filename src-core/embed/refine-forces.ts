@@ -3,13 +3,18 @@
  * kernel pool can spread it over threads: the Barnes–Hut repulsion Σ_j q̃_ij² (y_i − y_j) and Σ_j q̃_ij,
  * and the attraction Σ_j p_ij q̃_ij (y_i − y_j).
  *
+ * The attraction visits each pair once: P is symmetric, so the task reads the upper triangle (j > i) of
+ * its block's rows and adds the pair's force to i and subtracts it from j, in a buffer of its own — half
+ * the pairs of a pass over full rows. The buffers are summed in block order afterwards (refine.ts), and the
+ * blocks depend on the number of cells only, so the sum is the same for any thread count.
+ *
  * The repulsion is walked once per quadtree leaf, not once per cell: a node acts as one mass for every
  * cell of the leaf when its width is below θ times its centre's distance to the leaf's bounding box (a
  * stricter test than from each cell, so no less accurate), and the cells of the nodes that fail it are
  * summed exactly. The leaf's cells (≤ 8, more only at the tree's maximum depth) then run through the same
  * two lists in tight loops: about half the CPU time of a walk per cell at the same θ, with a smaller error
- * against the exact sums (docs/algorithm.md §6b). Every output entry depends on the tree and its own cell
- * only, so the step is the same for any split into blocks and any thread count.
+ * against the exact sums (docs/algorithm.md §6b). Every repulsion entry depends on the tree and its own
+ * cell only, so it is the same for any split of the leaves.
  */
 import type { QuadTree } from './quadtree.js';
 
@@ -17,27 +22,32 @@ import type { QuadTree } from './quadtree.js';
 export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
   /** Positions (x, y) per cell, read only. */
   readonly y: Float64Array;
-  // The affinities P (CSR).
+  /** The upper triangle of the affinities P (CSR, columns j > i). */
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
   readonly values: Float64Array;
   readonly theta2: number;
-  /** Cells whose attraction this task computes. */
+  /** Rows whose pairs this task's attraction covers (lo = hi: none). */
   readonly lo: number;
   readonly hi: number;
+  /** The task's attraction buffer: att[attOffset + 2j], att[attOffset + 2j + 1] for cells j ≥ lo (zeroed here). */
+  readonly att: Float64Array;
+  readonly attOffset: number;
   /** Leaves (indices into `leaves`) whose cells' repulsion this task computes. */
   readonly leafLo: number;
   readonly leafHi: number;
-  /** Outputs: repulsion (2 per cell) and Σ_j q̃_ij for the leaves' cells, attraction (2 per cell) for lo..hi. */
+  /** Outputs: repulsion (2 per cell) and Σ_j q̃_ij for the leaves' cells. */
   readonly rep: Float64Array;
   readonly zRow: Float64Array;
-  readonly att: Float64Array;
 }
 
 export function refineForcesKernel(t: RefineForcesTask): number {
   const { y, indptr, indices, values, att } = t;
   const lists = new InteractionLists();
   for (let l = t.leafLo; l < t.leafHi; l++) leafRepulsion(t.leaves[l]!, t, lists);
+  if (t.lo >= t.hi) return 0;
+  const base = t.attOffset;
+  att.fill(0, base + 2 * t.lo, base + y.length);
   for (let i = t.lo; i < t.hi; i++) {
     let ax = 0, ay = 0;
     const xi = y[2 * i]!, yi = y[2 * i + 1]!;
@@ -45,11 +55,14 @@ export function refineForcesKernel(t: RefineForcesTask): number {
       const j = indices[q]!;
       const dx = xi - y[2 * j]!, dy = yi - y[2 * j + 1]!;
       const w = values[q]! / (1 + dx * dx + dy * dy);
-      ax += w * dx;
-      ay += w * dy;
+      const fx = w * dx, fy = w * dy;
+      ax += fx;
+      ay += fy;
+      att[base + 2 * j]! -= fx;
+      att[base + 2 * j + 1]! -= fy;
     }
-    att[2 * i] = ax;
-    att[2 * i + 1] = ay;
+    att[base + 2 * i]! += ax;
+    att[base + 2 * i + 1]! += ay;
   }
   return t.hi - t.lo;
 }

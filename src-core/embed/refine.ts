@@ -171,10 +171,14 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const step = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
   const rep = pool.alloc(Float64Array, 2 * n);
-  const att = pool.alloc(Float64Array, 2 * n);
+  const att = new Float64Array(2 * n);
   const zRow = pool.alloc(Float64Array, n);
-  const shared = { indptr: shareable(pool, p.indptr), indices: shareable(pool, p.indices), values: shareable(pool, p.values) };
-  const blocks = cellBlocks(n, pool.threads);
+  const upper = upperTriangle(p, pool);
+  // Attraction: fixed blocks (the same for any thread count), each with its own buffer; repulsion: blocks of leaves per thread.
+  const attBlocks = attractionBlocks(n);
+  const attBuf = pool.alloc(Float64Array, attBlocks.length * 2 * n);
+  const repParts = cellBlocks(n, pool.threads).length;
+  const tasks = Math.max(attBlocks.length, repParts);
   const treeCopy = new SharedTree(pool);
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
@@ -182,12 +186,20 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
       o.onProgress?.(it / o.iterations);
     }
     const tree = buildQuadTree(y, n);
-    const common = { y, ...shared, theta2, rep, att, zRow };
-    if (pool.threads === 1) refineForcesKernel({ ...common, ...tree, lo: 0, hi: n, leafLo: 0, leafHi: tree.leaves.length });
-    else {
-      const t = treeCopy.of(tree);
-      const leafBlocks = leafBlocksOf(tree, blocks.length);
-      await pool.map<RefineForcesTask, number>(FORCES, blocks.map(([lo, hi], b) => ({ ...common, ...t, lo, hi, leafLo: leafBlocks[b]!, leafHi: leafBlocks[b + 1]! })));
+    const t = pool.threads === 1 ? tree : treeCopy.of(tree);
+    const leafBlocks = leafBlocksOf(tree, repParts);
+    const forceTasks = Array.from({ length: tasks }, (_, b): RefineForcesTask => {
+      const [lo, hi] = attBlocks[b] ?? [0, 0];
+      const [leafLo, leafHi] = b < repParts ? [leafBlocks[b]!, leafBlocks[b + 1]!] : [0, 0];
+      return { y, ...upper, theta2, rep, zRow, att: attBuf, attOffset: b * 2 * n, lo, hi, leafLo, leafHi, ...t };
+    });
+    if (pool.threads === 1) for (const task of forceTasks) refineForcesKernel(task);
+    else await pool.map<RefineForcesTask, number>(FORCES, forceTasks);
+    // Each pair's force sits in the buffer of the block of its smaller cell: summed in block order.
+    att.fill(0);
+    for (let b = 0; b < attBlocks.length; b++) {
+      const off = b * 2 * n;
+      for (let c = 2 * attBlocks[b]![0]; c < 2 * n; c++) att[c]! += attBuf[off + c]!;
     }
     let z = 0;
     for (let i = 0; i < n; i++) z += zRow[i]!; // summed in cell order: deterministic
@@ -204,6 +216,37 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
 }
 
 const FORCES: KernelRef = { module: new URL('./refine-forces.js', import.meta.url).href, name: 'refineForcesKernel' };
+
+/** At most this many attraction blocks (each holds a 2n buffer); fixed so that the sum does not depend on the threads. */
+const ATTRACTION_BLOCKS = 8;
+
+function attractionBlocks(n: number): [number, number][] {
+  const size = Math.max(2048, Math.ceil(n / ATTRACTION_BLOCKS));
+  const blocks: [number, number][] = [];
+  for (let lo = 0; lo < n; lo += size) blocks.push([lo, Math.min(n, lo + size)]);
+  return blocks;
+}
+
+/** The entries of P with j > i (P is symmetric: each pair once), in arrays every thread reads. */
+function upperTriangle(p: Csr64, pool: KernelPool): Pick<Csr64, 'indptr' | 'indices' | 'values'> {
+  const n = p.n;
+  const indptr = pool.alloc(Int32Array, n + 1);
+  for (let i = 0; i < n; i++) {
+    let kept = 0;
+    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) if (p.indices[q]! > i) kept++;
+    indptr[i + 1] = indptr[i]! + kept;
+  }
+  const indices = pool.alloc(Int32Array, indptr[n]!);
+  const values = pool.alloc(Float64Array, indptr[n]!);
+  let e = 0;
+  for (let i = 0; i < n; i++)
+    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++)
+      if (p.indices[q]! > i) {
+        indices[e] = p.indices[q]!;
+        values[e++] = p.values[q]!;
+      }
+  return { indptr, indices, values };
+}
 
 /** Boundaries splitting the tree's leaves into `parts` runs of about equal cell counts. */
 function leafBlocksOf(tree: QuadTree, parts: number): Int32Array {

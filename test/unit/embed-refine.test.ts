@@ -12,6 +12,48 @@ import { csrFromTriplets, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { trustworthiness } from '../../src-core/quality/neighbourhood.js';
 
+test('attraction once per pair: blocks of the upper triangle, summed in block order, give Σ_j p_ij q̃_ij (y_i − y_j)', async () => {
+  const { refineForcesKernel } = await import('../../src-core/embed/refine-forces.js');
+  const rng = createRng(21);
+  const n = 300;
+  const y = Float64Array.from({ length: 2 * n }, () => 2 * rng.normal());
+  // A random symmetric P: each cell paired with 12 random others.
+  const rows: number[] = [], cols: number[] = [], vals: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < 12; r++) {
+      const j = Math.floor(rng.next() * n);
+      if (j === i) continue;
+      const v = rng.next();
+      rows.push(i, j);
+      cols.push(j, i);
+      vals.push(v, v);
+    }
+  const p = csrFromTriplets(n, Int32Array.from(rows), Int32Array.from(cols), Float64Array.from(vals));
+  const exact = new Float64Array(2 * n);
+  const uRows: number[] = [], uCols: number[] = [], uVals: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
+      const j = p.indices[q]!;
+      const dx = y[2 * i]! - y[2 * j]!, dy = y[2 * i + 1]! - y[2 * j + 1]!;
+      const w = p.values[q]! / (1 + dx * dx + dy * dy);
+      exact[2 * i]! += w * dx;
+      exact[2 * i + 1]! += w * dy;
+      if (j > i) (uRows.push(i), uCols.push(j), uVals.push(p.values[q]!));
+    }
+  const upper = csrFromTriplets(n, Int32Array.from(uRows), Int32Array.from(uCols), Float64Array.from(uVals));
+  const tree = buildQuadTree(y, n);
+  const blocks: [number, number][] = [[0, 70], [70, 71], [71, 300]];
+  const buf = new Float64Array(blocks.length * 2 * n).fill(Number.NaN); // the kernel must zero what it sums into
+  blocks.forEach(([lo, hi], b) =>
+    refineForcesKernel({ y, indptr: upper.indptr, indices: upper.indices, values: upper.values, ...tree, theta2: 1, rep: new Float64Array(2 * n), zRow: new Float64Array(n), att: buf, attOffset: b * 2 * n, lo, hi, leafLo: 0, leafHi: 0 }),
+  );
+  const att = new Float64Array(2 * n);
+  blocks.forEach(([lo], b) => {
+    for (let c = 2 * lo; c < 2 * n; c++) att[c]! += buf[b * 2 * n + c]!;
+  });
+  for (let c = 0; c < 2 * n; c++) assert.ok(Math.abs(att[c]! - exact[c]!) <= 1e-12 * (Math.abs(exact[c]!) + 1), `entry ${c}: ${att[c]} vs ${exact[c]}`);
+});
+
 test('quadtree: every point in exactly one leaf; a node owns its children’s ranges; centres of mass are means', () => {
   const rng = createRng(3);
   const n = 500;
@@ -59,7 +101,7 @@ test('Barnes–Hut per leaf: close to the exact repulsion, and the same for any 
   const none = { indptr: new Int32Array(n + 1), indices: new Int32Array(0), values: new Float64Array(0) };
   const run = (cuts: number[]) => {
     const rep = new Float64Array(2 * n), zRow = new Float64Array(n), att = new Float64Array(2 * n);
-    for (let b = 0; b + 1 < cuts.length; b++) refineForcesKernel({ y, ...none, ...tree, theta2: 1, rep, zRow, att, lo: 0, hi: 0, leafLo: cuts[b]!, leafHi: cuts[b + 1]! });
+    for (let b = 0; b + 1 < cuts.length; b++) refineForcesKernel({ y, ...none, ...tree, theta2: 1, rep, zRow, att, attOffset: 0, lo: 0, hi: 0, leafLo: cuts[b]!, leafHi: cuts[b + 1]! });
     return { rep, zRow };
   };
   const L = tree.leaves.length;
@@ -79,7 +121,7 @@ test('Barnes–Hut per leaf: close to the exact repulsion, and the same for any 
   for (let i = 0; i < 40; i++) (yc[10 * i] = 0.5), (yc[10 * i + 1] = 0.5);
   const treeC = buildQuadTree(yc, n);
   const repC = new Float64Array(2 * n), zC = new Float64Array(n);
-  refineForcesKernel({ y: yc, ...none, ...treeC, theta2: 0, rep: repC, zRow: zC, att: new Float64Array(2 * n), lo: 0, hi: 0, leafLo: 0, leafHi: treeC.leaves.length });
+  refineForcesKernel({ y: yc, ...none, ...treeC, theta2: 0, rep: repC, zRow: zC, att: new Float64Array(2 * n), attOffset: 0, lo: 0, hi: 0, leafLo: 0, leafHi: treeC.leaves.length });
   for (let i = 0; i < n; i++) {
     let zi = 0, fx = 0, fy = 0;
     for (let j = 0; j < n; j++) {
