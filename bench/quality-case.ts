@@ -2,7 +2,7 @@
  * Isotherm quality cases, for parameter experiments in loops:
  *   node dist/bench/quality-case.js SET [--params JSON] [--sim JSON] [--out FILE.csv]
  * prints one JSON line {set, demap, trust, acc, seconds, t, params, invalid?} per parameter set. SET is a
- * name `bench:quality` knows (pbmc68k, hsmm, mouse10k, cellranger3, sim-LEVEL-sSEED). --params holds
+ * name `bench:quality` knows (pbmc68k, hsmm, mouse10k, cellranger3, cellbench3, sim-LEVEL-sSEED). --params holds
  * EmbedParams overrides, e.g. '{"preset":"phate","t":8}', or a JSON array of such objects: the data set and
  * its reference are then built once and each entry gives one line. --sim overrides count-simulator options
  * for sim-* sets. Scores as bench:quality (src-core/quality/reference.ts + map-score.ts). --out writes the (last) map as CSV.

@@ -5,6 +5,9 @@
  *   hsmm         HSMM obsm/X_pca_exact (271 × 50); reference = input; labels time
  *   mouse10k     the shared reference PCs (9,999 × 50); reference = input; no labels
  *   cellranger3  Cell Ranger 3.0.0 folder (1,107 cells) through Isotherm's preprocess(); reference = those PCs
+ *   cellbench3   CellBench CEL-seq2 mixture of 3 lung adenocarcinoma cell lines, demuxlet singlets (240 cells ×
+ *                27,683 genes, UMI counts) through preprocess(); reference = those PCs; labels cell_line. Its
+ *                10-NN graph has 2 components (H2228 apart from H1975 + HCC827): the disconnected real set
  *   sim-LEVEL-sSEED  the count simulator (3,000 cells): input = preprocess() PCs of the counts, reference = the
  *                noiseless expression log1p(median library · p), labels = branch
  * Every set is read from test/fixtures or generated: nothing here needs ../shared.
@@ -28,7 +31,7 @@ export interface QualitySet {
   readonly loadSeconds: number;
 }
 
-export const REAL_SETS = ['pbmc68k', 'hsmm', 'mouse10k', 'cellranger3'] as const;
+export const REAL_SETS = ['pbmc68k', 'hsmm', 'mouse10k', 'cellranger3', 'cellbench3'] as const;
 export const SIM_LEVELS: readonly NoiseLevel[] = NOISE_LEVELS;
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,6 +81,12 @@ async function build(name: string, simOverrides: Partial<CountSimOptions>): Prom
       const pp = preprocess(ds);
       const ids = Array.from(pp.keptCells, (i) => ds.cellIds[i]!);
       return { name, description: `Cell Ranger 3.0.0 folder (${ds.nCells} cells × ${ds.nFeatures} genes) → Isotherm preprocess() → ${pp.matrix.nCols} PCs; reference = those PCs; no labels`, input: pp.matrix, reference: pp.matrix, cellIds: ids, labels: null };
+    }
+    case 'cellbench3': {
+      const ds = await openDataset(fixture('cellbench', 'sc_celseq2_sng.csv.gz'));
+      const pp = preprocess(ds);
+      if (pp.keptCells.length !== ds.nCells) throw new Error(`${name}: preprocess dropped cells; the labels would not line up`);
+      return { name, description: `CellBench CEL-seq2 3 cell lines, singlets (${ds.nCells} cells × ${ds.nFeatures} genes, test/fixtures/data/cellbench/sc_celseq2_sng.csv.gz) → Isotherm preprocess() → ${pp.matrix.nCols} PCs; reference = those PCs; labels cell_line`, input: pp.matrix, reference: pp.matrix, cellIds: ds.cellIds, labels: labelsOf(ds, 'cell_line') };
     }
     default: {
       const m = /^sim-(low|mid|high|very-high)-s(\d+)$/.exec(name);
