@@ -59,6 +59,22 @@ export function refineIterations(n: number): number {
   return Math.max(30, Math.round(100 * (FULL_REFINE_MAX_CELLS / n) ** 1.737));
 }
 
+/**
+ * ρ of `refineExaggeration: 'auto'`, by number of cells: 1 (t-SNE's balance) up to 1,000 cells, 1.3 from
+ * 3,000, log-linear between. Exaggeration compacts clusters; in small data sets they hold few cells and are
+ * squeezed into blobs that lose their inner order (on four real sets of 240–1,107 cells ρ = 1 raised DEMaP
+ * and trustworthiness both), while larger ones need the extra attraction to keep the landmark layout's
+ * arrangement (3,000-cell simulator and mouse10k lose at ρ = 1): docs/algorithm.md §6b.
+ */
+export function refineExaggeration(n: number): number {
+  if (n <= RHO_SMALL_CELLS) return 1;
+  if (n >= RHO_LARGE_CELLS) return RHO_LARGE;
+  return 1 + ((RHO_LARGE - 1) * Math.log(n / RHO_SMALL_CELLS)) / Math.log(RHO_LARGE_CELLS / RHO_SMALL_CELLS);
+}
+const RHO_SMALL_CELLS = 1000;
+const RHO_LARGE_CELLS = 3000;
+const RHO_LARGE = 1.3;
+
 /** Learning-rate multiplier of `refine: 'auto'`: its runs shorter than 100 iterations take the same total step. */
 export function refineStepScale(n: number): number {
   const it = refineIterations(n);

@@ -34,12 +34,13 @@ export function runSidecarInput(s: RunSidecarSource): SidecarInput {
   const { result } = s;
   const p = result.params;
   // Every parameter of the spec (the backend is recorded as `backend`: what actually ran), with what
-  // the pipeline resolved where it chose: the landmark count, t, the Chebyshev order.
+  // the pipeline resolved where it chose: the landmark count, t, the Chebyshev order, the refinement's ρ.
   const resolved: Partial<Record<keyof EmbedParams, JsonValue>> = {
     landmarks: result.landmarks,
     t: result.heat.t,
     order: result.heat.chebyshevOrder ?? p.order,
     refine: result.refineIterations === 0 ? 'off' : result.refineIterations,
+    refineExaggeration: result.refineExaggeration,
   };
   const parameters: Record<string, JsonValue> = {};
   for (const name of PARAM_NAMES) if (name !== 'backend') parameters[name] = resolved[name] ?? p[name];

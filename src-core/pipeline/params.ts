@@ -17,7 +17,7 @@
 import { BACKEND_NAMES, type BackendRequest } from '../compute/backend-names.js';
 import { InputError } from '../errors.js';
 import type { LaplacianKind } from '../graph/laplacian.js';
-import { refineIterations, refineStepScale } from '../embed/refine.js';
+import { refineExaggeration, refineIterations, refineStepScale } from '../embed/refine.js';
 import { DEFAULT_PCA_COMPONENTS } from '../preprocess/pca.js';
 import { PCA_AUTO_MIN_FEATURES } from '../preprocess/run-preprocess.js';
 import type { StageName } from './progress.js';
@@ -56,8 +56,8 @@ export interface EmbedParams {
   readonly mdsIterations: number;
   /** Neighbourhood refinement of all cells after the landmark layout: 'auto' (100 iterations, fewer above 100k cells, none above 200k), 'off' or a count. */
   readonly refine: 'auto' | 'off' | number;
-  /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement. */
-  readonly refineExaggeration: number;
+  /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement; 'auto' by n. */
+  readonly refineExaggeration: 'auto' | number;
   /** Bandwidth neighbour of the refinement's graph (default 15; at most the 2·knn neighbours searched). */
   readonly refineKnn: number;
   readonly seed: number;
@@ -162,10 +162,10 @@ export const PARAMS: ParamSpecs = {
     key: (p, n) => `refine=${p.refine === 'off' ? 0 : p.refine === 'auto' ? `${refineIterations(n)}×${refineStepScale(n)}` : p.refine}`,
   },
   refineExaggeration: {
-    default: 1.3, domain: real(1, 50), cli: { flag: '--refine-exaggeration', value: 'R' }, stage: 'refine',
-    help: 'refinement attraction ρ: 1 = t-SNE, larger keeps more of the landmark layout',
-    key: (p) => (p.refine === 'off' ? null : `rho=${p.refineExaggeration}`),
-    slider: { min: 1, max: 8, step: 0.1 },
+    default: 'auto', domain: real(1, 50, ['auto']), cli: { flag: '--refine-exaggeration', value: 'auto|R' }, stage: 'refine',
+    help: 'refinement attraction ρ: 1 = t-SNE, larger keeps more of the landmark layout; auto = 1 up to 1,000 cells, 1.3 from 3,000',
+    key: (p, n) => (p.refine === 'off' ? null : `rho=${refineRho(n, p)}`),
+    slider: { min: 1, max: 8, step: 0.1, initial: 1.3 },
   },
   refineKnn: {
     default: 15, domain: integer(2, 200), cli: { flag: '--refine-knn', value: 'K' }, stage: 'refine',
@@ -211,6 +211,11 @@ export function landmarkCount(n: number, landmarks: EmbedParams['landmarks']): n
   if (landmarks === 'off') return n;
   if (landmarks === 'auto') return Math.min(n, DEFAULT_LANDMARKS);
   return Math.max(2, Math.min(n, Math.floor(landmarks)));
+}
+
+/** The refinement's ρ: the number asked for, or the automatic one for n cells. */
+export function refineRho(n: number, p: Pick<EmbedParams, 'refineExaggeration'>): number {
+  return p.refineExaggeration === 'auto' ? refineExaggeration(n) : p.refineExaggeration;
 }
 
 /** The refinement graph's bandwidth neighbour: refineKnn, capped by the neighbours the knn stage found. */

@@ -31,7 +31,7 @@ import { identityLandmarks, selectLandmarksParallel, type Landmarks } from '../g
 import type { Csr64 } from '../linalg/csr.js';
 import { smallLayout, splitByComponent, unitsPerFeature, type ComponentPart } from './component-parts.js';
 import { heatKernel, heatState, type HeatInfo, type HeatOut, type HeatState } from './heat-stage.js';
-import { checkEnoughCells, DEFAULT_LANDMARKS, knnSearchSize, landmarkCount, refineBandwidth, resolveParams, type EmbedParams } from './params.js';
+import { checkEnoughCells, DEFAULT_LANDMARKS, knnSearchSize, landmarkCount, refineBandwidth, refineRho, resolveParams, type EmbedParams } from './params.js';
 import { checkWorkingMemory, HEAT_BYTES_PER_M2 } from '../working-memory.js';
 
 const DEFAULT_LANDMARKS_HINT = `auto, ${DEFAULT_LANDMARKS}`;
@@ -86,6 +86,8 @@ export interface EmbedResult {
   readonly warning: string | null;
   /** Refinement iterations run (0 = off). */
   readonly refineIterations: number;
+  /** The refinement's ρ (the automatic one resolved for this n). */
+  readonly refineExaggeration: number;
   readonly timingsMs: Readonly<Partial<Record<StageName, number>>>;
   /** Stages actually computed in this run (the others came from the cache). */
   readonly stagesRun: readonly StageName[];
@@ -317,7 +319,7 @@ export class EmbeddingPipeline {
       return refineLayout(extended.coords, await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool), {
         iterations,
         stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,
-        exaggeration: p.refineExaggeration,
+        exaggeration: refineRho(n, p),
         checkCancelled: check('refine'),
         onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
         pool,
@@ -350,6 +352,7 @@ export class EmbeddingPipeline {
       layoutCollapse: extended.layoutCollapse,
       warning: shape.warning ?? layoutWarning,
       refineIterations: iterations,
+      refineExaggeration: refineRho(n, p),
       timingsMs: timings,
       stagesRun: ran,
       backend,

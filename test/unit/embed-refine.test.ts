@@ -321,6 +321,23 @@ test('automatic iterations: 100 up to 50k cells, down to 30 at 100k, 30 up to RE
   assert.equal(refineIterations(1_000_000), 0);
 });
 
+test('automatic ρ: 1 up to 1,000 cells, 1.3 from 3,000, rising in between; the pipeline records what it used', async () => {
+  const { refineExaggeration } = await import('../../src-core/embed/refine.js');
+  assert.equal(refineExaggeration(240), 1);
+  assert.equal(refineExaggeration(1000), 1);
+  assert.equal(refineExaggeration(3000), 1.3);
+  assert.equal(refineExaggeration(1_000_000), 1.3);
+  let last = 1;
+  for (let n = 1100; n < 3000; n += 100) {
+    const rho = refineExaggeration(n);
+    assert.ok(rho > last && rho < 1.3, `n = ${n}: ρ ${rho}`);
+    last = rho;
+  }
+  const { resolveParams, refineRho } = await import('../../src-core/pipeline/params.js');
+  assert.equal(refineRho(2000, resolveParams()), refineExaggeration(2000));
+  assert.equal(refineRho(2000, resolveParams({ refineExaggeration: 2 })), 2);
+});
+
 test('refine graph: the wider bandwidth keeps only edges inside the pipeline graph’s components', async () => {
   const { refineGraph, withinComponents } = await import('../../src-core/embed/refine-graph.js');
   const { connectedComponents } = await import('../../src-core/graph/components.js');
