@@ -1,6 +1,6 @@
 /**
  * The graph the refinement's affinities are built on: the alpha-decay kernel of the pipeline's own kNN
- * search with a wider bandwidth (the `refineKnn`-th neighbour instead of the `knn`-th), restricted to the
+ * search with a wider bandwidth (the `refineKnn`-th neighbour, 1.5·knn by default, instead of the `knn`-th), restricted to the
  * components of the pipeline's graph.
  *
  * Why wider: the landmark layout keeps k = 10, where a larger k would let short circuits into the heat

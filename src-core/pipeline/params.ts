@@ -58,8 +58,8 @@ export interface EmbedParams {
   readonly refine: 'auto' | 'off' | number;
   /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement; 'auto' by n. */
   readonly refineExaggeration: 'auto' | number;
-  /** Bandwidth neighbour of the refinement's graph (default 15; at most the 2·knn neighbours searched). */
-  readonly refineKnn: number;
+  /** Bandwidth neighbour of the refinement's graph: 'auto' = 1.5·knn (15); at most the 2·knn neighbours searched. */
+  readonly refineKnn: 'auto' | number;
   readonly seed: number;
   readonly backend: BackendRequest;
 }
@@ -168,8 +168,8 @@ export const PARAMS: ParamSpecs = {
     slider: { min: 1, max: 8, step: 0.1, initial: 1.3 },
   },
   refineKnn: {
-    default: 15, domain: integer(2, 200), cli: { flag: '--refine-knn', value: 'K' }, stage: 'refine',
-    help: 'bandwidth neighbour of the refinement\'s graph (at most the 2·knn neighbours searched; docs/algorithm.md §6b)',
+    default: 'auto', domain: integer(2, 200, ['auto']), cli: { flag: '--refine-knn', value: 'auto|K' }, stage: 'refine',
+    help: 'bandwidth neighbour of the refinement\'s graph: auto = 1.5·knn; at most the 2·knn neighbours searched (docs/algorithm.md §6b)',
     key: (p, n) => (p.refine === 'off' ? null : `rk=${refineBandwidth(n, p)}`),
   },
   seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },
@@ -218,10 +218,13 @@ export function refineRho(n: number, p: Pick<EmbedParams, 'refineExaggeration'>)
   return p.refineExaggeration === 'auto' ? refineExaggeration(n) : p.refineExaggeration;
 }
 
-/** The refinement graph's bandwidth neighbour: refineKnn, capped by the neighbours the knn stage found. */
+/** The refinement graph's bandwidth neighbour: refineKnn (auto: 1.5·knn), capped by the neighbours the knn stage found. */
 export function refineBandwidth(n: number, p: Pick<EmbedParams, 'knn' | 'refineKnn'>): number {
-  return Math.min(p.refineKnn, knnSearchSize(n, p.knn));
+  const k = p.refineKnn === 'auto' ? Math.round(REFINE_KNN_FACTOR * p.knn) : p.refineKnn;
+  return Math.min(k, knnSearchSize(n, p.knn));
 }
+/** The refinement graph's bandwidth relative to the layout's (docs/algorithm.md §6b). */
+const REFINE_KNN_FACTOR = 1.5;
 
 /** Neighbours the knn stage searches: 2·knn (the graph stage prunes unsupported edges), at most n − 1. */
 export function knnSearchSize(n: number, knn: number): number {

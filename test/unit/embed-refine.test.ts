@@ -338,6 +338,15 @@ test('automatic ρ: 1 up to 1,000 cells, 1.3 from 3,000, rising in between; the 
   assert.equal(refineRho(2000, resolveParams({ refineExaggeration: 2 })), 2);
 });
 
+test('refinement graph bandwidth: 1.5·knn by default, a number as asked, never past the neighbours searched', async () => {
+  const { resolveParams, refineBandwidth } = await import('../../src-core/pipeline/params.js');
+  assert.equal(refineBandwidth(5000, resolveParams()), 15);
+  assert.equal(refineBandwidth(5000, resolveParams({ knn: 5 })), 8);
+  assert.equal(refineBandwidth(5000, resolveParams({ refineKnn: 12 })), 12);
+  assert.equal(refineBandwidth(5000, resolveParams({ refineKnn: 50 })), 20); // the search keeps 2·knn
+  assert.equal(refineBandwidth(12, resolveParams()), 11); // n − 1 neighbours exist
+});
+
 test('refine graph: the wider bandwidth keeps only edges inside the pipeline graph’s components', async () => {
   const { refineGraph, withinComponents } = await import('../../src-core/embed/refine-graph.js');
   const { connectedComponents } = await import('../../src-core/graph/components.js');
