@@ -8,8 +8,8 @@
  *   C(Y) = ρ·Σ_ij p_ij log(1/q̃_ij) + log Σ_{i≠j} q̃_ij,    q̃_ij = 1 / (1 + ‖y_i − y_j‖²),
  *
  * i.e. t-SNE's cost with attraction weight ρ (ρ = 1 is t-SNE; larger ρ keeps more of the initial layout's
- * large-scale arrangement). The partners j of a cell are its two-step neighbours on the pipeline's own
- * affinity graph — about k² per cell, so the attraction also binds neighbouring regions together and the
+ * large-scale arrangement). The partners j of a cell are its two-step neighbours on the refinement graph
+ * (refine-graph.ts: the pipeline's kNN with a 1.5× wider bandwidth) — about (1.5k)² per cell, so the attraction also binds neighbouring regions together and the
  * global arrangement survives (measured on real and simulated cells, one-step neighbourhoods fragment the
  * map) — weighted by `refineAffinities` (a noise-robust random walk mixed with a density-keeping Gaussian).
  *
@@ -175,6 +175,7 @@ function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
   return { n, indptr, indices, values };
 }
 
+/** `p` must be symmetric (as `refineAffinities` makes it): the attraction reads its upper triangle only. */
 export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Promise<Float32Array> {
   const n = p.n;
   const pool = o.pool ?? inlineKernelPool;

@@ -34,13 +34,14 @@ export function runSidecarInput(s: RunSidecarSource): SidecarInput {
   const { result } = s;
   const p = result.params;
   // Every parameter of the spec (the backend is recorded as `backend`: what actually ran), with what
-  // the pipeline resolved where it chose: the landmark count, t, the Chebyshev order, the refinement's ρ.
+  // the pipeline resolved where it chose: the landmark count, t, the Chebyshev order, the refinement's ρ and
+  // graph bandwidth (when it ran).
   const resolved: Partial<Record<keyof EmbedParams, JsonValue>> = {
     landmarks: result.landmarks,
     t: result.heat.t,
     order: result.heat.chebyshevOrder ?? p.order,
     refine: result.refineIterations === 0 ? 'off' : result.refineIterations,
-    refineExaggeration: result.refineExaggeration,
+    ...(result.refineIterations > 0 ? { refineExaggeration: result.refineExaggeration, refineKnn: result.refineKnn } : {}),
   };
   const parameters: Record<string, JsonValue> = {};
   for (const name of PARAM_NAMES) if (name !== 'backend') parameters[name] = resolved[name] ?? p[name];

@@ -88,6 +88,8 @@ export interface EmbedResult {
   readonly refineIterations: number;
   /** The refinement's ρ (the automatic one resolved for this n). */
   readonly refineExaggeration: number;
+  /** The refinement graph's bandwidth neighbour (refineKnn resolved and capped). */
+  readonly refineKnn: number;
   readonly timingsMs: Readonly<Partial<Record<StageName, number>>>;
   /** Stages actually computed in this run (the others came from the cache). */
   readonly stagesRun: readonly StageName[];
@@ -353,6 +355,7 @@ export class EmbeddingPipeline {
       warning: shape.warning ?? layoutWarning,
       refineIterations: iterations,
       refineExaggeration: refineRho(n, p),
+      refineKnn: refineBandwidth(n, p),
       timingsMs: timings,
       stagesRun: ran,
       backend,

@@ -44,6 +44,9 @@ test('embed writes cell_id,x,y + metadata and a sidecar with the parameters actu
   assert.equal(sidecar.parameters!.knn, 10);
   assert.equal(sidecar.parameters!.seed, 3);
   assert.equal(typeof sidecar.parameters!.t, 'number');
+  // The refinement's automatic ρ and graph bandwidth as used: 400 cells → ρ = 1; 1.5·knn = 15.
+  assert.equal(sidecar.parameters!.refineExaggeration, 1);
+  assert.equal(sidecar.parameters!.refineKnn, 15);
   assert.equal(sidecar.chosen!.tAuto, true);
   assert.ok(Array.isArray(sidecar.chosen!.entropyCurve));
   assert.match(String(sidecar.input!.sha256), /^[0-9a-f]{64}$/);

@@ -63,7 +63,7 @@ test('HSMM: withhold 24h and 48h (2 seeds) — structure, finiteness, and the ma
     assert.ok(pcs.w1.mean < b.w1.mean - 0.05 && pcs.w2.mean < b.w2.mean - 0.04, `${w.label}: OT in PC space vs (b)`);
     const paper = w.maps['isotherm-paper']!.methods;
     // Measured (2026-11-30, automatic ρ = 1 at these sizes): 48h OT 0.541 / 0.603 vs (b) 0.637 / 0.681 — the
-    // smallest margin; with ρ = 1.3 it was 0.330 / 0.404 vs 0.493 / 0.539, while 24h gained (0.613 → 0.520 W1).
+    // smallest margin; with ρ = 1.3 it was 0.336 / 0.419 vs 0.515 / 0.559, while 24h gained (0.613 → 0.520 W1).
     for (const base of [paper.nearer!, paper['linear-pca']!]) {
       assert.ok(paper.ot!.w1.mean < base.w1.mean - 0.05 && paper.ot!.w2.mean < base.w2.mean - 0.05, `${w.label}: paper protocol, OT in the map vs (a)/(b)`);
     }

@@ -321,7 +321,7 @@ test('automatic iterations: 100 up to 50k cells, down to 30 at 100k, 30 up to RE
   assert.equal(refineIterations(1_000_000), 0);
 });
 
-test('automatic ρ: 1 up to 1,000 cells, 1.3 from 3,000, rising in between; the pipeline records what it used', async () => {
+test('automatic ρ: 1 up to 1,000 cells, 1.3 from 3,000, rising in between; a number given is used as it is', async () => {
   const { refineExaggeration } = await import('../../src-core/embed/refine.js');
   assert.equal(refineExaggeration(240), 1);
   assert.equal(refineExaggeration(1000), 1);
