@@ -17,7 +17,9 @@ import { connectedComponents } from '../graph/components.js';
 import type { Csr64 } from '../linalg/csr.js';
 import type { KnnResult } from '../linalg/neighbours.js';
 
-export async function refineGraph(knn: KnnResult, graph: Csr64, k: number, decay: number, pool: KernelPool): Promise<Csr64> {
+/** `graph` must be the alpha-decay graph of `knn` with bandwidth `graphK` and this `decay`: it is returned as it is for k = graphK. */
+export async function refineGraph(knn: KnnResult, graph: Csr64, graphK: number, k: number, decay: number, pool: KernelPool): Promise<Csr64> {
+  if (k === graphK) return graph;
   const wide = await alphaDecayAffinityParallel(knn, { k, decay }, pool);
   const { count, labels } = connectedComponents(graph);
   return count === 1 ? wide : withinComponents(wide, labels);

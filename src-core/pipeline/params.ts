@@ -58,7 +58,7 @@ export interface EmbedParams {
   readonly refine: 'auto' | 'off' | number;
   /** ρ, the refinement's attraction weight: 1 = t-SNE's balance; larger keeps more of the landmark layout's arrangement; 'auto' by n. */
   readonly refineExaggeration: 'auto' | number;
-  /** Bandwidth neighbour of the refinement's graph: 'auto' = 1.5·knn (15); at most the 2·knn neighbours searched. */
+  /** Bandwidth neighbour of the refinement's graph: 'auto' = 1.5·knn (15) up to 50k cells, knn from 100k; at most the 2·knn neighbours searched. */
   readonly refineKnn: 'auto' | number;
   readonly seed: number;
   readonly backend: BackendRequest;
@@ -169,7 +169,7 @@ export const PARAMS: ParamSpecs = {
   },
   refineKnn: {
     default: 'auto', domain: integer(2, 200, ['auto']), cli: { flag: '--refine-knn', value: 'auto|K' }, stage: 'refine',
-    help: 'bandwidth neighbour of the refinement\'s graph: auto = 1.5·knn; at most the 2·knn neighbours searched (docs/algorithm.md §6b)',
+    help: 'bandwidth neighbour of the refinement\'s graph: auto = 1.5·knn up to 50k cells, knn from 100k; at most the 2·knn neighbours searched (docs/algorithm.md §6b)',
     key: (p, n) => (p.refine === 'off' ? null : `rk=${refineBandwidth(n, p)}`),
   },
   seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },
@@ -218,13 +218,23 @@ export function refineRho(n: number, p: Pick<EmbedParams, 'refineExaggeration'>)
   return p.refineExaggeration === 'auto' ? refineExaggeration(n) : p.refineExaggeration;
 }
 
-/** The refinement graph's bandwidth neighbour: refineKnn (auto: 1.5·knn), capped by the neighbours the knn stage found. */
+/**
+ * The refinement graph's bandwidth neighbour: refineKnn, capped by the neighbours the knn stage found.
+ * auto = 1.5·knn up to 50k cells, knn itself from 100k (log-linear between), like the automatic
+ * schedule's fewer iterations and partners there: on realistic 100k data the wider graph cost +5 s of a
+ * 25 s run (more two-step pairs) — docs/algorithm.md §6b.
+ */
 export function refineBandwidth(n: number, p: Pick<EmbedParams, 'knn' | 'refineKnn'>): number {
-  const k = p.refineKnn === 'auto' ? Math.round(REFINE_KNN_FACTOR * p.knn) : p.refineKnn;
+  const k = p.refineKnn === 'auto' ? Math.round(refineKnnFactor(n) * p.knn) : p.refineKnn;
   return Math.min(k, knnSearchSize(n, p.knn));
 }
-/** The refinement graph's bandwidth relative to the layout's (docs/algorithm.md §6b). */
-const REFINE_KNN_FACTOR = 1.5;
+
+function refineKnnFactor(n: number): number {
+  const [lo, hi] = [50_000, 100_000];
+  if (n <= lo) return 1.5;
+  if (n >= hi) return 1;
+  return 1.5 - (0.5 * Math.log(n / lo)) / Math.log(hi / lo);
+}
 
 /** Neighbours the knn stage searches: 2·knn (the graph stage prunes unsupported edges), at most n − 1. */
 export function knnSearchSize(n: number, knn: number): number {

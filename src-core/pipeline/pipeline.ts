@@ -317,7 +317,7 @@ export class EmbeddingPipeline {
     const coords = await stage('refine', keys.refine, async () => {
       if (iterations === 0) return extended.coords;
       const pool = await kernelPool();
-      const graph = await refineGraph(knn, w, refineBandwidth(n, p), p.decay, pool);
+      const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
       return refineLayout(extended.coords, await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool), {
         iterations,
         stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,

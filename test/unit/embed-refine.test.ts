@@ -338,9 +338,13 @@ test('automatic ρ: 1 up to 1,000 cells, 1.3 from 3,000, rising in between; a nu
   assert.equal(refineRho(2000, resolveParams({ refineExaggeration: 2 })), 2);
 });
 
-test('refinement graph bandwidth: 1.5·knn by default, a number as asked, never past the neighbours searched', async () => {
+test('refinement graph bandwidth: 1.5·knn by default (knn from 100k cells), a number as asked, never past the neighbours searched', async () => {
   const { resolveParams, refineBandwidth } = await import('../../src-core/pipeline/params.js');
   assert.equal(refineBandwidth(5000, resolveParams()), 15);
+  assert.equal(refineBandwidth(50_000, resolveParams()), 15);
+  assert.equal(refineBandwidth(70_000, resolveParams()), 13);
+  assert.equal(refineBandwidth(100_000, resolveParams()), 10);
+  assert.equal(refineBandwidth(200_000, resolveParams()), 10);
   assert.equal(refineBandwidth(5000, resolveParams({ knn: 5 })), 8);
   assert.equal(refineBandwidth(5000, resolveParams({ refineKnn: 12 })), 12);
   assert.equal(refineBandwidth(5000, resolveParams({ refineKnn: 50 })), 20); // the search keeps 2·knn
@@ -370,7 +374,8 @@ test('refine graph: the wider bandwidth keeps only edges inside the pipeline gra
   assert.equal(connectedComponents(narrow).count, 2);
   const wide = alphaDecayAffinity(knn, { k: 15, decay: 40 });
   assert.ok(crossEdges(wide) > 0, 'the unrestricted wide kernel joins the groups (else this test shows nothing)');
-  const g = await refineGraph(knn, narrow, 15, 40, inlineKernelPool);
+  const g = await refineGraph(knn, narrow, 10, 15, 40, inlineKernelPool);
+  assert.equal(await refineGraph(knn, narrow, 10, 10, 40, inlineKernelPool), narrow, 'the same bandwidth: the graph itself');
   assert.equal(crossEdges(g), 0);
   // Every within-group edge of the wide kernel is kept with its weight, and the result is symmetric.
   const dense = (w: Csr64): Float64Array => {
