@@ -5,13 +5,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { after, before } from 'node:test';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { swissRoll } from '../../src-core/synthetic/swiss-roll.js';
 import type { MiniCanvas, MiniDocument } from './dom-types.js';
 
-declare const document: MiniDocument;
+declare const document: MiniDocument & { body: { dataset: Record<string, string | undefined> } };
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const OUTPUT = join(REPO, 'test-output', 'e2e');
@@ -58,6 +59,27 @@ export async function startServe(args: readonly string[] = [], cwd = REPO, env: 
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** In a `describe`: `isotherm serve` and a browser, started before its tests and closed after them. */
+export function servedBrowser(): { served: Served; browser: Browser } {
+  const s = {} as { served: Served; browser: Browser };
+  before(async () => {
+    s.served = await startServe();
+    s.browser = await launchBrowser();
+  });
+  after(async () => {
+    await s.browser?.close();
+    await s.served?.stop();
+  });
+  return s;
+}
+
+/** Opens the bench page (renderer/src/bench.ts) with `query` and returns the JSON it leaves in body[data-result] when done. */
+export async function benchPageResult(served: Served, browser: Browser, query: string, waitMs: number, pollMs: number): Promise<unknown> {
+  await browser.page.goto(`${served.url}bench.html?${query}`);
+  await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: waitMs, polling: pollMs });
+  return JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as unknown;
 }
 
 export interface Browser {

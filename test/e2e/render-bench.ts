@@ -6,10 +6,7 @@
  *   node dist/test/e2e/render-bench.js [N ...]
  * Under `node --test` (which runs every file in dist/test/) it does nothing.
  */
-import { browserSkip, launchBrowser, startServe } from './harness.js';
-import type { MiniDocument } from './dom-types.js';
-
-declare const document: MiniDocument & { body: { dataset: Record<string, string | undefined> } };
+import { benchPageResult, browserSkip, launchBrowser, startServe } from './harness.js';
 
 interface BenchResult {
   n: number;
@@ -52,9 +49,7 @@ async function main(): Promise<void> {
   try {
     const rows: string[] = [];
     for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {
-      await browser.page.goto(`${served.url}bench.html?n=${n}&size=${size}`);
-      await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 600000, polling: 500 });
-      const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as BenchResult;
+      const r = (await benchPageResult(served, browser, `n=${n}&size=${size}`, 600000, 500)) as BenchResult;
       if (r.error) throw new Error(r.error);
       if (!r.lassoEqualsBruteForce) throw new Error(`n = ${n}: the indexed lasso differs from the brute-force point-in-polygon`);
       rows.push(

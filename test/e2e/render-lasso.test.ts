@@ -7,11 +7,8 @@
  * The same page shows that the map puts no element per point on the page (points and interpolated cells).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { MiniDocument } from './dom-types.js';
-import { browserSkip, launchBrowser, startServe, type Browser, type Served } from './harness.js';
-
-declare const document: MiniDocument & { body: { dataset: Record<string, string | undefined> } };
+import { describe, it } from 'node:test';
+import { benchPageResult, browserSkip, servedBrowser } from './harness.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
@@ -19,22 +16,11 @@ if (skip) console.log(`# ${skip}`);
 interface Check { name: string; count: number; equal: boolean }
 
 describe('map lasso on the grid index', { skip }, () => {
-  let served: Served;
-  let browser: Browser;
-  before(async () => {
-    served = await startServe();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  const env = servedBrowser();
 
   it('selects exactly the rows a brute-force point-in-polygon selects', async () => {
     const n = 200_000;
-    await browser.page.goto(`${served.url}bench.html?n=${n}&check=1`);
-    await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 180000, polling: 200 });
-    const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as { checks?: Check[]; elements?: number; overlayPaths?: number[]; error?: string };
+    const r = (await benchPageResult(env.served, env.browser, `n=${n}&check=1`, 180000, 200)) as { checks?: Check[]; elements?: number; overlayPaths?: number[]; error?: string };
     assert.equal(r.error, undefined);
     const checks = r.checks!;
     assert.equal(checks.length, 3 * 11);
@@ -54,6 +40,6 @@ describe('map lasso on the grid index', { skip }, () => {
     assert.ok(r.elements! < 500, `${r.elements} elements on the page`);
     assert.equal(r.overlayPaths!.length, 2);
     assert.equal(r.overlayPaths![0]! + r.overlayPaths![1]!, n / 2);
-    assert.deepEqual(browser.errors, []);
+    assert.deepEqual(env.browser.errors, []);
   });
 });

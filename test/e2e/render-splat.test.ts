@@ -9,11 +9,8 @@
  * and hardly any pixel of the whole image differs. A dense map of 250k overlapping points: the same too.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { MiniDocument } from './dom-types.js';
-import { browserSkip, launchBrowser, startServe, type Browser, type Served } from './harness.js';
-
-declare const document: MiniDocument & { body: { dataset: Record<string, string | undefined> } };
+import { describe, it } from 'node:test';
+import { benchPageResult, browserSkip, servedBrowser } from './harness.js';
 
 const skip = browserSkip();
 if (skip) console.log(`# ${skip}`);
@@ -32,21 +29,10 @@ interface PictureCheck {
 }
 
 describe('CPU-splatted map picture', { skip }, () => {
-  let served: Served;
-  let browser: Browser;
-  before(async () => {
-    served = await startServe();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.stop();
-  });
+  const env = servedBrowser();
 
   it('equals the GL point sprites at isolated points, between them and over dense maps', async () => {
-    await browser.page.goto(`${served.url}bench.html?n=10&picture=1`);
-    await browser.page.waitForFunction(() => document.body.dataset.result !== undefined, null, { timeout: 180000, polling: 200 });
-    const r = JSON.parse((await browser.page.evaluate(() => document.body.dataset.result))!) as { renderer?: string; software?: boolean; splatsByDefault?: boolean; checks?: PictureCheck[]; error?: string };
+    const r = (await benchPageResult(env.served, env.browser, `n=10&picture=1`, 180000, 200)) as { renderer?: string; software?: boolean; splatsByDefault?: boolean; checks?: PictureCheck[]; error?: string };
     assert.equal(r.error, undefined);
     // Headless Chromium without a GPU renders WebGL2 on SwiftShader: the map splats there.
     assert.equal(r.renderer, 'webgl2');
@@ -73,6 +59,6 @@ describe('CPU-splatted map picture', { skip }, () => {
     }
     const dense = checks.find((c) => c.name.startsWith('dense'))!;
     assert.ok(dense.glInked > 100_000, JSON.stringify(dense));
-    assert.deepEqual(browser.errors, []);
+    assert.deepEqual(env.browser.errors, []);
   });
 });
