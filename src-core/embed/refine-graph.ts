@@ -14,7 +14,7 @@
 import type { KernelPool } from '../compute/kernel-pool.js';
 import { alphaDecayAffinityParallel } from '../graph/affinity-parallel.js';
 import { connectedComponents } from '../graph/components.js';
-import type { Csr64 } from '../linalg/csr.js';
+import { filterCsr, type Csr64 } from '../linalg/csr.js';
 import type { KnnResult } from '../linalg/neighbours.js';
 
 /** `graph` must be the alpha-decay graph of `knn` with bandwidth `graphK` and this `decay`: it is returned as it is for k = graphK. */
@@ -27,22 +27,5 @@ export async function refineGraph(knn: KnnResult, graph: Csr64, graphK: number, 
 
 /** The edges of `w` whose two ends have the same label (w symmetric, so the result is too). */
 export function withinComponents(w: Csr64, labels: Int32Array): Csr64 {
-  const n = w.n;
-  const indptr = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    let kept = 0;
-    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (labels[w.indices[q]!] === labels[i]) kept++;
-    indptr[i + 1] = indptr[i]! + kept;
-  }
-  const indices = new Int32Array(indptr[n]!);
-  const values = new Float64Array(indptr[n]!);
-  let e = 0;
-  for (let i = 0; i < n; i++)
-    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) {
-      const j = w.indices[q]!;
-      if (labels[j] !== labels[i]) continue;
-      indices[e] = j;
-      values[e++] = w.values[q]!;
-    }
-  return { n, indptr, indices, values };
+  return filterCsr(w, (i, j) => labels[i] === labels[j]);
 }

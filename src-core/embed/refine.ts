@@ -18,7 +18,7 @@
  * positions), with momentum and per-coordinate gains (Jacobs' delta-bar-delta, as in t-SNE), so the result is
  * deterministic and does not depend on evaluation order.
  */
-import { transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
+import { filterCsr, transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore } from '../compute/wasm-sqdist.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
@@ -190,7 +190,9 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const rep = pool.alloc(Float64Array, 2 * n);
   const att = new Float64Array(2 * n);
   const zRow = pool.alloc(Float64Array, n);
-  const upper = upperTriangle(p, pool);
+  // P is symmetric: the attraction reads each pair once, from the upper triangle (j > i), in shared memory.
+  const { indptr, indices, values } = filterCsr(p, (i, j) => j > i, (l) => pool.alloc(Int32Array, l), (l) => pool.alloc(Float64Array, l));
+  const upper = { indptr, indices, values };
   // Attraction: fixed blocks (the same for any thread count), each with its own buffer; repulsion: blocks of leaves per thread.
   const attBlocks = attractionBlocks(n);
   const attBuf = pool.alloc(Float64Array, attBlocks.length * 2 * n);
@@ -244,26 +246,6 @@ function attractionBlocks(n: number): [number, number][] {
   return blocks;
 }
 
-/** The entries of P with j > i (P is symmetric: each pair once), in arrays every thread reads. */
-function upperTriangle(p: Csr64, pool: KernelPool): Pick<Csr64, 'indptr' | 'indices' | 'values'> {
-  const n = p.n;
-  const indptr = pool.alloc(Int32Array, n + 1);
-  for (let i = 0; i < n; i++) {
-    let kept = 0;
-    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) if (p.indices[q]! > i) kept++;
-    indptr[i + 1] = indptr[i]! + kept;
-  }
-  const indices = pool.alloc(Int32Array, indptr[n]!);
-  const values = pool.alloc(Float64Array, indptr[n]!);
-  let e = 0;
-  for (let i = 0; i < n; i++)
-    for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++)
-      if (p.indices[q]! > i) {
-        indices[e] = p.indices[q]!;
-        values[e++] = p.values[q]!;
-      }
-  return { indptr, indices, values };
-}
 
 /** Boundaries splitting the tree's leaves into `parts` runs of about equal cell counts. */
 function leafBlocksOf(tree: QuadTree, parts: number): Int32Array {

@@ -54,6 +54,35 @@ export function transposeCsrArrays<V extends Float32Array | Float64Array>(
 }
 
 /**
+ * The entries (i, j) of `a` for which `keep(i, j)` holds, in their order (rows stay sorted). `i32` / `f64`
+ * allocate the arrays (e.g. a kernel pool's shared memory).
+ */
+export function filterCsr(
+  a: Csr64,
+  keep: (i: number, j: number) => boolean,
+  i32: (length: number) => Int32Array = (l) => new Int32Array(l),
+  f64: (length: number) => Float64Array = (l) => new Float64Array(l),
+): Csr64 {
+  const n = a.n;
+  const indptr = i32(n + 1);
+  for (let i = 0; i < n; i++) {
+    let kept = 0;
+    for (let q = a.indptr[i]!; q < a.indptr[i + 1]!; q++) if (keep(i, a.indices[q]!)) kept++;
+    indptr[i + 1] = indptr[i]! + kept;
+  }
+  const indices = i32(indptr[n]!);
+  const values = f64(indptr[n]!);
+  let e = 0;
+  for (let i = 0; i < n; i++)
+    for (let q = a.indptr[i]!; q < a.indptr[i + 1]!; q++)
+      if (keep(i, a.indices[q]!)) {
+        indices[e] = a.indices[q]!;
+        values[e++] = a.values[q]!;
+      }
+  return { n, indptr, indices, values };
+}
+
+/**
  * Builds CSR from unsorted (row, col, value) triplets, summing duplicates in triplet order. Two stable
  * counting sorts (by column, then by row) instead of a comparison sort per row: linear in the triplets.
  */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csrFromTriplets } from '../../src-core/linalg/csr.js';
+import { csrFromTriplets, filterCsr } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 
 /** The plain definition: per row, a map column → sum of that column's values in triplet order. */
@@ -36,4 +36,15 @@ test('csrFromTriplets reads only the first count triplets', () => {
   assert.deepEqual([...m.indptr], [0, 1, 2, 3]);
   assert.deepEqual([...m.indices], [1, 2, 0]);
   assert.deepEqual([...m.values], [1, 3, 2]);
+});
+
+test('filterCsr keeps exactly the entries the predicate keeps, in order, with their values', () => {
+  const a = csrFromTriplets(4, Int32Array.from([0, 0, 1, 2, 2, 3, 3]), Int32Array.from([1, 3, 0, 0, 3, 1, 2]), Float64Array.from([1, 2, 3, 4, 5, 6, 7]));
+  const upper = filterCsr(a, (i, j) => j > i);
+  assert.deepEqual(Array.from(upper.indptr), [0, 2, 2, 3, 3]);
+  assert.deepEqual(Array.from(upper.indices), [1, 3, 3]);
+  assert.deepEqual(Array.from(upper.values), [1, 2, 5]);
+  const none = filterCsr(a, () => false);
+  assert.deepEqual(Array.from(none.indptr), [0, 0, 0, 0, 0]);
+  assert.equal(none.indices.length, 0);
 });
