@@ -370,8 +370,9 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
   const d2 = pool.alloc(Float64Array, walk.indices.length);
   const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store: createPointStore(points, w.n, dim), out: d2 };
   await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
+  mirrorUpper(walk, d2, (v) => v);
   // Both arrays are this function's own: the Gaussian goes over d2 and the mix over the walk's values.
-  const { kernel, total } = gaussianOnSupport(d2);
+  const { kernel, total } = gaussianOnSupport(walk, d2);
   const values = walk.values;
   const norm = total > 0 ? total : 1;
   for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * values[q]! + (1 - WALK_SHARE) * (kernel[q]! / norm);
@@ -379,16 +380,32 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
 }
 
 /**
- * exp(−d²/2σ²) for the squared distances of a support, written over them, σ² their median (a 1-in-16
- * sample), and the sum: the caller divides by it (if positive) to normalise to sum 1.
+ * exp(−d²/2σ²) for the squared distances of a symmetric support, written over them, σ² their median (a
+ * 1-in-16 sample), and the sum (in storage order): the caller divides by it (if positive) to normalise to sum 1.
  */
-function gaussianOnSupport(d2: Float64Array): { kernel: Float64Array; total: number } {
+function gaussianOnSupport(support: Csr64, d2: Float64Array): { kernel: Float64Array; total: number } {
   const sample = new Float64Array(Math.ceil(d2.length / 16));
   for (let q = 0; q < d2.length; q += 16) sample[q >> 4] = d2[q]!;
   const s2 = sample.length ? kthSmallest(sample, sample.length >> 1) : 0;
+  mirrorUpper(support, d2, (v) => (s2 > 0 ? Math.exp(-v / (2 * s2)) : 1));
   let total = 0;
-  for (let q = 0; q < d2.length; q++) total += d2[q] = s2 > 0 ? Math.exp(-d2[q]! / (2 * s2)) : 1;
+  for (let q = 0; q < d2.length; q++) total += d2[q]!;
   return { kernel: d2, total };
+}
+
+/**
+ * v[q] = f(v[q]) for the pairs j > i of a symmetric support with sorted rows, and the same number at the
+ * mirror pair (j, i). Row j's pairs below the diagonal are its first ones, in the order of i: a cursor per
+ * row finds each mirror as rows i are visited in order.
+ */
+function mirrorUpper(s: Csr64, v: Float64Array, f: (x: number) => number): void {
+  const cursor = s.indptr.slice(0, s.n);
+  for (let i = 0; i < s.n; i++)
+    for (let q = s.indptr[i + 1]! - 1; q >= s.indptr[i]! && s.indices[q]! > i; q--) {
+      const x = f(v[q]!);
+      v[q] = x;
+      v[cursor[s.indices[q]!]!++] = x;
+    }
 }
 
 /** a's k-th smallest (0-based), the element a sort would put at k; reorders a. Quickselect, or a sort if a holds NaN. */

@@ -45,11 +45,11 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
   const acc = new Float64Array(n);
   const mark = new Int32Array(n).fill(-1);
   const touched = new Int32Array(n);
-  // A row to sparsify: its values in first-visit order, the k/2 largest (heap), and the tail's columns and running sums.
+  // A row to sparsify: its values in first-visit order, scratch for the selection, and the kept entries.
   const rowVals = new Float64Array(capped ? n : 0);
-  const heap = new Float64Array(capped ? Math.max(0, maxPartners >> 1) : 0);
-  const tailCols = new Int32Array(capped ? n : 0);
-  const tailCum = new Float64Array(capped ? n : 0);
+  const scratch = new Float64Array(capped ? n : 0);
+  const keptCols = new Int32Array(capped ? n : 0);
+  const keptVals = new Float64Array(capped ? n : 0);
   let e = 0;
   for (let i = lo; i < hi; i++) {
     if (!(rowSum[i]! > 0)) continue;
@@ -71,6 +71,7 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
       }
     }
     acc[i] = 0;
+    let row = touched;
     if (t > maxPartners) {
       // Sparsified in contiguous arrays (one pass over the scattered acc); the kept values go back to acc for the output.
       for (let s = 0; s < t; s++) {
@@ -78,13 +79,14 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
         rowVals[s] = acc[l]!;
         acc[l] = 0;
       }
-      t = sparsifyRow(touched, rowVals, t, maxPartners, heap, tailCols, tailCum);
-      for (let s = 0; s < t; s++) acc[touched[s]!] = rowVals[s]!;
+      t = sparsifyRow(touched, rowVals, t, maxPartners, scratch, keptCols, keptVals);
+      for (let s = 0; s < t; s++) acc[keptCols[s]!] = keptVals[s]!;
+      row = keptCols;
     }
     counts[i - lo] = t;
-    touched.subarray(0, t).sort(); // rows leave sorted by column: the assembly then needs no sort
+    row.subarray(0, t).sort(); // rows leave sorted by column: the assembly then needs no sort
     for (let s = 0; s < t; s++) {
-      const l = touched[s]!;
+      const l = row[s]!;
       cols[e] = l;
       vals[e++] = acc[l]!;
       acc[l] = 0;
@@ -105,21 +107,25 @@ export interface SupportDistancesTask {
   readonly store: PointStore;
   readonly lo: number;
   readonly hi: number;
-  /** ‖x_i − x_j‖² for every stored pair of rows lo..hi (shared, written in place). */
+  /** ‖x_i − x_j‖² for the stored pairs j > i of rows lo..hi (shared, written in place; the rest is left as it is). */
   readonly out: Float64Array;
 }
 
+/** The upper triangle's squared distances: ‖x_i − x_j‖² is the same number as ‖x_j − x_i‖², so a symmetric support needs no more. */
 export function supportDistancesKernel(t: SupportDistancesTask): number {
   const { indptr, indices, out } = t;
   const eng = sqDistOf(t.store);
   eng.limits.fill(Infinity); // exact distances; this store is refineAffinities' own, nothing else sets its limits
-  for (let i = t.lo; i < t.hi; i++)
-    for (let q0 = indptr[i]!; q0 < indptr[i + 1]!; q0 += BATCH) {
+  for (let i = t.lo; i < t.hi; i++) {
+    let first = indptr[i]!;
+    while (first < indptr[i + 1]! && indices[first]! <= i) first++; // rows are sorted: the upper part is a suffix
+    for (let q0 = first; q0 < indptr[i + 1]!; q0 += BATCH) {
       const count = Math.min(BATCH, indptr[i + 1]! - q0);
       for (let c = 0; c < count; c++) eng.rows[c] = indices[q0 + c]!;
       eng.batch(i, count);
       for (let c = 0; c < count; c++) out[q0 + c] = eng.out[c]!;
     }
+  }
   return t.hi - t.lo;
 }
 
@@ -128,46 +134,52 @@ export function supportDistancesKernel(t: SupportDistancesTask): number {
  * are, and the tail — little mass per pair but, summed, the long-range pull that holds the global layout
  * together (dropping it lowered mouse10k's DEMaP from 0.72 to 0.57) — is replaced by k/2 systematic draws
  * proportional to value, each worth tailMass/(k/2). Deterministic (fixed offset, positions in row order).
- * The row is cols[0..t) with values vals[0..t) (finite: products of graph weights); the kept entries are
- * written over its start, the largest in row order, then the drawn ones. Returns their number. Scratch:
- * heap (at least k/2), tailCols and tailCum (at least t).
+ * The row is cols[0..t) with values vals[0..t) (finite: products of graph weights), left as they are; the
+ * kept entries go to keptCols / keptVals, the largest in row order, then the drawn ones. Returns their
+ * number. `scratch`: at least t entries.
  */
-export function sparsifyRow(cols: Int32Array, vals: Float64Array, t: number, k: number, heap: Float64Array, tailCols: Int32Array, tailCum: Float64Array): number {
+export function sparsifyRow(cols: Int32Array, vals: Float64Array, t: number, k: number, scratch: Float64Array, keptCols: Int32Array, keptVals: Float64Array): number {
   const h = k >> 1;
-  const tau = h > 0 ? kthLargest(vals, t, h, heap) : NaN;
-  // Values above tau are all in the heap: the ones equal to tau fill the rest of the k/2, first come first kept.
-  let ties = h;
-  for (let s = 0; s < h; s++) if (heap[s]! > tau) ties--;
-  let kept = 0, nTail = 0, mass = 0, rising = true;
+  let tau = NaN, above = 0;
+  if (h > 0) {
+    const c = selectLargest(vals, t, h, scratch);
+    tau = scratch[h - 1]!;
+    for (let s = 0; s < c; s++) if (scratch[s]! > tau) above++;
+  }
+  // Kept: the values above tau, then those equal to it up to k/2 in all, first come first kept.
+  let ties = h - above;
+  let kept = 0, mass = 0, rising = true;
   for (let s = 0; s < t; s++) {
     const v = vals[s]!;
     if (v > tau || (v === tau && ties-- > 0)) {
-      cols[kept] = cols[s]!;
-      vals[kept++] = v;
+      keptCols[kept] = cols[s]!;
+      keptVals[kept++] = v;
     } else {
+      mass += v;
       if (!(v >= 0)) rising = false;
-      tailCols[nTail] = cols[s]!;
-      tailCum[nTail++] = mass += v;
     }
   }
   const draws = k - kept;
   if (draws <= 0 || !(mass > 0)) return kept;
   const step = mass / draws;
-  // Draws up to entry s: round(tailCum[s] / step), half up; an entry gets those its running sum adds. Most add
-  // none: while the sum is below `next` — a relative margin of 1e-9, far above rounding error (1e-16), for a
-  // non-decreasing sum, a normal finite step and before ≥ 0 — the rounding provably still gives `before`, so
-  // the division is done only near a draw.
+  // Draws up to a tail entry: round(cum / step), half up, cum the tail's running sum; an entry gets those it
+  // adds. Most add none: while cum is below `next` — a relative margin of 1e-9, far above rounding error
+  // (1e-16), for a non-decreasing sum, a normal finite step and before ≥ 0 — the rounding provably still
+  // gives `before`, so the division is done only near a draw.
   const fast = rising && step > 1e-290 && step < 1e290;
-  let before = 0;
+  let before = 0, cum = 0;
   let next = fast ? 0.5 * step * NEXT_MARGIN : -Infinity;
-  for (let s = 0; s < nTail; s++) {
-    const cum = tailCum[s]!;
+  ties = h - above;
+  for (let s = 0; s < t; s++) {
+    const v = vals[s]!;
+    if (v > tau || (v === tau && ties-- > 0)) continue; // kept above
+    cum += v;
     if (cum < next) continue;
     const after = Math.floor(cum / step + 0.5);
     const hits = Math.min(draws, after) - before;
     if (hits > 0) {
-      cols[kept] = tailCols[s]!;
-      vals[kept++] = hits * step;
+      keptCols[kept] = cols[s]!;
+      keptVals[kept++] = hits * step;
     }
     before = after;
     next = fast && before >= 0 ? (before + 0.5) * step * NEXT_MARGIN : -Infinity;
@@ -178,29 +190,47 @@ export function sparsifyRow(cols: Int32Array, vals: Float64Array, t: number, k: 
 const NEXT_MARGIN = 1 - 1e-9;
 
 /**
- * The h-th largest of vals[0..t) (t ≥ h ≥ 1), by a min-heap of the h largest seen: after the first
- * few hundred entries almost every one is below the heap's least and costs one comparison. Leaves that heap
- * (the h largest values, with repeats) in heap[0..h).
+ * Puts the h-th largest of vals[0..t) (t ≥ h ≥ 1) at a[h − 1], with every value at least as large in
+ * a[0..c); returns c. Candidates are the values ≥ a guess — a high quantile of every 8th value, aimed at
+ * about 1.5·h candidates — so that the exact selection runs on few; if fewer than h pass, on all.
  */
-function kthLargest(vals: Float64Array, t: number, h: number, heap: Float64Array): number {
-  for (let s = 0; s < h; s++) heap[s] = vals[s]!;
-  for (let p = (h >> 1) - 1; p >= 0; p--) siftDown(heap, h, p, heap[p]!);
-  for (let s = h; s < t; s++) {
+function selectLargest(vals: Float64Array, t: number, h: number, a: Float64Array): number {
+  let sampled = 0;
+  for (let s = 0; s < t; s += 8) a[sampled++] = vals[s]!;
+  const rank = (3 * h) >> 4;
+  const guess = rank >= 1 && rank < sampled ? nthLargest(a, sampled, rank) : -Infinity;
+  let c = 0;
+  for (let s = 0; s < t; s++) {
     const v = vals[s]!;
-    if (v > heap[0]!) siftDown(heap, h, 0, v);
+    a[c] = v;
+    if (v >= guess) c++;
   }
-  return heap[0]!;
+  if (c < h) {
+    for (let s = 0; s < t; s++) a[s] = vals[s]!;
+    c = t;
+  }
+  nthLargest(a, c, h - 1);
+  return c;
 }
 
-/** Puts v at position p of the min-heap heap[0..h) and moves it down to its place. */
-function siftDown(heap: Float64Array, h: number, p: number, v: number): void {
-  for (;;) {
-    let c = 2 * p + 1;
-    if (c >= h) break;
-    if (c + 1 < h && heap[c + 1]! < heap[c]!) c++;
-    if (!(heap[c]! < v)) break;
-    heap[p] = heap[c]!;
-    p = c;
+/** The k-th largest (0-based) of a[0..len) by quickselect, left at a[k] with the larger ones before it; reorders a. */
+function nthLargest(a: Float64Array, len: number, k: number): number {
+  let lo = 0, hi = len - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const tmp = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = tmp;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
   }
-  heap[p] = v;
+  return a[k]!;
 }

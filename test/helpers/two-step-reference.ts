@@ -46,7 +46,8 @@ export function twoStepReference(w: Csr64, k = Infinity): Csr64 {
   return { n, indptr, indices: Int32Array.from(indices), values: Float64Array.from(values) };
 }
 
-function sparsified(row: Map<number, number>, k: number): Map<number, number> {
+/** One row (column → value, in first-visit order) sparsified to at most k entries by the definition. */
+export function sparsified(row: Map<number, number>, k: number): Map<number, number> {
   const h = k >> 1;
   const tau = h > 0 ? [...row.values()].sort((a, b) => b - a)[h - 1]! : NaN;
   let ties = h - [...row.values()].filter((v) => v > tau).length;

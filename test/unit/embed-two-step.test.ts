@@ -11,7 +11,8 @@ import { knnKdTree } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { csrFromTriplets, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
-import { twoStepReference } from '../helpers/two-step-reference.js';
+import { sparsifyRow } from '../../src-core/embed/two-step-rows.js';
+import { sparsified, twoStepReference } from '../helpers/two-step-reference.js';
 
 function assertSameBits(got: Csr64, want: Csr64, what: string): void {
   assert.deepEqual(Array.from(got.indptr), Array.from(want.indptr), `${what}: indptr`);
@@ -48,6 +49,31 @@ test('twoStepAffinities equals its definition bit for bit: ties, self-loops, an 
       if (Number.isFinite(k) && want.indices.length < twoStepReference(w).indices.length) sparsified++;
     }
   assert.ok(sparsified >= 12, `caps that bite: ${sparsified}`);
+});
+
+test('sparsifyRow gives the definition\'s row: a guess that leaves too few candidates, ties at the cut, zeros, odd and small k', () => {
+  const rng = createRng(9);
+  const t = 400;
+  const rows: [string, number[]][] = [
+    // Every 8th value large: the sampled guess lets only 13 through, fewer than k/2 = 64, so all are searched.
+    ['large every 8th', Array.from({ length: t }, (_, s) => (s % 8 === 0 ? 1000 + s : rng.next()))],
+    ['ties at the cut', Array.from({ length: t }, (_, s) => [0.25, 0.5, 1][s % 3]! * (s < 40 ? 4 : 1))],
+    ['zeros and a heavy head', Array.from({ length: t }, (_, s) => (s % 5 === 0 ? 0 : rng.next() ** 6))],
+    ['random', Array.from({ length: t }, () => rng.next())],
+  ];
+  for (const [what, values] of rows)
+    for (const k of [1, 2, 5, 16, 128, 129, 399]) {
+      const cols = Int32Array.from({ length: t }, (_, s) => (s * 7919) % 1009); // row order is not column order
+      const vals = Float64Array.from(values);
+      const keptCols = new Int32Array(t);
+      const keptVals = new Float64Array(t);
+      const kept = sparsifyRow(cols, vals, t, k, new Float64Array(t), keptCols, keptVals);
+      const want = [...sparsified(new Map(Array.from(cols, (l, s) => [l, values[s]!])), k)].sort((a, b) => a[0] - b[0]);
+      const got = Array.from(keptCols.subarray(0, kept), (l, s) => [l, keptVals[s]!] as const).sort((a, b) => a[0] - b[0]);
+      assert.equal(got.length, want.length, `${what}, k ${k}: length`);
+      got.forEach(([l, v], s) => assert.ok(l === want[s]![0] && Object.is(v, want[s]![1]), `${what}, k ${k}: entry ${s}`));
+      assert.deepEqual(Array.from(vals), values, 'the row is left as it is');
+    }
 });
 
 test('on two threads in several blocks, a kNN graph gives the definition\'s bits; so does refineAffinities against its mix', async () => {
