@@ -370,7 +370,6 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
   const d2 = pool.alloc(Float64Array, walk.indices.length);
   const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store: createPointStore(points, w.n, dim), out: d2 };
   await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
-  mirrorUpper(walk, d2, (v) => v);
   // Both arrays are this function's own: the Gaussian goes over d2 and the mix over the walk's values.
   const { kernel, total } = gaussianOnSupport(walk, d2);
   const values = walk.values;
@@ -380,17 +379,35 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
 }
 
 /**
- * exp(−d²/2σ²) for the squared distances of a symmetric support, written over them, σ² their median (a
- * 1-in-16 sample), and the sum (in storage order): the caller divides by it (if positive) to normalise to sum 1.
+ * exp(−d²/2σ²) for the squared distances of a symmetric support with sorted rows, given above the diagonal
+ * only (the rest is written from them), written over them; σ² their median (a 1-in-16 sample of all pairs,
+ * each below the diagonal read at its mirror), and the sum (in storage order): the caller divides by it
+ * (if positive) to normalise to sum 1.
  */
 function gaussianOnSupport(support: Csr64, d2: Float64Array): { kernel: Float64Array; total: number } {
+  const { indptr, indices } = support;
   const sample = new Float64Array(Math.ceil(d2.length / 16));
-  for (let q = 0; q < d2.length; q += 16) sample[q >> 4] = d2[q]!;
+  for (let q = 0, i = 0; q < d2.length; q += 16) {
+    while (indptr[i + 1]! <= q) i++;
+    const j = indices[q]!;
+    sample[q >> 4] = d2[j > i ? q : positionOf(support, j, i)]!;
+  }
   const s2 = sample.length ? kthSmallest(sample, sample.length >> 1) : 0;
   mirrorUpper(support, d2, (v) => (s2 > 0 ? Math.exp(-v / (2 * s2)) : 1));
   let total = 0;
   for (let q = 0; q < d2.length; q++) total += d2[q]!;
   return { kernel: d2, total };
+}
+
+/** Where pair (i, j) is stored (rows sorted; the pair must be there). */
+function positionOf(s: Csr64, i: number, j: number): number {
+  let lo = s.indptr[i]!, hi = s.indptr[i + 1]! - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.indices[mid]! < j) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
