@@ -92,14 +92,16 @@ export function refinePartners(n: number): number {
 }
 
 /** P ∝ T² + (T²)ᵀ with T = D⁻¹W, self pairs dropped, Σ p_ij = 1; rows of W with no edge contribute nothing. */
-export function twoStepAffinities(w: Csr64, maxPartners = Infinity): Csr64 {
+export function twoStepAffinities(graph: Csr64, maxPartners = Infinity): Csr64 {
+  const w = withoutSelfLoops(graph);
   const rowSum = walkRowSums(w);
   return assembleTwoStep(w.n, [twoStepRowsKernel({ indptr: w.indptr, indices: w.indices, values: w.values, rowSum, lo: 0, hi: w.n, maxPartners })]);
 }
 
 /** `twoStepAffinities` with the rows computed in blocks on the kernel pool: the same matrix for any thread count. */
-export async function twoStepAffinitiesOnPool(w: Csr64, maxPartners: number, pool: KernelPool): Promise<Csr64> {
-  if (pool.threads === 1) return twoStepAffinities(w, maxPartners);
+export async function twoStepAffinitiesOnPool(graph: Csr64, maxPartners: number, pool: KernelPool): Promise<Csr64> {
+  if (pool.threads === 1) return twoStepAffinities(graph, maxPartners);
+  const w = withoutSelfLoops(graph);
   const rowSum = walkRowSums(w);
   const shared = { indptr: shareable(pool, w.indptr), indices: shareable(pool, w.indices), values: shareable(pool, w.values), rowSum: shareable(pool, rowSum) };
   const parts = await pool.map<TwoStepRowsTask, TwoStepRows>(ROWS, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi, maxPartners })));
@@ -115,6 +117,12 @@ function cellBlocks(n: number, threads: number): [number, number][] {
   const blocks: [number, number][] = [];
   for (let lo = 0; lo < n; lo += size) blocks.push([lo, Math.min(n, lo + size)]);
   return blocks;
+}
+
+/** w without its self-loops (the walk never stays put), or w itself when it has none. */
+function withoutSelfLoops(w: Csr64): Csr64 {
+  for (let i = 0; i < w.n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (w.indices[q] === i) return filterCsr(w, (a, b) => a !== b);
+  return w;
 }
 
 function walkRowSums(w: Csr64): Float64Array {

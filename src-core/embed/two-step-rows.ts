@@ -5,7 +5,7 @@
  * the result does not depend on the split or the thread count.
  */
 import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
-import { filterCsr } from '../linalg/csr.js';
+/** W (no self-loops: the walk never stays put, refine.ts removes them) and the rows to compute. */
 export interface TwoStepRowsTask {
   readonly indptr: Int32Array;
   readonly indices: Int32Array;
@@ -26,10 +26,8 @@ export interface TwoStepRows {
 }
 
 export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
-  const { rowSum, lo, hi, maxPartners } = t;
+  const { indptr, indices, values, rowSum, lo, hi, maxPartners } = t;
   const n = rowSum.length;
-  // The walk never stays put: self-loops take no part (rowSum leaves them out too), so the loops below need no test for them.
-  const { indptr, indices, values } = hasSelfLoop(t.indptr, t.indices, n) ? filterCsr({ n, indptr: t.indptr, indices: t.indices, values: t.values }, (i, j) => i !== j) : t;
   const capped = Number.isFinite(maxPartners);
   // Upper bound of the block's entries (Σ_i min(Σ_{j∈N(i)} |N(j)|, maxPartners)), so the output is allocated once.
   let bound = 0;
@@ -95,10 +93,6 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
   return { lo, counts, cols: cols.slice(0, e), vals: vals.slice(0, e) };
 }
 
-function hasSelfLoop(indptr: Int32Array, indices: Int32Array, n: number): boolean {
-  for (let i = 0; i < n; i++) for (let q = indptr[i]!; q < indptr[i + 1]!; q++) if (indices[q] === i) return true;
-  return false;
-}
 
 export interface SupportDistancesTask {
   readonly indptr: Int32Array;

@@ -90,6 +90,8 @@ test('on two threads in several blocks, a kNN graph gives the definition\'s bits
   try {
     assertSameBits(twoStepAffinities(w, 32), want, 'this thread');
     assertSameBits(await twoStepAffinitiesOnPool(w, 32, pool), want, '2 threads');
+    const looped = tiedGraph(90, 0.2, true, 1);
+    assertSameBits(await twoStepAffinitiesOnPool(looped, 8, pool), twoStepReference(looped, 8), 'self-loops, 2 threads');
     // The mix: WALK_SHARE·P_walk + (1 − WALK_SHARE)·exp(−d²/2σ²)/Σ, σ² the sorted 1-in-16 sample's middle.
     const d2 = new Float64Array(want.indices.length);
     for (let i = 0; i < n; i++)
