@@ -5,6 +5,7 @@
  * the result does not depend on the split or the thread count.
  */
 import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
+import { walkRowEngine } from './two-step-wasm.js';
 /** W (no self-loops: the walk never stays put, refine.ts removes them) and the rows to compute. */
 export interface TwoStepRowsTask {
   readonly indptr: Int32Array;
@@ -15,6 +16,8 @@ export interface TwoStepRowsTask {
   readonly lo: number;
   readonly hi: number;
   readonly maxPartners: number;
+  /** false: the accumulation in JavaScript even where WebAssembly runs (tests compare the two; the bits are the same). */
+  readonly wasm?: boolean;
 }
 
 /** Rows lo.. of T²: counts[r] partners of cell lo + r, then their columns (ascending within a row) and values, in row order. */
@@ -40,9 +43,10 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
   const cols = new Int32Array(bound);
   const vals = new Float64Array(bound);
   // acc is all zero between rows (each row clears what it touched), so a first visit needs no reset.
-  const acc = new Float64Array(n);
-  const mark = new Int32Array(n).fill(-1);
-  const touched = new Int32Array(n);
+  const engine = t.wasm === false ? null : walkRowEngine(indptr, indices, values, rowSum);
+  const acc = engine ? engine.acc : new Float64Array(n);
+  const mark = engine ? engine.mark : new Int32Array(n).fill(-1);
+  const touched = engine ? engine.touched : new Int32Array(n);
   // A row to sparsify: its values in first-visit order, scratch for the selection, and the kept entries.
   const rowVals = new Float64Array(capped ? n : 0);
   const scratch = new Float64Array(capped ? n : 0);
@@ -51,24 +55,9 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
   let e = 0;
   for (let i = lo; i < hi; i++) {
     if (!(rowSum[i]! > 0)) continue;
-    let t = 0;
-    // Paths back to i land in acc[i], which is never listed (marked as seen) and cleared below.
-    mark[i] = i;
-    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
-      const j = indices[q]!;
-      if (!(rowSum[j]! > 0)) continue;
-      const f = values[q]! / rowSum[i]! / rowSum[j]!; // T_ij / Σ_l W_jl: one division per step, not per pair
-      const end = indptr[j + 1]!;
-      for (let r = indptr[j]!; r < end; r++) {
-        const l = indices[r]!;
-        // Lists l on its first visit without a branch: mark[l] ≤ i, so (mark[l] − i) >> 31 is −1 exactly when l is new.
-        touched[t] = l;
-        t -= (mark[l]! - i) >> 31;
-        mark[l] = i;
-        acc[l]! += f * values[r]!;
-      }
-    }
-    acc[i] = 0;
+    let t: number;
+    if (engine) t = engine.row(i);
+    else t = accumulateRow(i, indptr, indices, values, rowSum, acc, mark, touched);
     let row = touched;
     if (t > maxPartners) {
       // Sparsified in contiguous arrays (one pass over the scattered acc); the kept values go back to acc for the output.
@@ -93,6 +82,32 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
   return { lo, counts, cols: cols.slice(0, e), vals: vals.slice(0, e) };
 }
 
+
+/**
+ * Row i of T² (self pairs left out) into acc, its partners in first-visit order into touched; returns their
+ * number. two-step-wasm.ts does the same operations in the same order.
+ */
+function accumulateRow(i: number, indptr: Int32Array, indices: Int32Array, values: Float64Array, rowSum: Float64Array, acc: Float64Array, mark: Int32Array, touched: Int32Array): number {
+  let t = 0;
+  // Paths back to i land in acc[i], which is never listed (marked as seen) and cleared below.
+  mark[i] = i;
+  for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
+    const j = indices[q]!;
+    if (!(rowSum[j]! > 0)) continue;
+    const f = values[q]! / rowSum[i]! / rowSum[j]!; // T_ij / Σ_l W_jl: one division per step, not per pair
+    const end = indptr[j + 1]!;
+    for (let r = indptr[j]!; r < end; r++) {
+      const l = indices[r]!;
+      // Lists l on its first visit without a branch: mark[l] ≤ i, so (mark[l] − i) >> 31 is −1 exactly when l is new.
+      touched[t] = l;
+      t -= (mark[l]! - i) >> 31;
+      mark[l] = i;
+      acc[l]! += f * values[r]!;
+    }
+  }
+  acc[i] = 0;
+  return t;
+}
 
 export interface SupportDistancesTask {
   readonly indptr: Int32Array;

@@ -9,9 +9,10 @@ import { refineAffinities, twoStepAffinities, twoStepAffinitiesOnPool, WALK_SHAR
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { knnKdTree } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
-import { csrFromTriplets, type Csr64 } from '../../src-core/linalg/csr.js';
+import { csrFromTriplets, filterCsr, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
-import { sparsifyRow } from '../../src-core/embed/two-step-rows.js';
+import { sparsifyRow, twoStepRowsKernel } from '../../src-core/embed/two-step-rows.js';
+import { walkRowEngine } from '../../src-core/embed/two-step-wasm.js';
 import { sparsified, twoStepReference } from '../helpers/two-step-reference.js';
 
 function assertSameBits(got: Csr64, want: Csr64, what: string): void {
@@ -49,6 +50,22 @@ test('twoStepAffinities equals its definition bit for bit: ties, self-loops, an 
       if (Number.isFinite(k) && want.indices.length < twoStepReference(w).indices.length) sparsified++;
     }
   assert.ok(sparsified >= 12, `caps that bite: ${sparsified}`);
+});
+
+test('the WebAssembly accumulation and the JavaScript one give the same rows, bit for bit', () => {
+  for (const [g, graph] of [tiedGraph(90, 0.2, true, 1), tiedGraph(90, 0.2, false, 2), tiedGraph(200, 0.05, true, 3)].entries()) {
+    const w = filterCsr(graph, (i, j) => i !== j); // the kernel's input has no self-loops
+    const rowSum = new Float64Array(w.n);
+    for (let i = 0; i < w.n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) rowSum[i]! += w.values[q]!;
+    assert.ok(walkRowEngine(w.indptr, w.indices, w.values, rowSum), 'Node runs the WebAssembly module');
+    for (const maxPartners of [Infinity, 3, 16]) {
+      const task = { ...w, rowSum, lo: 5, hi: w.n - 3, maxPartners };
+      const a = twoStepRowsKernel(task);
+      const b = twoStepRowsKernel({ ...task, wasm: false });
+      assert.ok(a.cols.length > 0);
+      assert.deepEqual([Array.from(a.counts), Array.from(a.cols), Array.from(a.vals)], [Array.from(b.counts), Array.from(b.cols), Array.from(b.vals)], `graph ${g}, k ${maxPartners}`);
+    }
+  }
 });
 
 test('sparsifyRow gives the definition\'s row: a guess that leaves too few candidates, ties at the cut, zeros, odd and small k', () => {
