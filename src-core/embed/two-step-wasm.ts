@@ -109,6 +109,12 @@ export interface WalkRowEngine {
   row(i: number): number;
 }
 
+/**
+ * A copy of W per call (per block of rows on the kernel pool): a few MB at 10k cells. Above this size the
+ * JavaScript loop runs instead, so that threads × copy stays modest.
+ */
+const MAX_BYTES = 2 ** 28;
+
 /** The engine for W (no self-loops) and its row sums, or null without WebAssembly or memory for it. */
 export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: Float64Array, rowSum: Float64Array): WalkRowEngine | null {
   const mod = rowModule();
@@ -122,7 +128,7 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
     return at;
   };
   const [ip, ix, va, rs, ac, mk, to] = [place(4 * (n + 1)), place(4 * nnz), place(8 * nnz), place(8 * n), place(8 * n), place(4 * n), place(4 * n)];
-  if (bytes > 2 ** 31) return null;
+  if (bytes > MAX_BYTES) return null;
   let buffer: ArrayBuffer;
   let row: (...a: number[]) => number;
   try {
