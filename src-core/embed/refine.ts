@@ -92,14 +92,16 @@ export function refinePartners(n: number): number {
 }
 
 /** P ∝ T² + (T²)ᵀ with T = D⁻¹W, self pairs dropped, Σ p_ij = 1; rows of W with no edge contribute nothing. */
-export function twoStepAffinities(w: Csr64, maxPartners = Infinity): Csr64 {
+export function twoStepAffinities(graph: Csr64, maxPartners = Infinity): Csr64 {
+  const w = withoutSelfLoops(graph);
   const rowSum = walkRowSums(w);
   return assembleTwoStep(w.n, [twoStepRowsKernel({ indptr: w.indptr, indices: w.indices, values: w.values, rowSum, lo: 0, hi: w.n, maxPartners })]);
 }
 
 /** `twoStepAffinities` with the rows computed in blocks on the kernel pool: the same matrix for any thread count. */
-export async function twoStepAffinitiesOnPool(w: Csr64, maxPartners: number, pool: KernelPool): Promise<Csr64> {
-  if (pool.threads === 1) return twoStepAffinities(w, maxPartners);
+export async function twoStepAffinitiesOnPool(graph: Csr64, maxPartners: number, pool: KernelPool): Promise<Csr64> {
+  if (pool.threads === 1) return twoStepAffinities(graph, maxPartners);
+  const w = withoutSelfLoops(graph);
   const rowSum = walkRowSums(w);
   const shared = { indptr: shareable(pool, w.indptr), indices: shareable(pool, w.indices), values: shareable(pool, w.values), rowSum: shareable(pool, rowSum) };
   const parts = await pool.map<TwoStepRowsTask, TwoStepRows>(ROWS, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi, maxPartners })));
@@ -117,6 +119,12 @@ function cellBlocks(n: number, threads: number): [number, number][] {
   return blocks;
 }
 
+/** w without its self-loops (the walk never stays put), or w itself when it has none. */
+function withoutSelfLoops(w: Csr64): Csr64 {
+  for (let i = 0; i < w.n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (w.indices[q] === i) return filterCsr(w, (a, b) => a !== b);
+  return w;
+}
+
 function walkRowSums(w: Csr64): Float64Array {
   const rowSum = new Float64Array(w.n);
   for (let i = 0; i < w.n; i++) for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) if (w.indices[q] !== i) rowSum[i]! += w.values[q]!;
@@ -128,19 +136,8 @@ function walkRowSums(w: Csr64): Float64Array {
  * (a counting sort) has sorted rows too, so P's rows are two sorted lists merged: linear in the pairs.
  */
 function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
-  const aPtr = new Int32Array(n + 1);
-  let kept = 0;
-  for (const part of parts) {
-    for (let r = 0; r < part.counts.length; r++) aPtr[part.lo + r + 1] = part.counts[r]!;
-    kept += part.cols.length;
-  }
-  for (let i = 0; i < n; i++) aPtr[i + 1]! += aPtr[i]!;
-  const aCols = new Int32Array(kept);
-  const aVals = new Float64Array(kept);
-  for (const part of parts) {
-    aCols.set(part.cols, aPtr[part.lo]!);
-    aVals.set(part.vals, aPtr[part.lo]!);
-  }
+  const { aPtr, aCols, aVals } = rowsOf(n, parts);
+  const kept = aCols.length;
   const { indptr: tPtr, indices: tCols, values: tVals } = transposeCsrArrays(n, n, aPtr, aCols, aVals, (l) => new Float64Array(l));
   // Normalise to Σ p_ij = 1 (t-SNE's convention; the walk's return mass Σ_j T_ij T_ji was dropped above).
   let total = 0;
@@ -161,18 +158,50 @@ function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
   }
   const indices = new Int32Array(indptr[n]!);
   const values = new Float64Array(indptr[n]!);
+  // p_il = (a_il + a_li)·scale, a missing one counting as 0 (the same sum whichever row it is in: + commutes exactly).
   let e = 0;
   for (let i = 0; i < n; i++) {
     let a = aPtr[i]!, b = tPtr[i]!;
     const aEnd = aPtr[i + 1]!, bEnd = tPtr[i + 1]!;
-    while (a < aEnd || b < bEnd) {
-      const ca = a < aEnd ? aCols[a]! : n;
-      const cb = b < bEnd ? tCols[b]! : n;
-      indices[e] = ca < cb ? ca : cb;
-      values[e++] = ((ca <= cb ? aVals[a++]! : 0) + (cb <= ca ? tVals[b++]! : 0)) * scale;
+    while (a < aEnd && b < bEnd) {
+      const ca = aCols[a]!, cb = tCols[b]!;
+      if (ca < cb) {
+        indices[e] = ca;
+        values[e++] = (aVals[a++]! + 0) * scale;
+      } else if (cb < ca) {
+        indices[e] = cb;
+        values[e++] = (0 + tVals[b++]!) * scale;
+      } else {
+        indices[e] = ca;
+        values[e++] = (aVals[a++]! + tVals[b++]!) * scale;
+      }
+    }
+    for (; a < aEnd; a++) {
+      indices[e] = aCols[a]!;
+      values[e++] = (aVals[a]! + 0) * scale;
+    }
+    for (; b < bEnd; b++) {
+      indices[e] = tCols[b]!;
+      values[e++] = (0 + tVals[b]!) * scale;
     }
   }
   return { n, indptr, indices, values };
+}
+
+/** The blocks' rows of T² as one CSR (a single block covering all rows is used as it is). */
+function rowsOf(n: number, parts: readonly TwoStepRows[]): { aPtr: Int32Array; aCols: Int32Array; aVals: Float64Array } {
+  const aPtr = new Int32Array(n + 1);
+  for (const part of parts) for (let r = 0; r < part.counts.length; r++) aPtr[part.lo + r + 1] = part.counts[r]!;
+  for (let i = 0; i < n; i++) aPtr[i + 1]! += aPtr[i]!;
+  const only = parts.length === 1 ? parts[0]! : null;
+  if (only && only.lo === 0 && only.counts.length === n) return { aPtr, aCols: only.cols, aVals: only.vals };
+  const aCols = new Int32Array(aPtr[n]!);
+  const aVals = new Float64Array(aPtr[n]!);
+  for (const part of parts) {
+    aCols.set(part.cols, aPtr[part.lo]!);
+    aVals.set(part.vals, aPtr[part.lo]!);
+  }
+  return { aPtr, aCols, aVals };
 }
 
 /** `p` must be symmetric (as `refineAffinities` makes it): the attraction reads its upper triangle only. */
@@ -349,21 +378,84 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
   const d2 = pool.alloc(Float64Array, walk.indices.length);
   const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store: createPointStore(points, w.n, dim), out: d2 };
   await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
-  const gauss = gaussianOnSupport(d2);
-  const values = new Float64Array(walk.values.length);
-  for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * walk.values[q]! + (1 - WALK_SHARE) * gauss[q]!;
-  return { ...walk, values };
+  // Both arrays are this function's own: the Gaussian goes over d2 and the mix over the walk's values.
+  const { kernel, total } = gaussianOnSupport(walk, d2);
+  const values = walk.values;
+  const norm = total > 0 ? total : 1;
+  for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * values[q]! + (1 - WALK_SHARE) * (kernel[q]! / norm);
+  return walk;
 }
 
-/** exp(−d²/2σ²) for the squared distances of a support, σ² their median (a 1-in-16 sample), normalised to sum 1. */
-function gaussianOnSupport(d2: Float64Array): Float64Array {
+/**
+ * exp(−d²/2σ²) for the squared distances of a symmetric support with sorted rows, given above the diagonal
+ * only (the rest is written from them), written over them; σ² their median (a 1-in-16 sample of all pairs,
+ * each below the diagonal read at its mirror), and the sum (in storage order): the caller divides by it
+ * (if positive) to normalise to sum 1.
+ */
+function gaussianOnSupport(support: Csr64, d2: Float64Array): { kernel: Float64Array; total: number } {
+  const { indptr, indices } = support;
   const sample = new Float64Array(Math.ceil(d2.length / 16));
-  for (let q = 0; q < d2.length; q += 16) sample[q >> 4] = d2[q]!;
-  sample.sort();
-  const s2 = sample.length ? sample[sample.length >> 1]! : 0;
-  const values = new Float64Array(d2.length);
+  for (let q = 0, i = 0; q < d2.length; q += 16) {
+    while (indptr[i + 1]! <= q) i++;
+    const j = indices[q]!;
+    sample[q >> 4] = d2[j > i ? q : positionOf(support, j, i)]!;
+  }
+  const s2 = sample.length ? kthSmallest(sample, sample.length >> 1) : 0;
+  mirrorUpper(support, d2, (v) => (s2 > 0 ? Math.exp(-v / (2 * s2)) : 1));
   let total = 0;
-  for (let q = 0; q < values.length; q++) total += values[q] = s2 > 0 ? Math.exp(-d2[q]! / (2 * s2)) : 1;
-  if (total > 0) for (let q = 0; q < values.length; q++) values[q]! /= total;
-  return values;
+  for (let q = 0; q < d2.length; q++) total += d2[q]!;
+  return { kernel: d2, total };
+}
+
+/** Where pair (i, j) is stored (rows sorted; the pair must be there). */
+function positionOf(s: Csr64, i: number, j: number): number {
+  let lo = s.indptr[i]!, hi = s.indptr[i + 1]! - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (s.indices[mid]! < j) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * v[q] = f(v[q]) for the pairs j > i of a symmetric support with sorted rows, and the same number at the
+ * mirror pair (j, i). Row j's pairs below the diagonal are its first ones, in the order of i: a cursor per
+ * row finds each mirror as rows i are visited in order.
+ */
+function mirrorUpper(s: Csr64, v: Float64Array, f: (x: number) => number): void {
+  const cursor = s.indptr.slice(0, s.n);
+  for (let i = 0; i < s.n; i++)
+    for (let q = s.indptr[i + 1]! - 1; q >= s.indptr[i]! && s.indices[q]! > i; q--) {
+      const x = f(v[q]!);
+      v[q] = x;
+      v[cursor[s.indices[q]!]!++] = x;
+    }
+}
+
+/** a's k-th smallest (0-based), the element a sort would put at k; reorders a. Quickselect, or a sort if a holds NaN. */
+function kthSmallest(a: Float64Array, k: number): number {
+  for (let q = 0; q < a.length; q++)
+    if (Number.isNaN(a[q]!)) {
+      a.sort();
+      return a[k]!;
+    }
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const tmp = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = tmp;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }

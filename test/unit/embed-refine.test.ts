@@ -206,23 +206,26 @@ test('two-step affinities equal the dense (T² + (T²)ᵀ) off the diagonal, nor
 test('sparsifyRow keeps the k/2 largest as they are and the row mass exactly; twoStepAffinities(w, k) stays symmetric with ≤ 2k·n pairs', () => {
   const rng = createRng(4);
   const n = 300;
-  const acc = new Float64Array(n);
-  const touched = new Int32Array(n);
+  const cols = new Int32Array(n);
+  const vals = new Float64Array(n);
   for (let s = 0; s < 200; s++) {
-    touched[s] = n - 1 - s; // row order is not index order
-    acc[n - 1 - s] = rng.next() ** 4; // a heavy head and a long light tail, as in real rows of T²
+    cols[s] = n - 1 - s; // row order is not index order
+    vals[s] = rng.next() ** 4; // a heavy head and a long light tail, as in real rows of T²
   }
-  const before = Float64Array.from(acc);
-  const mass = Array.from(touched.subarray(0, 200)).reduce((a, l) => a + acc[l]!, 0);
-  const top = Array.from(touched.subarray(0, 200)).sort((a, b) => acc[b]! - acc[a]!).slice(0, 8);
-  const kept = sparsifyRow(touched, 200, acc, 16, new Float64Array(n), new Int32Array(n));
+  const before = new Map(Array.from(cols.subarray(0, 200), (l, s) => [l, vals[s]!] as const));
+  const mass = Array.from(vals.subarray(0, 200)).reduce((a, v) => a + v, 0);
+  const top = [...before.keys()].sort((a, b) => before.get(b)! - before.get(a)!).slice(0, 8);
+  const keptCols = new Int32Array(n);
+  const keptVals = new Float64Array(n);
+  const kept = sparsifyRow(cols, vals, 200, 16, new Float64Array(n), keptCols, keptVals);
   assert.ok(kept <= 16 && kept > 8, `kept ${kept}`);
-  const row = Array.from(touched.subarray(0, kept));
+  const row = Array.from(keptCols.subarray(0, kept));
+  const value = (l: number): number => keptVals[row.indexOf(l)]!;
   assert.equal(new Set(row).size, kept, 'no partner twice');
-  for (const l of top) assert.ok(row.includes(l) && acc[l] === before[l], `top partner ${l} kept unchanged`);
-  const keptMass = row.reduce((a, l) => a + acc[l]!, 0);
+  for (const l of top) assert.ok(row.includes(l) && value(l) === before.get(l), `top partner ${l} kept unchanged`);
+  const keptMass = Array.from(keptVals.subarray(0, kept)).reduce((a, v) => a + v, 0);
   assert.ok(Math.abs(keptMass - mass) < 1e-12 * mass, `mass ${keptMass} vs ${mass}`);
-  const step = row.filter((l) => !top.includes(l)).map((l) => acc[l]!);
+  const step = row.filter((l) => !top.includes(l)).map(value);
   const unit = Math.min(...step);
   for (const v of step) assert.ok(Math.abs(v / unit - Math.round(v / unit)) < 1e-9, 'tail draws are whole multiples of one step');
 
