@@ -10,17 +10,21 @@
  * with Euclidean edge lengths) is what a faithful map reproduces (docs/algorithm.md §2).
  *
  * The unit is Σ map distance / Σ geodesic distance from a few sources spread through the component to all
- * its cells (up to SOURCES per component, fewer in very large ones so that the searches stay O(n)), taken
+ * its cells (to the nearest BALL cells in a larger component, so that the searches stay bounded), taken
  * over pairs up to the smaller component's median geodesic distance in both: a map's distances grow more
  * slowly than the geodesics, so ratios over different ranges would shrink the larger population.
  */
-import { dijkstra } from '../quality/graph-geodesics.js';
 import type { Csr64 } from '../linalg/csr.js';
+import { MinHeap } from '../linalg/min-heap.js';
 import { packComponents, type ComponentLayout } from './pack-components.js';
 
 const SOURCES = 8;
-/** Cells settled by the searches of one component, at most (a 1M-cell component gets 2 sources). */
-const SETTLE_BUDGET = 2_000_000;
+/**
+ * Cells settled per search, at most: in a larger component each source sees the ball of its nearest
+ * 20,000 cells along the graph, which covers the range that the comparison with a smaller component uses
+ * (up to that one's median) and keeps the searches O(SOURCES · 20,000) per component.
+ */
+const BALL = 20_000;
 
 export interface MapComponent {
   /** Cells of the component, ascending (indices into the map). */
@@ -67,22 +71,92 @@ export interface GeodesicPairs {
 export function geodesicPairs(y: Float64Array, points: Float32Array, dim: number, w: Csr64): GeodesicPairs {
   const k = w.n;
   if (k < 2) return { geo: new Float64Array(0), map: new Float64Array(0) };
-  const lengths = edgeLengths(w, points, dim);
-  const sources = Math.min(SOURCES, k, Math.max(2, Math.ceil(SETTLE_BUDGET / k)));
-  const dist = new Float64Array(k);
-  const geo = new Float64Array(sources * (k - 1));
-  const map = new Float64Array(sources * (k - 1));
+  const sources = Math.min(SOURCES, k);
+  const ball = Math.min(BALL, k);
+  const search = new BallSearch(w, points, dim);
+  const geo = new Float64Array(sources * (ball - 1));
+  const map = new Float64Array(sources * (ball - 1));
   let e = 0;
   for (let s = 0; s < sources; s++) {
     const src = Math.round((s * (k - 1)) / Math.max(1, sources - 1));
-    dijkstra(lengths, src, dist);
-    for (let j = 0; j < k; j++) {
-      if (j === src || !(dist[j]! > 0 && Number.isFinite(dist[j]!))) continue;
-      geo[e] = dist[j]!;
+    const settled = search.run(src, ball);
+    for (let r = 1; r < settled; r++) {
+      const j = search.order[r]!;
+      const d = search.dist[j]!;
+      if (!(d > 0)) continue;
+      geo[e] = d;
       map[e++] = Math.hypot(y[2 * src]! - y[2 * j]!, y[2 * src + 1]! - y[2 * j + 1]!);
     }
   }
   return { geo: geo.slice(0, e), map: map.slice(0, e) };
+}
+
+/**
+ * Dijkstra from one source on the graph with Euclidean edge lengths (computed as edges are relaxed),
+ * stopped once `limit` cells are settled: `order[0..settled)` are those cells, nearest first, with their
+ * exact distances in `dist` until the next run. Scratch arrays are kept between runs, reset where touched.
+ */
+class BallSearch {
+  readonly dist: Float64Array;
+  readonly order: Int32Array;
+  readonly #touched: Int32Array;
+  #nTouched = 0;
+  readonly #done: Uint8Array;
+  readonly #heap = new MinHeap();
+  /** Edge lengths, NaN until computed: kept only for components the searches cover whole (≤ BALL cells). */
+  readonly #lengths: Float64Array | null;
+  constructor(
+    private readonly w: Csr64,
+    private readonly points: Float32Array,
+    private readonly dim: number,
+  ) {
+    this.#lengths = w.n <= BALL ? new Float64Array(w.indices.length).fill(NaN) : null;
+    this.dist = new Float64Array(w.n).fill(Infinity);
+    this.order = new Int32Array(w.n);
+    this.#touched = new Int32Array(w.n);
+    this.#done = new Uint8Array(w.n);
+  }
+
+  run(source: number, limit: number): number {
+    const { w, points, dim, dist, order } = this;
+    const done = this.#done, touched = this.#touched, heap = this.#heap, lengths = this.#lengths;
+    for (let t = 0; t < this.#nTouched; t++) {
+      dist[touched[t]!] = Infinity;
+      done[touched[t]!] = 0;
+    }
+    let nTouched = 0, settled = 0;
+    heap.size = 0;
+    dist[source] = 0;
+    touched[nTouched++] = source;
+    heap.push(0, source);
+    while (heap.size > 0 && settled < limit) {
+      const d = heap.d[0]!;
+      const v = heap.v[0]!;
+      heap.pop();
+      if (done[v]) continue;
+      done[v] = 1;
+      order[settled++] = v;
+      for (let q = w.indptr[v]!; q < w.indptr[v + 1]!; q++) {
+        const u = w.indices[q]!;
+        if (done[u]) continue;
+        let len = lengths ? lengths[q]! : NaN;
+        if (len !== len) {
+          let s = 0;
+          for (let c = 0; c < dim; c++) s += (points[v * dim + c]! - points[u * dim + c]!) ** 2;
+          len = Math.sqrt(s);
+          if (lengths) lengths[q] = len;
+        }
+        const nd = d + len;
+        if (nd < dist[u]!) {
+          if (dist[u] === Infinity) touched[nTouched++] = u;
+          dist[u] = nd;
+          heap.push(nd, u);
+        }
+      }
+    }
+    this.#nTouched = nTouched;
+    return settled;
+  }
 }
 
 /** Σ map / Σ geo over the pairs with geo ≤ cap (0 when there are none). */
@@ -128,19 +202,6 @@ function reference(p: GeodesicPairs): Reference {
 function median(a: Float64Array): number {
   const s = Float64Array.from(a).sort();
   return s[(s.length - 1) >> 1]!;
-}
-
-/** The graph's pattern with Euclidean feature distances as values. */
-function edgeLengths(w: Csr64, points: Float32Array, dim: number): Csr64 {
-  const values = new Float64Array(w.indices.length);
-  for (let i = 0; i < w.n; i++)
-    for (let q = w.indptr[i]!; q < w.indptr[i + 1]!; q++) {
-      const j = w.indices[q]!;
-      let d = 0;
-      for (let c = 0; c < dim; c++) d += (points[i * dim + c]! - points[j * dim + c]!) ** 2;
-      values[q] = Math.sqrt(d);
-    }
-  return { n: w.n, indptr: w.indptr, indices: w.indices, values };
 }
 
 function scaleAboutCentre(y: Float64Array, factor: number): void {
