@@ -18,6 +18,7 @@ import { classicalMds } from '../embed/classical-mds.js';
 import { heatGeodesicDistances, potentialDistances, type DissimilarityResult } from '../embed/dissimilarity.js';
 import { extendToCells } from '../embed/extend.js';
 import { checkMap, DegenerateMapError, mapShape } from '../embed/map-check.js';
+import { sameUnits } from '../embed/component-units.js';
 import { packComponents } from '../embed/pack-components.js';
 import { refineGraph } from '../embed/refine-graph.js';
 import { refineAffinities, refineIterations, refineLayout, refinePartners, refineStepScale } from '../embed/refine.js';
@@ -315,17 +316,22 @@ export class EmbeddingPipeline {
 
     const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
     const coords = await stage('refine', keys.refine, async () => {
-      if (iterations === 0) return extended.coords;
-      const pool = await kernelPool();
-      const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
-      return refineLayout(extended.coords, await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool), {
-        iterations,
-        stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,
-        exaggeration: refineRho(n, p),
-        checkCancelled: check('refine'),
-        onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
-        pool,
-      });
+      let y = extended.coords;
+      if (iterations > 0) {
+        const pool = await kernelPool();
+        const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
+        y = await refineLayout(extended.coords, await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool), {
+          iterations,
+          stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,
+          exaggeration: refineRho(n, p),
+          checkCancelled: check('refine'),
+          onProgress: (fraction) => onProgress?.({ stage: 'refine', fraction }),
+          pool,
+        });
+      }
+      if (lms.parts.length === 1) return y;
+      const parts = lms.parts.map((part) => ({ cells: part.cells, points: part.points, w: part.w, centroid: centroid(part.points, part.cells.length, this.dim) }));
+      return sameUnits(y, parts, this.dim);
     });
     const shape = checkMap(coords, n, iterations === 0 ? 'extend' : 'refine');
     const mainHeat = heats[0];
