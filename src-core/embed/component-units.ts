@@ -9,10 +9,12 @@
  * components do not exist (no path joins them); within them, the geodesic (shortest path on the graph
  * with Euclidean edge lengths) is what a faithful map reproduces (docs/algorithm.md §2).
  *
- * The unit is Σ map distance / Σ geodesic distance from a few sources spread through the component to all
- * its cells (to the nearest BALL cells in a larger component, so that the searches stay bounded), taken
- * over pairs up to the smaller component's median geodesic distance in both: a map's distances grow more
- * slowly than the geodesics, so ratios over different ranges would shrink the larger population.
+ * The unit is Σ map distance / Σ geodesic distance from a few sources (evenly spaced cell numbers) to all
+ * the component's cells (to the nearest BALL cells in a larger component, so that the searches stay
+ * bounded), taken over pairs up to the smaller component's median geodesic distance in both: a map's
+ * distances grow more slowly than the geodesics, so ratios over different ranges would shrink the larger
+ * population. Components of fewer than MIN_CELLS cells keep their size (a ratio over 1–3 cells is noise),
+ * and no factor goes beyond MAX_FACTOR either way.
  */
 import type { Csr64 } from '../linalg/csr.js';
 import { MinHeap } from '../linalg/min-heap.js';
@@ -21,10 +23,14 @@ import { packComponents, type ComponentLayout } from './pack-components.js';
 const SOURCES = 8;
 /**
  * Cells settled per search, at most: in a larger component each source sees the ball of its nearest
- * 20,000 cells along the graph, which covers the range that the comparison with a smaller component uses
- * (up to that one's median) and keeps the searches O(SOURCES · 20,000) per component.
+ * 20,000 cells along the graph, and the searches stay O(SOURCES · 20,000) per component. A heuristic: the
+ * comparison with a smaller component uses pairs up to that one's median geodesic, which such a ball
+ * covers unless the smaller one is far sparser than the larger.
  */
 const BALL = 20_000;
+/** Smallest component whose size is set by its ratio: pipeline/component-parts.ts's MIN_HEAT_CELLS (1–3 cells are laid out in the main map's units already). */
+const MIN_CELLS = 4;
+const MAX_FACTOR = 20;
 
 export interface MapComponent {
   /** Cells of the component, ascending (indices into the map). */
@@ -38,15 +44,17 @@ export interface MapComponent {
 }
 
 /** `parts[0]` sets the unit (the pipeline's largest component). */
-export function sameUnits(coords: ArrayLike<number>, parts: readonly MapComponent[], dim: number): Float32Array {
+export function sameUnits(coords: ArrayLike<number>, parts: readonly MapComponent[], dim: number, checkCancelled?: () => void): Float32Array {
   let main: Reference | null = null;
   const layouts = parts.map((part, c): ComponentLayout => {
+    checkCancelled?.();
     const { cells } = part;
     const y = new Float64Array(2 * cells.length);
     for (let i = 0; i < cells.length; i++) {
       y[2 * i] = coords[2 * cells[i]!]!;
       y[2 * i + 1] = coords[2 * cells[i]! + 1]!;
     }
+    if (c > 0 && cells.length < MIN_CELLS) return { members: cells, coords: y, centroid: part.centroid };
     const pairs = geodesicPairs(y, part.points, dim, part.w);
     if (c === 0) main = reference(pairs);
     else if (main && pairs.geo.length > 0) {
@@ -55,7 +63,7 @@ export function sameUnits(coords: ArrayLike<number>, parts: readonly MapComponen
       const cap = median(pairs.geo);
       const u = ratioUpTo(pairs, cap);
       const u0 = main.ratioUpTo(cap);
-      if (u > 0 && u0 > 0) scaleAboutCentre(y, u0 / u);
+      if (u > 0 && u0 > 0) scaleAboutCentre(y, Math.min(MAX_FACTOR, Math.max(1 / MAX_FACTOR, u0 / u)));
     }
     return { members: cells, coords: y, centroid: part.centroid };
   });
@@ -171,7 +179,7 @@ function ratioUpTo(p: GeodesicPairs, cap: number): number {
 }
 
 interface Reference {
-  /** The main component's ratio over its pairs with geo ≤ cap (all its pairs when none is that short). */
+  /** The main component's ratio over its pairs with geo ≤ cap (its shortest 1 % when none is that short). */
   ratioUpTo(cap: number): number;
 }
 
@@ -193,7 +201,8 @@ function reference(p: GeodesicPairs): Reference {
         if (geo[mid]! <= cap) lo = mid + 1;
         else hi = mid;
       }
-      const r = lo > 0 ? lo : geo.length;
+      // None as short (a tight population beside a spread-out one): its shortest 1 % of pairs, the nearest range it has.
+      const r = lo > 0 ? lo : Math.min(geo.length, Math.max(1, Math.ceil(geo.length / 100)));
       return sumGeo[r]! > 0 && sumMap[r]! > 0 ? sumMap[r]! / sumGeo[r]! : 0;
     },
   };

@@ -110,8 +110,9 @@ export interface WalkRowEngine {
 }
 
 /**
- * A copy of W per call (per block of rows on the kernel pool): a few MB at 10k cells. Above this size the
- * JavaScript loop runs instead, so that threads × copy stays modest.
+ * A copy of W per call (per block of rows on the kernel pool, and only for blocks of at least n/8 rows:
+ * two-step-rows.ts): a few MB at 10k cells. Above this size the JavaScript loop runs instead, so that one
+ * copy per busy thread stays within a few hundred MB.
  */
 const MAX_BYTES = 2 ** 28;
 

@@ -331,7 +331,7 @@ export class EmbeddingPipeline {
       }
       if (lms.parts.length === 1) return y;
       const parts = lms.parts.map((part) => ({ cells: part.cells, points: part.points, w: part.w, centroid: centroid(part.points, part.cells.length, this.dim) }));
-      return sameUnits(y, parts, this.dim);
+      return sameUnits(y, parts, this.dim, check('refine'));
     });
     const shape = checkMap(coords, n, iterations === 0 ? 'extend' : 'refine');
     const mainHeat = heats[0];

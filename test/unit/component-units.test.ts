@@ -64,6 +64,58 @@ test('sameUnits: every component drawn at the largest one’s map units per geod
   assert.ok(Math.hypot(ax - bx, ay - by) > 119 + 117, 'the components do not overlap');
 });
 
+/** A main component whose map distance grows more slowly than the geodesic: 1,000 cells 1 apart on a line, drawn on a circle at 2 map units per step. */
+function circleMain(a: number): { coords: number[]; part: MapComponent } {
+  const r = (2 * a) / (2 * Math.PI);
+  const coords: number[] = [];
+  for (let i = 0; i < a; i++) coords.push(r * Math.cos((2 * i) / r), r * Math.sin((2 * i) / r));
+  return { coords, part: { cells: Int32Array.from({ length: a }, (_, i) => i), points: line(a, 1, 0), w: chain(a), centroid: Float64Array.of(a / 2, 0, 0) } };
+}
+
+test('sameUnits compares units over the same range of geodesic distance, down to a population tighter than any pair of the main one', () => {
+  const a = 1000;
+  const main = circleMain(a);
+  // B: 100 cells 1 apart drawn straight at the main's local unit (2): over B's range (median ~33 steps) the
+  // circle's chords are still ~2 per step, so B keeps its size; over all of the main's pairs they average ~1.3.
+  // C: 5 cells 0.25 apart (shorter than every pair the main one measured) drawn at the same unit: 0.5 apart.
+  const b = 100, c = 5;
+  const coords = [...main.coords];
+  for (let i = 0; i < b; i++) coords.push(2 * i, 1000);
+  for (let i = 0; i < c; i++) coords.push(0.5 * i, 2000);
+  const cellsB = Int32Array.from({ length: b }, (_, i) => a + i);
+  const cellsC = Int32Array.from({ length: c }, (_, i) => a + b + i);
+  const parts: MapComponent[] = [
+    main.part,
+    { cells: cellsB, points: line(b, 1, 5000), w: chain(b), centroid: Float64Array.of(5050, 5000, 0) },
+    { cells: cellsC, points: line(c, 0.25, 9000), w: chain(c), centroid: Float64Array.of(9000, 9000, 0) },
+  ];
+  const out = sameUnits(Float32Array.from(coords), parts, 3);
+  const eb = extent(out, cellsB), ec = extent(out, cellsC);
+  assert.ok(Math.abs(eb / 198 - 1) < 0.02, `B keeps its size: ${eb} (198 drawn)`);
+  assert.ok(Math.abs(ec / 2 - 1) < 0.02, `C keeps its size: ${ec} (2 drawn)`);
+});
+
+test('sameUnits: duplicate cells (every geodesic 0) and components of 1–3 cells keep their size; every coordinate stays finite', () => {
+  const a = 1000;
+  const main = circleMain(a);
+  const coords = [...main.coords];
+  const hexagon = Array.from({ length: 6 }, (_, i) => [3 * Math.cos(i), 3 * Math.sin(i) + 3000]).flat();
+  coords.push(...hexagon); // D: six copies of one cell, drawn apart by whatever placed them
+  coords.push(0, 4000, 40, 4000); // E: two cells 1 apart in feature space drawn 40 apart (a ratio 10× the main's)
+  const cellsD = Int32Array.from({ length: 6 }, (_, i) => a + i);
+  const cellsE = Int32Array.of(a + 6, a + 7);
+  const dup = new Float32Array(18).fill(7);
+  const parts: MapComponent[] = [
+    main.part,
+    { cells: cellsD, points: dup, w: chain(6), centroid: Float64Array.of(7, 7, 7) },
+    { cells: cellsE, points: line(2, 1, 8000), w: chain(2), centroid: Float64Array.of(8000, 8000, 0) },
+  ];
+  const out = sameUnits(Float32Array.from(coords), parts, 3);
+  assert.ok(out.every(Number.isFinite));
+  assert.ok(Math.abs(extent(out, cellsD) - extent(Float32Array.from(hexagon), Int32Array.from({ length: 6 }, (_, i) => i))) < 1e-3, 'D is left as drawn');
+  assert.ok(Math.abs(extent(out, cellsE) - 40) < 1e-3, 'E is left as drawn');
+});
+
 test('sameUnits leaves one-cell components where the packing puts them and keeps every coordinate finite', () => {
   const coords = Float32Array.of(0, 0, 1, 0, 2, 0, 7, 7);
   const parts: MapComponent[] = [

@@ -1,6 +1,6 @@
 /**
  * The refinement's affinity build against its definition (test/helpers/two-step-reference.ts), bit for
- * bit: the fast kernels (branch-free first-visit lists, heap selection, draws found without a division per
+ * bit: the fast kernels (branch-free first-visit lists, selection among the values above a sampled guess, draws found without a division per
  * entry, one-pass assembly) must not change a single value, on this thread or on helpers.
  */
 import { test } from 'node:test';
