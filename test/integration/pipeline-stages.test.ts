@@ -31,6 +31,10 @@ test('changing t reruns only heat and downstream; changing the seed reuses the d
   assert.deepEqual(Array.from(again.coords), Array.from(fourth.coords));
   const rho = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2 });
   assert.deepEqual(rho.stagesRun, ['refine'], 'the refinement reruns alone');
+  const rk = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2, refineKnn: 12 });
+  assert.deepEqual(rk.stagesRun, ['refine'], 'a new refinement graph reruns the refinement alone');
+  assert.equal(rk.refineKnn, 12);
+  assert.notDeepEqual(Array.from(rk.coords), Array.from(rho.coords), 'the map changed with the refinement graph');
   const off = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refine: 'off' });
   assert.deepEqual(off.stagesRun, ['refine']);
   assert.equal(off.refineIterations, 0);
