@@ -91,6 +91,9 @@ export interface RunSummary {
   readonly warning: string | null;
   /** Neighbourhood-refinement iterations run (0 = off). */
   readonly refineIterations: number;
+  /** The refinement's ρ as resolved for the largest component, and its graph's bandwidth neighbour. */
+  readonly refineExaggeration: number;
+  readonly refineKnn: number;
 }
 
 export type ColourBy = { readonly obs: string } | { readonly gene: string };

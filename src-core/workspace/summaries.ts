@@ -55,5 +55,7 @@ export function runSummary(result: EmbedResult, runId: number): RunSummary {
     collapseT: Number.isFinite(result.heat.collapseT) ? result.heat.collapseT : null,
     warning: result.warning,
     refineIterations: result.refineIterations,
+    refineExaggeration: result.refineExaggeration,
+    refineKnn: result.refineKnn,
   };
 }
