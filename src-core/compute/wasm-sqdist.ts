@@ -16,19 +16,7 @@
  * WebAssembly SIMD the same layout is read by JavaScript loops (float64 sums); a process uses one or
  * the other throughout, so results never mix the two.
  */
-
-/** The parts of the WebAssembly API used here (this project's TypeScript lib has no DOM types). */
-export interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-}
-type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm, type WasmMemory } from './wasm-assemble.js';
 
 /** Floats per padded row (multiple of 8: two SIMD vectors per step). */
 export function paddedStride(d: number): number {
@@ -70,26 +58,8 @@ export interface SqDistEngine {
   project(count: number): void;
 }
 
-const leb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
-
 function moduleBytes(): Uint8Array {
-  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-  const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
-  const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
   const simd = (op: number): number[] => [0xfd, ...leb(op)];
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const tee = (i: number): number[] => [0x22, i];
-  const i32c = (v: number): number[] => [0x41, ...leb(v)]; // small non-negative constants only
   const [I32, F32, V128] = [0x7f, 0x7d, 0x7b];
   const [ADD_I32, MUL_I32, SHL_I32, LT_U, GE_U, AND_I32, ADD_F32, LT_F32] = [0x6a, 0x6c, 0x74, 0x49, 0x4f, 0x71, 0x92, 0x5d];
   const [LOAD_I32, LOAD_F32, STORE_F32] = [[0x28, 2, 0], [0x2a, 2, 0], [0x38, 2, 0]];
@@ -157,7 +127,7 @@ function moduleBytes(): Uint8Array {
     0x0b,
   ];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...HEADER,
     ...section(1, vec([[0x60, 4, I32, I32, I32, F32, 1, F32], [0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0], [0x60, 5, I32, I32, I32, I32, I32, 0]])),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x03, ...leb(1), ...leb(65536)]), // shared memory, ≤ 4 GiB
     ...section(3, vec([[0], [1], [2]])),
@@ -166,18 +136,7 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let compiled: WasmModule | null | undefined;
-
-function simdModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = moduleBytes();
-    compiled = wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const simdModule = lazyModule(moduleBytes);
 
 let nextStoreId = Math.floor(Math.random() * 0x3fffffff);
 

@@ -9,34 +9,9 @@
  *     with mark[i] = i first and acc[i] = 0 last (the walk's returns to i are never listed)
  * All arguments after i are byte offsets into the module's memory. W must have no self-loops.
  */
-type WasmModule = object;
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-const leb = (v: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v) b |= 0x80;
-    out.push(b);
-  } while (v);
-  return out;
-};
+import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm } from '../compute/wasm-assemble.js';
 
 function moduleBytes(): Uint8Array {
-  const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))];
-  const section = (id: number, bytes: number[]): number[] => [id, ...leb(bytes.length), ...bytes];
-  const vec = (items: number[][]): number[] => [...leb(items.length), ...items.flat()];
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const tee = (i: number): number[] => [0x22, i];
-  const i32c = (v: number): number[] => [0x41, ...leb(v)]; // small non-negative constants only
   const f64zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
   const [I32, F64] = [0x7f, 0x7c];
   const [ADD, SUB, SHL, SHR_S, GE_S] = [0x6a, 0x6b, 0x74, 0x75, 0x4e];
@@ -78,7 +53,7 @@ function moduleBytes(): Uint8Array {
     0x0b,
   ];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...HEADER,
     ...section(1, vec([[0x60, 8, I32, I32, I32, I32, I32, I32, I32, I32, 1, I32]])),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, ...leb(1)]),
     ...section(3, vec([[0]])),
@@ -87,18 +62,7 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let compiled: WasmModule | null | undefined;
-
-function rowModule(): WasmModule | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = moduleBytes();
-    compiled = wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+const rowModule = lazyModule(moduleBytes);
 
 /** One row's accumulation over W copied into WebAssembly memory, with acc / mark / touched as views of it. */
 export interface WalkRowEngine {
@@ -130,7 +94,7 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
   };
   const [ip, ix, va, rs, ac, mk, to] = [place(4 * (n + 1)), place(4 * nnz), place(8 * nnz), place(8 * n), place(8 * n), place(4 * n), place(4 * n)];
   if (bytes > MAX_BYTES) return null;
-  let buffer: ArrayBuffer;
+  let buffer: ArrayBufferLike;
   let row: (...a: number[]) => number;
   try {
     const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65536) });
