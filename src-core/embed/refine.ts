@@ -19,6 +19,7 @@
  * deterministic and does not depend on evaluation order.
  */
 import { filterCsr, transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
+import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore } from '../compute/wasm-sqdist.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
@@ -440,22 +441,5 @@ function kthSmallest(a: Float64Array, k: number): number {
       a.sort();
       return a[k]!;
     }
-  let lo = 0, hi = a.length - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const tmp = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = tmp;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
+  return nthLargest(a, a.length, a.length - 1 - k); // the k-th smallest is the (len − 1 − k)-th largest
 }

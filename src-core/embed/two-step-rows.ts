@@ -5,6 +5,7 @@
  * the result does not depend on the split or the thread count.
  */
 import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
+import { nthLargest } from '../linalg/select.js';
 import { walkRowEngine } from './two-step-wasm.js';
 /** W (no self-loops: the walk never stays put, refine.ts removes them) and the rows to compute. */
 export interface TwoStepRowsTask {
@@ -222,26 +223,4 @@ function selectLargest(vals: Float64Array, t: number, h: number, a: Float64Array
   }
   nthLargest(a, c, h - 1);
   return c;
-}
-
-/** The k-th largest (0-based) of a[0..len) by quickselect, left at a[k] with the larger ones before it; reorders a. */
-function nthLargest(a: Float64Array, len: number, k: number): number {
-  let lo = 0, hi = len - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (a[i]! > pivot) i++;
-      while (a[j]! < pivot) j--;
-      if (i <= j) {
-        const tmp = a[i]!;
-        a[i++] = a[j]!;
-        a[j--] = tmp;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k]!;
 }
