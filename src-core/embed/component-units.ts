@@ -18,7 +18,7 @@
  */
 import type { Csr64 } from '../linalg/csr.js';
 import { MinHeap } from '../linalg/min-heap.js';
-import { packComponents, type ComponentLayout } from './pack-components.js';
+import { mapCentre, packComponents, type ComponentLayout } from './pack-components.js';
 
 const SOURCES = 8;
 /**
@@ -215,13 +215,7 @@ function median(a: Float64Array): number {
 
 function scaleAboutCentre(y: Float64Array, factor: number): void {
   const k = y.length / 2;
-  let mx = 0, my = 0;
-  for (let i = 0; i < k; i++) {
-    mx += y[2 * i]!;
-    my += y[2 * i + 1]!;
-  }
-  mx /= k;
-  my /= k;
+  const [mx, my] = mapCentre(y, k);
   for (let i = 0; i < k; i++) {
     y[2 * i] = mx + (y[2 * i]! - mx) * factor;
     y[2 * i + 1] = my + (y[2 * i + 1]! - my) * factor;

@@ -17,6 +17,16 @@ export interface ComponentLayout {
 const MAX_PUSH_COMPONENTS = 400;
 const GAP = 0.15;
 
+/** Mean position of the first k points of a 2-D map (x, y interleaved), summed in point order. */
+export function mapCentre(y: ArrayLike<number>, k: number): [number, number] {
+  let mx = 0, my = 0;
+  for (let i = 0; i < k; i++) {
+    mx += y[2 * i]!;
+    my += y[2 * i + 1]!;
+  }
+  return [mx / k, my / k];
+}
+
 export function packComponents(parts: readonly ComponentLayout[], n: number): Float64Array {
   const out = new Float64Array(2 * n);
   const C = parts.length;
@@ -24,13 +34,7 @@ export function packComponents(parts: readonly ComponentLayout[], n: number): Fl
   const radius = new Float64Array(C);
   parts.forEach((part, c) => {
     const k = part.members.length;
-    let mx = 0, my = 0;
-    for (let i = 0; i < k; i++) {
-      mx += part.coords[2 * i]!;
-      my += part.coords[2 * i + 1]!;
-    }
-    mx /= k;
-    my /= k;
+    const [mx, my] = mapCentre(part.coords, k);
     let r = 0;
     for (let i = 0; i < k; i++) r = Math.max(r, Math.hypot(part.coords[2 * i]! - mx, part.coords[2 * i + 1]! - my));
     radius[c] = r;

@@ -22,6 +22,7 @@ import { filterCsr, transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
 import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore } from '../compute/wasm-sqdist.js';
+import { mapCentre } from './pack-components.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
@@ -341,13 +342,7 @@ class SharedTree {
 function scaledStart(init: ArrayLike<number>, p: Csr64): Float64Array {
   const n = p.n;
   const y = Float64Array.from({ length: 2 * n }, (_, c) => init[c]!);
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += y[2 * i]!;
-    my += y[2 * i + 1]!;
-  }
-  mx /= n;
-  my /= n;
+  const [mx, my] = mapCentre(y, n);
   let num = 0, den = 0;
   for (let i = 0; i < n; i++)
     for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
