@@ -18,23 +18,16 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.cluster import KMeans
 from sklearn.neighbors import kneighbors_graph
 
-
-def read(path):
-    with open(path) as f:
-        header = f.readline().rstrip("\n").split(",")
-        ids, rows = [], []
-        for line in f:
-            fields = line.rstrip("\n").split(",")
-            ids.append(fields[0])
-            rows.append([float(v) for v in fields[1:]])
-    return header, ids, np.array(rows)
+from peers import read_input  # bench/peers.py: cell_id then numeric columns
 
 
 def main():
     inp, outdir, prefix, clusters, min_comp = sys.argv[1:6]
     count = int(sys.argv[6]) if len(sys.argv) > 6 else 8
     clusters, min_comp = int(clusters), int(min_comp)
-    header, ids, X = read(inp)
+    with open(inp) as f:
+        header = f.readline().rstrip("\n").split(",")
+    ids, X = read_input(inp)
     km = KMeans(clusters, n_init=3, random_state=0).fit(X)
     lab, centres = km.labels_, km.cluster_centers_
     rng = np.random.default_rng(7)
