@@ -3,6 +3,9 @@
  * (gl-points.ts), uploaded once per layout in a stratified order and drawn with a level of detail
  * (lod.ts); on software GL, maps above 200k points are splatted on the CPU (splat.ts). Animates between layouts, finds the hovered point and the lasso's points through a grid
  * index (grid-index.ts), and turns lasso / rectangle drags into selections.
+ * The canvas states what it shows: data-animating (a layout animation is under way, from setCoords to its
+ * last frame), data-complete (every point of the current picture is on it: 'false' from any change until
+ * the frame that completes it) and data-zoom.
  */
 import { axisBottom, axisLeft } from 'd3-axis';
 import { easeCubicInOut } from 'd3-ease';
@@ -133,6 +136,7 @@ export class MapView {
       this.#fromMapping = null;
       this.#mix = 1;
     }
+    this.#canvas.dataset.animating = this.#mix < 1 ? 'true' : 'false'; // from now, not from the first frame
     const to = gatherXY(coords, this.#order);
     this.renderer.setPositions(this.#from !== coords && this.#from ? gatherXY(this.#from, this.#order) : to, to);
     // the colour buffer follows the new drawing order at once (the caller's new colours may come later);
@@ -186,6 +190,8 @@ export class MapView {
   /** The picture changed: draw it again on the next animation frame. */
   requestDraw(): void {
     this.#lod.restart();
+    // The canvas no longer shows the whole current picture until a frame completes it.
+    this.#canvas.dataset.complete = 'false';
     this.#schedule();
   }
 

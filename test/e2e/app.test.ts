@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument } from './dom-types.js';
-import { OUTPUT, browserSkip, canvasStats, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
+import { OUTPUT, browserSkip, canvasStats, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForDrawn, waitForRun, writeRollCsv, type Browser, type Served } from './harness.js';
 import { requiredSuite } from '../helpers/required-suite.js';
 
 declare const document: MiniDocument;
@@ -97,13 +97,13 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.selectOption('[data-testid=colour-obs]', 'segment');
     await page.waitForSelector('[data-testid=legend][data-kind=categorical]');
     assert.equal(await page.locator('[data-testid=legend] .cat').count(), 3);
-    await page.waitForTimeout(300);
+    await waitForDrawn(page);
     const cat = await canvasStats(page);
     assert.ok(cat.hues >= 3, `expected ≥ 3 hues for 3 categories: ${JSON.stringify(cat)}`);
     await screenshot(page, '04-by-segment');
     // Hide one category by clicking its legend entry: fewer pixels inked.
     await page.click('[data-testid=legend] .cat >> nth=0');
-    await page.waitForTimeout(300);
+    await waitForDrawn(page);
     const hidden = await canvasStats(page);
     assert.ok(hidden.inked < cat.inked, `hiding a category should remove points: ${cat.inked} → ${hidden.inked}`);
     await page.click('[data-testid=legend] .cat >> nth=0');
@@ -112,7 +112,7 @@ describe('isotherm app in Chromium', { skip, timeout: 180000 }, () => {
     await page.click('[data-testid=gene-results] >> text=g3');
     await page.waitForSelector('[data-testid=legend][data-kind=numeric]');
     assert.match((await page.textContent('[data-testid=legend]')) ?? '', /g3/);
-    await page.waitForTimeout(300);
+    await waitForDrawn(page);
     const gene = await canvasStats(page);
     assert.ok(gene.colours > 20, `a continuous scale should give many colours: ${JSON.stringify(gene)}`);
     await screenshot(page, '05-by-gene');

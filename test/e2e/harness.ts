@@ -200,8 +200,24 @@ export async function waitForRun(page: Page, after: number, timeout = 60000): Pr
     after,
     { timeout, polling: 100 },
   );
-  await page.waitForTimeout(800); // the layout animation (700 ms)
+  await waitForDrawn(page, 'map-canvas', timeout);
   return Number(await page.getAttribute('[data-testid=map]', 'data-run-id'));
+}
+
+/**
+ * Waits until a map's canvas (by test id) shows its whole current picture: no layout animation under way
+ * and every point drawn since the last change (renderer/src/map-view.ts sets data-animating and
+ * data-complete; a change sets data-complete to 'false' at once, so call this after the change is made).
+ */
+export async function waitForDrawn(page: Page, testid = 'map-canvas', timeout = 30000): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const c = document.querySelector(`[data-testid=${id}]`);
+      return c !== null && c.getAttribute('data-animating') === 'false' && c.getAttribute('data-complete') === 'true';
+    },
+    testid,
+    { timeout },
+  );
 }
 
 /** Canvas positions (CSS pixels, relative to the canvas) of up to `k` fully inked pixels: where points are drawn. */
