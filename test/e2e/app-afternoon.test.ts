@@ -15,7 +15,7 @@ import { readH5ad } from '../../src-core/io/h5ad.js';
 import { fixtureData } from '../helpers/paths.js';
 import { readCsv, tally } from './csv-read.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, docsScreenshot, inkedPixels, openInApp, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, inkedPixels, openInApp, waitForDrawn, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -115,7 +115,7 @@ describe('gene-set score, lasso, h5ad export, PCA reference map and figure label
     assert.match((await page.textContent('[data-testid=gene-set-summary]')) ?? '', /^3 genes in “gene_set_score”/);
     assert.equal((await page.textContent('[data-testid=gene-set-not-found]'))?.trim(), 'not found: NOT_A_GENE');
     assert.equal(await page.inputValue('[data-testid=colour-obs]'), 'gene_set_score');
-    await page.waitForTimeout(300);
+    await waitForDrawn(page);
     assert.ok((await canvasStats(page)).colours > 10, 'a colour scale on the map');
     await docsScreenshot(page, 'gene-set-score');
   });
@@ -227,7 +227,8 @@ describe('gene-set score, lasso, h5ad export, PCA reference map and figure label
       const m = document.querySelector('[data-testid=compare-map]');
       return m?.getAttribute('data-preset') === 'pca' && m.getAttribute('data-running') === 'false' && m.getAttribute('data-digest') !== '';
     }, undefined, { timeout: 60000 });
-    await page.waitForTimeout(800);
+    await waitForDrawn(page, 'compare-canvas');
+    await waitForDrawn(page, 'map-canvas'); // redrawn at its split-view size (the docs' screenshot below)
     assert.equal((await page.textContent('[data-testid=compare-info]'))?.trim(), 'PC 1 × PC 2');
     const mainDigest = await page.getAttribute('[data-testid=map]', 'data-digest');
     const pcaDigest = await page.getAttribute('[data-testid=compare-map]', 'data-digest');
@@ -288,8 +289,8 @@ describe('gene-set score, lasso, h5ad export, PCA reference map and figure label
     await page.uncheck('[data-testid=figure-axis-labels]');
     page.once('dialog', (d) => void d.accept()); // replacing figure.svg is asked first
     await page.click('[data-testid=export-svg]');
+    // The notice comes once the host has written the file (atomically: host/map-exports.ts), and it said "Wrote PNG" before.
     await page.waitForFunction(() => /Wrote SVG/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
-    await page.waitForTimeout(300);
     const plain = readFileSync(svgPath, 'utf8');
     assert.doesNotMatch(plain, /figure-title|Isotherm 1|Isotherm 2/);
     assert.ok(Math.abs(Number(/^<svg[^>]* width="([\d.]+)"/.exec(plain)?.[1]) - (box.width + 170)) <= 1);

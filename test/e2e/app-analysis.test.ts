@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { tableFromIPC } from 'apache-arrow';
 import { fixtureData } from '../helpers/paths.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, docsScreenshot, openInApp, screenshot, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, openInApp, screenshot, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -127,7 +127,7 @@ describe('clusters, marker genes and named selections in Chromium (pbmc68k_reduc
     assert.equal(await page.inputValue('[data-testid=colour-obs]'), 'leiden');
     // The legend re-renders after the summary: wait for it rather than read it at once.
     await page.waitForFunction((k) => document.querySelectorAll('[data-testid=legend] .cat').length === k, k1, { timeout: 10000 });
-    await page.waitForTimeout(300);
+    await waitForDrawn(page);
     const stats = await canvasStats(page);
     assert.ok(stats.hues >= 4, JSON.stringify(stats));
     await screenshot(page, 'analysis-03-clusters');
