@@ -14,7 +14,7 @@ import { DEMO_PATH, LocalIsothermApi } from '../../host/local-api.js';
 import { validateCall } from '../../host/validate.js';
 import { parseServeArgs } from '../../cli/serve.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, launchBrowser, screenshot, startServe, tempDir, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
 import { requiredSuite } from '../helpers/required-suite.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';
 
@@ -44,7 +44,9 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
       after,
       { timeout: 60000, polling: 100 },
     );
-    await page.waitForTimeout(800);
+    // Both maps: the comparison's layout animation, and the main map redrawn at its split-view size.
+    await waitForDrawn(page, 'compare-canvas');
+    await waitForDrawn(page, 'map-canvas');
     return Number(await cattr('data-run-id'));
   };
 
@@ -69,7 +71,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     assert.match((await page.textContent('[data-testid=dataset-summary]')) ?? '', /hsmm\.h5ad.*271 cells × 2,000 features/s);
     await page.waitForSelector('[data-testid=legend][data-kind=categorical]');
     assert.match((await page.textContent('[data-testid=legend]')) ?? '', /time.*0h.*24h.*48h.*72h/s);
-    await page.waitForTimeout(300);
+    await waitForDrawn(page);
     const s = await canvasStats(page, 'map-canvas');
     assert.ok(s.inked > 0.002 && s.hues >= 3, `demo map coloured by 4 time points: ${JSON.stringify(s)}`);
     await screenshot(page, 'compare-01-demo');
@@ -102,7 +104,8 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     await page.waitForSelector('[data-testid=selection-count]');
     const count = Number(((await page.textContent('[data-testid=selection-count]')) ?? '').replace(/\D/g, ''));
     assert.ok(count > 5 && count < 271, `lasso over the left half of the comparison selected ${count} of 271`);
-    await page.waitForTimeout(400);
+    await waitForDrawn(page, 'map-canvas');
+    await waitForDrawn(page, 'compare-canvas');
     const left1 = await canvasStats(page, 'map-canvas');
     const right1 = await canvasStats(page, 'compare-canvas');
     // Both maps dim the unselected cells: fewer strong pixels, more faint ones, in each.
@@ -121,7 +124,7 @@ describe('first launch, comparison and knee drag in Chromium', { skip, timeout: 
     await page.mouse.move(mbox.x + mbox.width - 10, mbox.y + mbox.height - 30, { steps: 5 });
     await page.mouse.up();
     await page.waitForFunction((c) => Number((document.querySelector('[data-testid=selection-count]')?.textContent ?? '').replace(/\D/g, '')) !== c, count);
-    await page.waitForTimeout(400);
+    await waitForDrawn(page, 'compare-canvas');
     const right2 = await canvasStats(page, 'compare-canvas');
     assert.ok(right2.strong > right1.strong, `a bigger selection on the left shows more cells on the right (${right1.strong} → ${right2.strong})`);
     await page.keyboard.press('Escape');

@@ -10,7 +10,7 @@ import { rmSync, statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, canvasStats, docsScreenshot, launchBrowser, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, canvasStats, docsScreenshot, launchBrowser, startServe, tempDir, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -41,6 +41,7 @@ describe('README screenshots of the demo at automatic t', { skip, timeout: 18000
     await page.goto(served.url);
     await waitForRun(page, 0, 120000);
     await page.waitForSelector('[data-testid=legend] .legend-title >> text=time');
+    await waitForDrawn(page); // the map in the demo's colours (its first test reads the canvas)
   });
 
   after(async () => {
@@ -71,7 +72,8 @@ describe('README screenshots of the demo at automatic t', { skip, timeout: 18000
       const m = document.querySelector('[data-testid=compare-map]');
       return m?.getAttribute('data-preset') === 'phate' && m.getAttribute('data-running') === 'false';
     }, undefined, { timeout: 60000 });
-    await page.waitForTimeout(800);
+    await waitForDrawn(page, 'compare-canvas');
+    await waitForDrawn(page, 'map-canvas');
     assert.match((await page.textContent('[data-testid=compare-info]')) ?? '', /\(auto\)/);
     await page.click('[data-testid=tool-lasso]');
     const box = (await page.locator('[data-testid=compare-overlay]').boundingBox())!;
@@ -81,7 +83,8 @@ describe('README screenshots of the demo at automatic t', { skip, timeout: 18000
     for (const [x, y] of [[x1, y0], [x1, y1], [x0, y1], [x0, y0 + 8]] as const) await page.mouse.move(x, y, { steps: 6 });
     await page.mouse.up();
     await page.waitForSelector('[data-testid=selection-count]');
-    await page.waitForTimeout(300);
+    await waitForDrawn(page, 'map-canvas');
+    await waitForDrawn(page, 'compare-canvas');
     for (const id of ['map-canvas', 'compare-canvas']) {
       const s = await canvasStats(page, id);
       assert.ok(s.strong > 0 && s.faint > 0, `${id}: selected and dimmed cells (${JSON.stringify(s)})`);
@@ -98,7 +101,7 @@ describe('README screenshots of the demo at automatic t', { skip, timeout: 18000
     await page.waitForSelector('[data-testid=interp-legend]');
     await page.locator('[data-testid=time-alpha]').fill('0.9');
     await page.waitForSelector('[data-testid=time-panel][data-drawn-alpha="0.9"]', { timeout: 20000 });
-    await page.waitForTimeout(200);
+    await waitForDrawn(page); // the frame after the overlay changed draws its circles
     const circles = await page.evaluate(() => document.querySelectorAll('[data-testid=interp-overlay] circle').length);
     assert.ok(circles > 20, `${circles} interpolated cells drawn`);
     await page.locator('[data-testid=time-panel]').scrollIntoViewIfNeeded();
