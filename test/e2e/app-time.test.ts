@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MiniDocument, MiniElement } from './dom-types.js';
-import { browserSkip, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, launchBrowser, screenshot, startServe, tempDir, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
 import { requiredSuite } from '../helpers/required-suite.js';
 import { fixtureData } from '../helpers/paths.js';
 
@@ -32,7 +32,7 @@ async function overlay(page: Page): Promise<Pt[]> {
 async function atAlpha(page: Page, alpha: string): Promise<Pt[]> {
   await page.locator('[data-testid=time-alpha]').fill(alpha);
   await page.waitForSelector(`[data-testid=time-panel][data-drawn-alpha="${Number(alpha)}"]`, { timeout: 20000 });
-  await page.waitForTimeout(100); // the next animation frame draws the circles
+  await waitForDrawn(page); // the frame after the overlay changed draws the circles
   return overlay(page);
 }
 
@@ -67,8 +67,10 @@ describe('time panel in Chromium (HSMM)', { skip, timeout: 180000 }, () => {
     assert.deepEqual(await page.locator('[data-testid=time-from] option').allTextContents(), ['0h (69)', '24h (74)', '48h (79)', '72h (49)']);
     assert.equal(await page.inputValue('[data-testid=time-from]'), '0h');
     assert.equal(await page.inputValue('[data-testid=time-to]'), '72h');
-    // Issue 14, trap 1: interpolated cells are off until asked for; then they have a legend line.
-    await page.waitForTimeout(500);
+    // Issue 14, trap 1: interpolated cells are off until asked for; then they have a legend line. Checked once
+    // no interpolation request is in flight and the map's picture is drawn (an overlay would be on it by then).
+    await page.waitForSelector('[data-testid=time-panel][data-busy=false]');
+    await waitForDrawn(page);
     assert.equal((await overlay(page)).length, 0, 'no interpolated cells after loading');
     assert.equal(await page.locator('[data-testid=interp-legend]').count(), 0);
     await page.check('[data-testid=time-show]');
@@ -97,7 +99,7 @@ describe('time panel in Chromium (HSMM)', { skip, timeout: 180000 }, () => {
     await page.waitForSelector('[data-testid=selection-count]');
     await page.locator('[data-testid=time-alpha]').fill('0.55');
     await page.waitForSelector('[data-testid=time-panel][data-drawn-alpha="0.55"]', { timeout: 20000 });
-    await page.waitForTimeout(150);
+    await waitForDrawn(page);
     const opacities = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid=interp-overlay] circle')).map((c) => c.getAttribute('opacity')));
     assert.ok(opacities.includes('0.15') && opacities.includes('1'), `opacities: ${[...new Set(opacities)].join(', ')}`);
     await page.keyboard.press('Escape');
