@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { fixtureData } from '../helpers/paths.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -65,7 +65,13 @@ describe('layout at three window sizes (issue 14, trap 7)', { skip, timeout: 240
     it(`${width}×${height}: one toolbar line, no sidebar overflow, legend and tooltip inside`, async () => {
       await page.setViewportSize({ width, height });
       await page.keyboard.press('Escape');
-      await page.waitForTimeout(300);
+      // The map has followed the new window size (its ResizeObserver resizes the drawing) and is drawn.
+      await page.waitForFunction(() => {
+        const m = document.querySelector('[data-testid=map]') as unknown as { clientWidth: number; clientHeight: number } | null;
+        const o = document.querySelector('[data-testid=map-overlay]');
+        return !!m && !!o && Number(o.getAttribute('width')) === m.clientWidth && Number(o.getAttribute('height')) === m.clientHeight;
+      });
+      await waitForDrawn(page);
       const before = await box(page, '[data-testid=map]');
       const toolbarBefore = await box(page, '.toolbar');
       // A selection adds its controls to the toolbar: the map must not move.
@@ -98,7 +104,7 @@ describe('layout at three window sizes (issue 14, trap 7)', { skip, timeout: 240
       assert.ok(legend.x >= map.x && legend.x + legend.width <= map.x + map.width && legend.y + legend.height <= map.y + map.height, JSON.stringify({ legend, map }));
       // Hover the rightmost drawn point: the tooltip stays inside the window.
       await page.keyboard.press('Escape');
-      await page.waitForTimeout(200);
+      await waitForDrawn(page);
       const pts = await inkedPixels(page, 400);
       pts.sort((a, b) => b[0] - a[0]);
       let shown = false;

@@ -156,7 +156,15 @@ describe('issue 14 traps 3, 4, 6, 7 and issue 11 in Chromium at 1400×900', { sk
     assert.ok(input.y + input.height > 900 - 40, `the gene box is not at the bottom edge: ${JSON.stringify(input)}`);
     await page.fill('[data-testid=gene-search]', 'g');
     await page.waitForSelector('[data-testid=gene-results] >> text=g9');
-    await page.waitForTimeout(300);
+    // Until the results are scrolled into view (the asserts below say what is wrong if they never are).
+    await page
+      .waitForFunction(() => {
+        const r = document.querySelector('[data-testid=gene-results]')?.getBoundingClientRect();
+        const s = document.querySelector('.side')?.getBoundingClientRect();
+        const g = document.querySelector('[data-testid=gene-search]')?.getBoundingClientRect();
+        return !!r && !!s && !!g && r.y >= s.y && r.y + r.height <= Math.min(900, s.y + s.height) + 1 && g.y >= 0 && g.y + g.height <= 900;
+      }, undefined, { timeout: 5000 })
+      .catch(() => undefined);
     const results = await box(page, '[data-testid=gene-results]');
     const side = await box(page, '.side');
     assert.ok(results.y >= side.y && results.y + results.height <= Math.min(900, side.y + side.height) + 1, `results ${JSON.stringify(results)} outside the visible sidebar ${JSON.stringify(side)}`);

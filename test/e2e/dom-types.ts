@@ -7,6 +7,7 @@ export interface MiniElement {
   /** Form controls. */
   readonly value?: string;
   getAttribute(name: string): string | null;
+  getBoundingClientRect(): { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 export interface MiniCanvas extends MiniElement {
   width: number;
