@@ -16,7 +16,9 @@
  * against the exact sums (docs/algorithm.md §6b). Every repulsion entry depends on the tree and its own
  * cell only, so it is the same for any split of the leaves.
  */
+import type { WasmMemory } from '../compute/wasm-assemble.js';
 import type { QuadTree } from './quadtree.js';
+import { CHUNK, forcesEngine, inMemory, type ForcesEngine } from './refine-forces-wasm.js';
 
 /** The quadtree of `y` (quadtree.ts) without its node count, which the traversal does not need. */
 export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
@@ -39,15 +41,32 @@ export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
   /** Outputs: repulsion (2 per cell) and Σ_j q̃_ij for the leaves' cells. */
   readonly rep: Float64Array;
   readonly zRow: Float64Array;
+  /**
+   * The layout's WebAssembly memory (refine-forces-wasm.ts `forceArena`) when y, the triangle, att, rep and
+   * zRow are views of it: the loops then run as WebAssembly, with the same results. Absent or null: JavaScript.
+   */
+  readonly memory?: WasmMemory | null;
 }
 
 export function refineForcesKernel(t: RefineForcesTask): number {
+  const engine = t.memory && [t.y, t.indptr, t.indices, t.values, t.att, t.rep, t.zRow].every((a) => inMemory(a, t.memory!)) ? forcesEngine(t.memory) : null;
+  try {
+    const lists = new InteractionLists(engine);
+    for (let l = t.leafLo; l < t.leafHi; l++) leafRepulsion(t.leaves[l]!, t, lists, engine);
+    if (t.lo >= t.hi) return 0;
+    t.att.fill(0, t.attOffset + 2 * t.lo, t.attOffset + t.y.length);
+    if (engine) engine.attract(t.lo, t.hi, t.y, t.indptr, t.indices, t.values, t.att.subarray(t.attOffset));
+    else attraction(t);
+    return t.hi - t.lo;
+  } finally {
+    engine?.release();
+  }
+}
+
+/** The attraction of rows lo..hi into the task's buffer (zeroed from 2·lo). */
+function attraction(t: RefineForcesTask): void {
   const { y, indptr, indices, values, att } = t;
-  const lists = new InteractionLists();
-  for (let l = t.leafLo; l < t.leafHi; l++) leafRepulsion(t.leaves[l]!, t, lists);
-  if (t.lo >= t.hi) return 0;
   const base = t.attOffset;
-  att.fill(0, base + 2 * t.lo, base + y.length);
   for (let i = t.lo; i < t.hi; i++) {
     let ax = 0, ay = 0;
     const xi = y[2 * i]!, yi = y[2 * i + 1]!;
@@ -64,16 +83,23 @@ export function refineForcesKernel(t: RefineForcesTask): number {
     att[base + 2 * i]! += ax;
     att[base + 2 * i + 1]! += ay;
   }
-  return t.hi - t.lo;
 }
 
 /** Growable scratch: far nodes (centre, count) and near cells of one leaf, plus the walk's stack. */
 class InteractionLists {
-  farX = new Float64Array(1024);
-  farY = new Float64Array(1024);
-  farCount = new Float64Array(1024);
-  near = new Int32Array(4096);
+  farX: Float64Array;
+  farY: Float64Array;
+  farCount: Float64Array;
+  near: Int32Array;
   readonly stack = new Int32Array(64 * 4 + 16);
+
+  /** With an engine, the lists start as its slot's (the walk writes straight into WebAssembly memory) and grow out of it. */
+  constructor(engine: ForcesEngine | null) {
+    this.farX = engine ? engine.farX : new Float64Array(1024);
+    this.farY = engine ? engine.farY : new Float64Array(1024);
+    this.farCount = engine ? engine.farCount : new Float64Array(1024);
+    this.near = engine ? engine.near : new Int32Array(4096);
+  }
 
   growFar(): void {
     const grow = (a: Float64Array): Float64Array<ArrayBuffer> => {
@@ -95,7 +121,7 @@ class InteractionLists {
 }
 
 /** Σ_{j≠i} q̃_ij² (y_i − y_j) into rep[2i..] and Σ_{j≠i} q̃_ij into zRow[i] for the cells of `leaf`. */
-function leafRepulsion(leaf: number, t: RefineForcesTask, lists: InteractionLists): void {
+function leafRepulsion(leaf: number, t: RefineForcesTask, lists: InteractionLists, engine: ForcesEngine | null): void {
   const { y, order, start, end, firstChild, childCount, comX, comY, width2, theta2 } = t;
   const s = start[leaf]!, e = end[leaf]!;
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -133,6 +159,13 @@ function leafRepulsion(leaf: number, t: RefineForcesTask, lists: InteractionList
     }
     for (let c = 0; c < childCount[v]!; c++) stack[sp++] = fc + c;
   }
+  if (engine) leafSumsWasm(s, e, nFar, nNear, t, lists, engine);
+  else leafSums(s, e, nFar, nNear, t, lists);
+}
+
+/** The sums over a leaf's lists for its cells order[s..e), in JavaScript. */
+function leafSums(s: number, e: number, nFar: number, nNear: number, t: RefineForcesTask, lists: InteractionLists): void {
+  const { y, order } = t;
   const { farX, farY, farCount, near } = lists;
   for (let q = s; q < e; q++) {
     const i = order[q]!;
@@ -158,5 +191,38 @@ function leafRepulsion(leaf: number, t: RefineForcesTask, lists: InteractionList
     t.rep[2 * i] = fx;
     t.rep[2 * i + 1] = fy;
     t.zRow[i] = z;
+  }
+}
+
+/**
+ * The same sums in WebAssembly. The walk wrote the lists into the engine's slot, unless they outgrew it
+ * (more than CHUNK entries: dense clusters, a leaf at the tree's maximum depth); then they are copied in
+ * in chunks, each call carrying on the cells' sums where the last one stopped (resume), far masses first,
+ * then near cells, so every sum still takes its terms in the JavaScript order.
+ */
+function leafSumsWasm(s: number, e: number, nFar: number, nNear: number, t: RefineForcesTask, lists: InteractionLists, engine: ForcesEngine): void {
+  const { order } = t;
+  if (e - s <= CHUNK && lists.farX === engine.farX && lists.near === engine.near) {
+    // The lists are the slot's: one call.
+    for (let q = s; q < e; q++) engine.cells[q - s] = order[q]!;
+    engine.repel(e - s, nFar, nNear, t.y, t.rep, t.zRow, false);
+    return;
+  }
+  for (let c = s; c < e; c += CHUNK) {
+    const count = Math.min(CHUNK, e - c);
+    engine.cells.set(order.subarray(c, c + count));
+    let a = 0, b = 0, resume = false;
+    do {
+      const kFar = Math.min(CHUNK, nFar - a);
+      const kNear = a + kFar >= nFar ? Math.min(CHUNK, nNear - b) : 0;
+      engine.farX.set(lists.farX.subarray(a, a + kFar));
+      engine.farY.set(lists.farY.subarray(a, a + kFar));
+      engine.farCount.set(lists.farCount.subarray(a, a + kFar));
+      engine.near.set(lists.near.subarray(b, b + kNear));
+      engine.repel(count, kFar, kNear, t.y, t.rep, t.zRow, resume);
+      resume = true;
+      a += kFar;
+      b += kNear;
+    } while (a < nFar || b < nNear);
   }
 }

@@ -25,6 +25,7 @@ import { createPointStore } from '../compute/wasm-sqdist.js';
 import { mapCentre } from './pack-components.js';
 import { buildQuadTree, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
+import { forceArena, type ForceArena } from './refine-forces-wasm.js';
 import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
 
 export interface RefineOptions {
@@ -210,23 +211,28 @@ function rowsOf(n: number, parts: readonly TwoStepRows[]): { aPtr: Int32Array; a
 export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineOptions): Promise<Float32Array> {
   const n = p.n;
   const pool = o.pool ?? inlineKernelPool;
-  const y = pool.alloc(Float64Array, 2 * n);
+  if (n < 3 || o.iterations <= 0) return Float32Array.from(scaledStart(init, p));
+  // Attraction: fixed blocks (the same for any thread count), each with its own buffer; repulsion: blocks of leaves per thread.
+  const attBlocks = attractionBlocks(n);
+  // The arrays the forces read and write, in one WebAssembly memory when there is one (refine-forces-wasm.ts).
+  const arena = layoutArena(p, attBlocks.length * 2 * n, pool);
+  const f64 = (l: number): Float64Array => (arena ? arena.alloc(Float64Array, l) : pool.alloc(Float64Array, l));
+  const i32 = (l: number): Int32Array => (arena ? arena.alloc(Int32Array, l) : pool.alloc(Int32Array, l));
+  const y = f64(2 * n);
   y.set(scaledStart(init, p));
-  if (n < 3 || o.iterations <= 0) return Float32Array.from(y);
   const theta2 = (o.theta ?? 1) ** 2;
   const rho = o.exaggeration;
   const lr = Math.max(n / (4 * rho), 50) * (o.stepScale ?? 1);
   const step = new Float64Array(2 * n);
   const gains = new Float64Array(2 * n).fill(1);
-  const rep = pool.alloc(Float64Array, 2 * n);
+  const rep = f64(2 * n);
   const att = new Float64Array(2 * n);
-  const zRow = pool.alloc(Float64Array, n);
+  const zRow = f64(n);
   // P is symmetric: the attraction reads each pair once, from the upper triangle (j > i), in shared memory.
-  const { indptr, indices, values } = filterCsr(p, (i, j) => j > i, (l) => pool.alloc(Int32Array, l), (l) => pool.alloc(Float64Array, l));
+  const { indptr, indices, values } = filterCsr(p, (i, j) => j > i, i32, f64);
   const upper = { indptr, indices, values };
-  // Attraction: fixed blocks (the same for any thread count), each with its own buffer; repulsion: blocks of leaves per thread.
-  const attBlocks = attractionBlocks(n);
-  const attBuf = pool.alloc(Float64Array, attBlocks.length * 2 * n);
+  const attBuf = f64(attBlocks.length * 2 * n);
+  const memory = arena?.memory ?? null;
   const repParts = cellBlocks(n, pool.threads).length;
   const tasks = Math.max(attBlocks.length, repParts);
   const treeCopy = new SharedTree(pool);
@@ -241,7 +247,7 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
     const forceTasks = Array.from({ length: tasks }, (_, b): RefineForcesTask => {
       const [lo, hi] = attBlocks[b] ?? [0, 0];
       const [leafLo, leafHi] = b < repParts ? [leafBlocks[b]!, leafBlocks[b + 1]!] : [0, 0];
-      return { y, ...upper, theta2, rep, zRow, att: attBuf, attOffset: b * 2 * n, lo, hi, leafLo, leafHi, ...t };
+      return { y, ...upper, theta2, rep, zRow, att: attBuf, attOffset: b * 2 * n, lo, hi, leafLo, leafHi, ...t, memory };
     });
     if (pool.threads === 1) for (const task of forceTasks) refineForcesKernel(task);
     else await pool.map<RefineForcesTask, number>(FORCES, forceTasks);
@@ -263,6 +269,18 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   }
   o.onProgress?.(1);
   return Float32Array.from(y);
+}
+
+/**
+ * The memory for y, rep, zRow, P's upper triangle and the attraction buffers (attLength floats), shared
+ * when the pool has helpers, with a scratch slot per thread; null without WebAssembly (pool arrays then).
+ */
+function layoutArena(p: Csr64, attLength: number, pool: KernelPool): ForceArena | null {
+  const n = p.n;
+  let upper = 0;
+  for (let i = 0; i < n; i++) for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) if (p.indices[q]! > i) upper++;
+  const sizes = [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * upper, 8 * upper, 8 * attLength];
+  return forceArena(pool.threads, sizes, pool.threads > 1);
 }
 
 const FORCES: KernelRef = { module: new URL('./refine-forces.js', import.meta.url).href, name: 'refineForcesKernel' };

@@ -1,0 +1,303 @@
+/**
+ * The two tight loops of a refinement step's forces (refine-forces.ts) as hand-assembled WebAssembly:
+ * the same IEEE float64 operations in the same order as the JavaScript loops — no fused multiply-add,
+ * sums accumulated in the same sequence — so the same bits, without the bounds checks.
+ *
+ *   attract(lo, hi, y, indptr, indices, values, att)
+ *     for i in [lo, hi): a = 0; for each stored j of row i: d = y_i − y_j, w = v / ((1 + dx·dx) + dy·dy),
+ *       a += w·d, att_j −= w·d; then att_i += a    (with f64x2 SIMD where available: (x, y) in two lanes)
+ *   repel(cells, count, farX, farY, farCount, nFar, near, nNear, y, rep, zRow, resume)
+ *     for each listed cell i: (z, fx, fy) = resume ? (zRow_i, rep_i) : 0; then over the far masses
+ *       w = 1 / ((1 + dx·dx) + dy·dy), cw = count·w: z += cw, f += cw·w·d; then over the near cells
+ *       j ≠ i: z += w, f += w·w·d; stored back into zRow_i, rep_i
+ * All arguments but counts and flags are byte offsets into the module's memory.
+ *
+ * The arrays live in one WebAssembly memory per layout (`forceArena`), shared between the pool's threads
+ * when it has helpers, so that nothing is copied per step: the caller allocates the layout's arrays from
+ * it and passes it in the tasks; each task instantiates the module on it (a few microseconds) and claims
+ * one of its scratch slots for the interaction lists, released when the task ends. The quadtree stays
+ * outside: its walk is JavaScript.
+ */
+import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm, type WasmMemory } from '../compute/wasm-assemble.js';
+
+/** Entries per chunk of a leaf's lists (and cells per chunk of a leaf) copied into a scratch slot. */
+export const CHUNK = 4096;
+/** A slot: far x, far y, far count (f64), near, cells (i32). */
+const SLOT_BYTES = CHUNK * (8 + 8 + 8 + 4 + 4);
+/** The largest arena (wasm32 addresses, and a margin under V8's 4 GiB limit). */
+const MAX_BYTES = 2 ** 32 - 2 ** 24;
+
+let enabled = true;
+
+/** Tests only: off makes `forceArena` return null, so refineLayout runs the JavaScript loops throughout. */
+export function setRefineForcesWasm(on: boolean): void {
+  enabled = on;
+}
+
+function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
+  const [I32, F64, V128] = [0x7f, 0x7c, 0x7b];
+  const [ADD, SHL, GE_S, NE] = [0x6a, 0x74, 0x4e, 0x47];
+  const [F64ADD, F64SUB, F64MUL, F64DIV] = [0xa0, 0xa1, 0xa2, 0xa3];
+  const f64c = (v: number): number[] => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
+  const loadI32 = (offset = 0): number[] => [0x28, 2, ...leb(offset)];
+  const loadF64 = (offset = 0): number[] => [0x2b, 3, ...leb(offset)];
+  const storeF64 = (offset = 0): number[] => [0x39, 3, ...leb(offset)];
+  const simdOp = (op: number): number[] => [0xfd, ...leb(op)];
+  const [V_LOAD, V_STORE, F64X2_SPLAT, F64X2_LANE, F64X2_ADD, F64X2_SUB, F64X2_MUL] = [0x00, 0x0b, 0x14, 0x21, 0xf0, 0xf1, 0xf2];
+  /** base + (idx << shift) */
+  const at = (base: number, idx: number, shift: number): number[] => [...get(base), ...get(idx), ...i32c(shift), SHL, ADD];
+  const inc = (v: number, by: number): number[] => [...get(v), ...i32c(by), ADD, ...set(v)];
+  /** for (; v < end; v += by) body — as block / loop. */
+  const forLoop = (v: number, end: number, by: number, body: number[]): number[] => [
+    0x02, 0x40, 0x03, 0x40,
+    ...get(v), ...get(end), GE_S, 0x0d, 1,
+    ...body,
+    ...inc(v, by),
+    0x0c, 0, 0x0b, 0x0b,
+  ];
+  /** (1 + dx·dx) + dy·dy from two f64 locals. */
+  const den = (dx: number, dy: number): number[] => [...f64c(1), ...get(dx), ...get(dx), F64MUL, F64ADD, ...get(dy), ...get(dy), F64MUL, F64ADD];
+
+  // attract, scalar: params 0 lo, 1 hi, 2 y, 3 indptr, 4 indices, 5 values, 6 att;
+  // locals 7 q, 8 qEnd, 9 pj, 10 aj (i32); 11 xi, 12 yi, 13 ax, 14 ay, 15 dx, 16 dy, 17 w, 18 fx, 19 fy (f64).
+  const attractScalar = [
+    ...vec([[4, I32], [9, F64]]),
+    ...forLoop(0, 1, 1, [
+      ...at(2, 0, 4), ...loadF64(0), ...set(11),
+      ...at(2, 0, 4), ...loadF64(8), ...set(12),
+      ...f64c(0), ...set(13), ...f64c(0), ...set(14),
+      ...at(3, 0, 2), ...loadI32(0), ...set(7),
+      ...at(3, 0, 2), ...loadI32(4), ...set(8),
+      ...forLoop(7, 8, 1, [
+        ...at(4, 7, 2), ...loadI32(0), ...set(9), // j
+        ...get(6), ...get(9), ...i32c(4), SHL, ADD, ...set(10), // aj = att + 16j
+        ...get(2), ...get(9), ...i32c(4), SHL, ADD, ...set(9), // pj = y + 16j
+        ...get(11), ...get(9), ...loadF64(0), F64SUB, ...set(15),
+        ...get(12), ...get(9), ...loadF64(8), F64SUB, ...set(16),
+        ...at(5, 7, 3), ...loadF64(0), ...den(15, 16), F64DIV, ...set(17),
+        ...get(17), ...get(15), F64MUL, ...set(18),
+        ...get(17), ...get(16), F64MUL, ...set(19),
+        ...get(13), ...get(18), F64ADD, ...set(13),
+        ...get(14), ...get(19), F64ADD, ...set(14),
+        ...get(10), ...get(10), ...loadF64(0), ...get(18), F64SUB, ...storeF64(0),
+        ...get(10), ...get(10), ...loadF64(8), ...get(19), F64SUB, ...storeF64(8),
+      ]),
+      ...at(6, 0, 4), ...set(10),
+      ...get(10), ...get(10), ...loadF64(0), ...get(13), F64ADD, ...storeF64(0),
+      ...get(10), ...get(10), ...loadF64(8), ...get(14), F64ADD, ...storeF64(8),
+    ]),
+    0x0b,
+  ];
+
+  // attract, f64x2: (x, y) of a cell in the two lanes, each lane the scalar code's operations.
+  // locals 7 q, 8 qEnd, 9 pj, 10 aj (i32); 11 w (f64); 12 pi, 13 d, 14 sq, 15 f, 16 a (v128).
+  const vload = (offset = 0): number[] => [...simdOp(V_LOAD), 4, ...leb(offset)];
+  const vstore = (offset = 0): number[] => [...simdOp(V_STORE), 4, ...leb(offset)];
+  const vzero = [...simdOp(0x0c), ...new Array<number>(16).fill(0)];
+  const attractSimd = [
+    ...vec([[4, I32], [1, F64], [5, V128]]),
+    ...forLoop(0, 1, 1, [
+      ...at(2, 0, 4), ...vload(), ...set(12),
+      ...vzero, ...set(16),
+      ...at(3, 0, 2), ...loadI32(0), ...set(7),
+      ...at(3, 0, 2), ...loadI32(4), ...set(8),
+      ...forLoop(7, 8, 1, [
+        ...at(4, 7, 2), ...loadI32(0), ...set(9),
+        ...get(6), ...get(9), ...i32c(4), SHL, ADD, ...set(10),
+        ...get(12), ...get(2), ...get(9), ...i32c(4), SHL, ADD, ...vload(), ...simdOp(F64X2_SUB), ...tee(13), // d = y_i − y_j
+        ...get(13), ...simdOp(F64X2_MUL), ...set(14), // (dx·dx, dy·dy)
+        ...at(5, 7, 3), ...loadF64(0),
+        ...f64c(1), ...get(14), ...simdOp(F64X2_LANE), 0, F64ADD, ...get(14), ...simdOp(F64X2_LANE), 1, F64ADD,
+        F64DIV, ...set(11),
+        ...get(11), ...simdOp(F64X2_SPLAT), ...get(13), ...simdOp(F64X2_MUL), ...set(15), // (w·dx, w·dy)
+        ...get(16), ...get(15), ...simdOp(F64X2_ADD), ...set(16),
+        ...get(10), ...get(10), ...vload(), ...get(15), ...simdOp(F64X2_SUB), ...vstore(),
+      ]),
+      ...at(6, 0, 4), ...set(10),
+      ...get(10), ...get(10), ...vload(), ...get(16), ...simdOp(F64X2_ADD), ...vstore(),
+    ]),
+    0x0b,
+  ];
+
+  // repel: params 0 cells, 1 count, 2 farX, 3 farY, 4 farCount, 5 nFar, 6 near, 7 nNear, 8 y, 9 rep, 10 zRow, 11 resume;
+  // locals 12 c, 13 i, 14 a, 15 j, 16 pi (i32); 17 xi, 18 yi, 19 z, 20 fx, 21 fy, 22 dx, 23 dy, 24 w, 25 cw (f64).
+  const accumulate = (scale: number): number[] => [
+    ...get(19), ...get(scale), F64ADD, ...set(19),
+    ...get(20), ...get(scale), ...get(24), F64MUL, ...get(22), F64MUL, F64ADD, ...set(20),
+    ...get(21), ...get(scale), ...get(24), F64MUL, ...get(23), F64MUL, F64ADD, ...set(21),
+  ];
+  const repel = [
+    ...vec([[5, I32], [9, F64]]),
+    ...forLoop(12, 1, 1, [
+      ...at(0, 12, 2), ...loadI32(0), ...set(13),
+      ...at(8, 13, 4), ...set(16),
+      ...get(16), ...loadF64(0), ...set(17),
+      ...get(16), ...loadF64(8), ...set(18),
+      ...get(11), 0x04, 0x40, // if resume
+      ...at(10, 13, 3), ...loadF64(0), ...set(19),
+      ...at(9, 13, 4), ...loadF64(0), ...set(20),
+      ...at(9, 13, 4), ...loadF64(8), ...set(21),
+      0x05, // else
+      ...f64c(0), ...set(19), ...f64c(0), ...set(20), ...f64c(0), ...set(21),
+      0x0b,
+      ...i32c(0), ...set(14),
+      ...forLoop(14, 5, 1, [
+        ...get(17), ...at(2, 14, 3), ...loadF64(0), F64SUB, ...set(22),
+        ...get(18), ...at(3, 14, 3), ...loadF64(0), F64SUB, ...set(23),
+        ...f64c(1), ...den(22, 23), F64DIV, ...set(24),
+        ...at(4, 14, 3), ...loadF64(0), ...get(24), F64MUL, ...set(25),
+        ...accumulate(25),
+      ]),
+      ...i32c(0), ...set(14),
+      ...forLoop(14, 7, 1, [
+        ...at(6, 14, 2), ...loadI32(0), ...tee(15), ...get(13), NE, 0x04, 0x40, // if j ≠ i
+        ...at(8, 15, 4), ...set(15),
+        ...get(17), ...get(15), ...loadF64(0), F64SUB, ...set(22),
+        ...get(18), ...get(15), ...loadF64(8), F64SUB, ...set(23),
+        ...f64c(1), ...den(22, 23), F64DIV, ...set(24),
+        ...accumulate(24),
+        0x0b,
+      ]),
+      ...at(10, 13, 3), ...get(19), ...storeF64(0),
+      ...at(9, 13, 4), ...get(20), ...storeF64(0),
+      ...at(9, 13, 4), ...get(21), ...storeF64(8),
+    ]),
+    0x0b,
+  ];
+  const attract = simd ? attractSimd : attractScalar;
+  const limits = shared ? [0x03, ...leb(1), ...leb(65536)] : [0x00, ...leb(1)];
+  return new Uint8Array([
+    ...HEADER,
+    ...section(1, vec([[0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0], [0x60, 12, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0]])),
+    ...section(2, [1, ...name('env'), ...name('mem'), 0x02, ...limits]),
+    ...section(3, vec([[0], [1]])),
+    ...section(7, vec([[...name('attract'), 0x00, 0], [...name('repel'), 0x00, 1]])),
+    ...section(10, vec([[...leb(attract.length), ...attract], [...leb(repel.length), ...repel]])),
+  ]);
+}
+
+type Variant = 'simd' | 'scalar';
+const modules = {
+  shared: { simd: lazyModule(() => moduleBytes(true, true)), scalar: lazyModule(() => moduleBytes(true, false)) },
+  plain: { simd: lazyModule(() => moduleBytes(false, true)), scalar: lazyModule(() => moduleBytes(false, false)) },
+};
+let forced: Variant | null = null;
+
+/** Tests only: pins the attraction's variant (null: SIMD where it validates, else scalar). */
+export function setRefineForcesVariant(v: Variant | null): void {
+  forced = v;
+}
+
+function moduleFor(shared: boolean): ReturnType<ReturnType<typeof lazyModule>> {
+  const m = shared ? modules.shared : modules.plain;
+  if (forced) return m[forced]();
+  return m.simd() ?? m.scalar();
+}
+
+/**
+ * Header of an arena's memory (int32 words): [0] slots, [1] byte offset of slot 0, then one claim flag
+ * per slot from word 16.
+ */
+const HEADER_WORDS = 16;
+const round64 = (b: number): number => Math.ceil(b / 64) * 64;
+
+/** A layout's WebAssembly memory: allocate its arrays from it, then pass `memory` in the tasks. */
+export interface ForceArena {
+  readonly memory: WasmMemory;
+  /** A zeroed array in the memory (the sizes given to `forceArena`, in any order). */
+  alloc<A extends Float64Array | Int32Array>(ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; readonly BYTES_PER_ELEMENT: number }, length: number): A;
+}
+
+/**
+ * A memory for arrays of the given byte sizes plus `slots` scratch slots (one per thread that runs tasks
+ * at a time), shared when `shared`; null when off, without WebAssembly (or shared memory when asked),
+ * or above 4 GiB. Bytes: 64 + 4·slots (header) + 128 KiB per slot + the arrays, each rounded up to 64.
+ */
+export function forceArena(slots: number, sizes: readonly number[], shared: boolean): ForceArena | null {
+  if (!enabled || !wasm || !moduleFor(shared)) return null;
+  const headerBytes = round64(4 * (HEADER_WORDS + slots));
+  const slotBase = headerBytes;
+  let next = slotBase + slots * SLOT_BYTES;
+  const end = next + sizes.reduce((s, b) => s + round64(b), 0);
+  if (end > MAX_BYTES) return null;
+  let memory: WasmMemory;
+  try {
+    const pages = Math.max(1, Math.ceil(end / 65536));
+    memory = shared ? new wasm.Memory({ initial: pages, maximum: pages, shared: true }) : new wasm.Memory({ initial: pages });
+  } catch {
+    return null;
+  }
+  const header = new Int32Array(memory.buffer, 0, HEADER_WORDS);
+  header[0] = slots;
+  header[1] = slotBase;
+  return {
+    memory,
+    alloc(ctor, length) {
+      const bytes = length * ctor.BYTES_PER_ELEMENT;
+      if (next + bytes > end) throw new Error('forceArena: more than its sizes allocated');
+      const a = new ctor(memory.buffer, next, length);
+      next += round64(bytes);
+      return a;
+    },
+  };
+}
+
+/** One task's use of an arena: the module instantiated on it and one scratch slot (release when done). */
+export interface ForcesEngine {
+  /** Rows [lo, hi) of the upper triangle; `att` is a view of the arena whose index 0 is the task's buffer. */
+  attract(lo: number, hi: number, y: Float64Array, indptr: Int32Array, indices: Int32Array, values: Float64Array, att: Float64Array): void;
+  /** The slot's lists, CHUNK entries each. */
+  readonly farX: Float64Array;
+  readonly farY: Float64Array;
+  readonly farCount: Float64Array;
+  readonly near: Int32Array;
+  readonly cells: Int32Array;
+  /** `repel` over the slot's lists (see the file's header). */
+  repel(count: number, nFar: number, nNear: number, y: Float64Array, rep: Float64Array, zRow: Float64Array, resume: boolean): void;
+  release(): void;
+}
+
+type AttractFn = (lo: number, hi: number, y: number, indptr: number, indices: number, values: number, att: number) => void;
+type RepelFn = (...a: number[]) => void;
+
+/** True when `a` is a view of `memory` (after a postMessage the buffer is a new object over the same memory). */
+export function inMemory(a: ArrayBufferView, memory: WasmMemory): boolean {
+  const b = memory.buffer;
+  if (a.byteOffset + a.byteLength > b.byteLength) return false;
+  return a.buffer === b || (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer && b instanceof SharedArrayBuffer && a.buffer.byteLength === b.byteLength);
+}
+
+/** This task's engine on `memory`, or null (no module, or every slot taken): the JavaScript loops run instead. */
+export function forcesEngine(memory: WasmMemory): ForcesEngine | null {
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const mod = moduleFor(shared);
+  if (!wasm || !mod) return null;
+  const buffer = memory.buffer;
+  const header = new Int32Array(buffer, 0, HEADER_WORDS + new Int32Array(buffer, 0, 1)[0]!);
+  const slots = header[0]!;
+  let slot = -1;
+  for (let s = 0; s < slots && slot < 0; s++) if (Atomics.compareExchange(header, HEADER_WORDS + s, 0, 1) === 0) slot = s;
+  if (slot < 0) return null;
+  let exports: Record<string, unknown>;
+  try {
+    exports = new wasm.Instance(mod, { env: { mem: memory } }).exports;
+  } catch {
+    Atomics.store(header, HEADER_WORDS + slot, 0);
+    return null;
+  }
+  const attract = exports['attract'] as AttractFn;
+  const repel = exports['repel'] as RepelFn;
+  const base = header[1]! + slot * SLOT_BYTES;
+  const [fx, fy, fc, nr, cl] = [base, base + 8 * CHUNK, base + 16 * CHUNK, base + 24 * CHUNK, base + 28 * CHUNK];
+  return {
+    attract: (lo, hi, y, indptr, indices, values, att) => attract(lo, hi, y.byteOffset, indptr.byteOffset, indices.byteOffset, values.byteOffset, att.byteOffset),
+    farX: new Float64Array(buffer, fx, CHUNK),
+    farY: new Float64Array(buffer, fy, CHUNK),
+    farCount: new Float64Array(buffer, fc, CHUNK),
+    near: new Int32Array(buffer, nr, CHUNK),
+    cells: new Int32Array(buffer, cl, CHUNK),
+    repel: (count, nFar, nNear, y, rep, zRow, resume) =>
+      repel(cl, count, fx, fy, fc, nFar, nr, nNear, y.byteOffset, rep.byteOffset, zRow.byteOffset, resume ? 1 : 0),
+    release: () => void Atomics.store(header, HEADER_WORDS + slot, 0),
+  };
+}

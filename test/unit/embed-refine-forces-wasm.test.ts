@@ -1,0 +1,191 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { refineLayout } from '../../src-core/embed/refine.js';
+import { refineForcesKernel, type RefineForcesTask } from '../../src-core/embed/refine-forces.js';
+import { CHUNK, forceArena, forcesEngine, setRefineForcesVariant, setRefineForcesWasm } from '../../src-core/embed/refine-forces-wasm.js';
+import { buildQuadTree } from '../../src-core/embed/quadtree.js';
+import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
+import { csrFromTriplets, filterCsr, type Csr64 } from '../../src-core/linalg/csr.js';
+import { createRng } from '../../src-core/linalg/random.js';
+
+/** Float64 arrays equal bit for bit (distinguishes −0 from 0 and keeps NaN payloads). */
+function assertSameBits(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length, what);
+  const ua = new BigUint64Array(a.buffer, a.byteOffset, a.length), ub = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let k = 0; k < a.length; k++) if (ua[k] !== ub[k]) assert.fail(`${what}: entry ${k} ${a[k]} ≠ ${b[k]}`);
+}
+
+/**
+ * Positions: Gaussian clusters of different spreads, `dupes` copies of one point (a leaf at the quadtree's
+ * maximum depth: more than CHUNK of them makes the near list and the leaf's cells outgrow a slot), a few
+ * far outliers.
+ */
+function positions(n: number, dupes: number, seed: number): Float64Array {
+  const rng = createRng(seed);
+  const y = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 5;
+    const spread = [0.05, 0.5, 2, 0.01, 1][c]!;
+    y[2 * i] = 10 * Math.cos(c) + spread * rng.normal();
+    y[2 * i + 1] = 10 * Math.sin(c) + spread * rng.normal();
+  }
+  for (let i = 0; i < dupes; i++) {
+    y[2 * i] = 3.25;
+    y[2 * i + 1] = -1.5;
+  }
+  for (let i = dupes; i < dupes + 3 && i < n; i++) y[2 * i] = 400 + 100 * i;
+  return y;
+}
+
+/** A random symmetric P, `k` random partners per cell (duplicates summed). */
+function randomP(n: number, k: number, seed: number): Csr64 {
+  const rng = createRng(seed);
+  const rows: number[] = [], cols: number[] = [], vals: number[] = [];
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < k; r++) {
+      const j = Math.floor(rng.next() * n);
+      if (j === i) continue;
+      const v = rng.next() / n;
+      rows.push(i, j);
+      cols.push(j, i);
+      vals.push(v, v);
+    }
+  return csrFromTriplets(n, Int32Array.from(rows), Int32Array.from(cols), Float64Array.from(vals));
+}
+
+interface Block {
+  readonly lo: number;
+  readonly hi: number;
+  readonly leafLo: number;
+  readonly leafHi: number;
+}
+
+/** The forces of `blocks` (attraction buffer b·2n for block b), in an arena (WebAssembly) or in plain arrays (JavaScript). */
+function forces(y0: Float64Array, p: Csr64, theta: number, blocks: (leaves: number) => Block[], wasm: boolean): { rep: Float64Array; zRow: Float64Array; att: Float64Array; leaves: number } {
+  const n = p.n;
+  const upper0 = filterCsr(p, (i, j) => j > i);
+  const m = upper0.indices.length;
+  const tree = buildQuadTree(y0, n);
+  const bs = blocks(tree.leaves.length);
+  const arena = wasm ? forceArena(1, [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * m, 8 * m, 16 * n * bs.length], false) : null;
+  if (wasm) assert.ok(arena, 'Node runs WebAssembly');
+  const f64 = (l: number): Float64Array => (arena ? arena.alloc(Float64Array, l) : new Float64Array(l));
+  const i32 = (l: number): Int32Array => (arena ? arena.alloc(Int32Array, l) : new Int32Array(l));
+  const y = f64(2 * n), rep = f64(2 * n), zRow = f64(n);
+  const indptr = i32(n + 1), indices = i32(m), values = f64(m);
+  const att = f64(2 * n * bs.length);
+  y.set(y0);
+  indptr.set(upper0.indptr);
+  indices.set(upper0.indices);
+  values.set(upper0.values);
+  const { nodes: _nodes, ...t } = tree;
+  for (const [b, { lo, hi, leafLo, leafHi }] of bs.entries()) {
+    const task: RefineForcesTask = { y, indptr, indices, values, theta2: theta * theta, lo, hi, att, attOffset: b * 2 * n, leafLo, leafHi, rep, zRow, ...t, memory: arena?.memory ?? null };
+    refineForcesKernel(task);
+  }
+  return { rep, zRow, att, leaves: tree.leaves.length };
+}
+
+const single = (leaves: number): Block[] => [{ lo: 0, hi: 0, leafLo: 0, leafHi: 0 }, { lo: 0, hi: 1e9, leafLo: 0, leafHi: leaves }].map((b) => ({ ...b, hi: Math.min(b.hi, N) }));
+const multi = (leaves: number): Block[] => [
+  { lo: 0, hi: 517, leafLo: 0, leafHi: 0 },
+  { lo: 517, hi: 518, leafLo: 0, leafHi: Math.floor(leaves / 3) },
+  { lo: 518, hi: 4000, leafLo: Math.floor(leaves / 3), leafHi: Math.floor(leaves / 3) + 1 },
+  { lo: 4000, hi: 4000, leafLo: Math.floor(leaves / 3) + 1, leafHi: leaves - 5 },
+  { lo: 4000, hi: N, leafLo: leaves - 5, leafHi: leaves },
+];
+const N = 6000;
+
+test('WebAssembly forces equal the JavaScript ones bit for bit: clusters, duplicates, a leaf at maximum depth, single and multi-block tasks', () => {
+  const p = randomP(N, 20, 3);
+  let checked = 0;
+  for (const variant of ['simd', 'scalar'] as const)
+    for (const [dupes, theta] of [[0, 1], [30, 0.5], [CHUNK + 300, 1]] as const) {
+      setRefineForcesVariant(variant);
+      try {
+        const y = positions(N, dupes, 11 + dupes);
+        const tree = buildQuadTree(y, N);
+        const biggest = Math.max(...Array.from(tree.leaves, (l) => tree.end[l]! - tree.start[l]!));
+        if (dupes) assert.ok(biggest >= dupes, `a leaf at the maximum depth holds the ${dupes} duplicates (${biggest})`);
+        for (const [name, blocks] of [['single', single], ['multi', multi]] as const) {
+          const what = `${variant}, ${dupes} duplicates, θ ${theta}, ${name}`;
+          const js = forces(y, p, theta, blocks, false);
+          const wa = forces(y, p, theta, blocks, true);
+          assert.ok(js.zRow.every((z) => z > 0) && js.att.some((a) => a !== 0), `${what}: forces computed`);
+          assertSameBits(wa.rep, js.rep, `${what}: repulsion`);
+          assertSameBits(wa.zRow, js.zRow, `${what}: Σ q̃`);
+          assertSameBits(wa.att, js.att, `${what}: attraction buffers`);
+          checked++;
+        }
+      } finally {
+        setRefineForcesVariant(null);
+      }
+    }
+  assert.equal(checked, 12);
+});
+
+test('both WebAssembly variants validate in Node, and an arena hands out one slot per thread', () => {
+  for (const variant of ['simd', 'scalar'] as const) {
+    setRefineForcesVariant(variant);
+    try {
+      const arena = forceArena(2, [64], true);
+      assert.ok(arena, variant);
+      const a = forcesEngine(arena.memory), b = forcesEngine(arena.memory);
+      assert.ok(a && b);
+      assert.equal(forcesEngine(arena.memory), null, 'a third concurrent task runs JavaScript');
+      a.release();
+      const c = forcesEngine(arena.memory);
+      assert.ok(c, 'a released slot is claimed again');
+      b.release();
+      c.release();
+    } finally {
+      setRefineForcesVariant(null);
+    }
+  }
+});
+
+/**
+ * 5,000 cells in five clusters (cell i in cluster i mod 5) with duplicates, each paired with the cells
+ * 5, 10, 15, 20 places on (the same cluster): enough cells for several tasks per step on two threads.
+ */
+function layoutProblem(): { init: Float32Array; p: Csr64 } {
+  const n = 5000;
+  const y = positions(n, 40, 5);
+  const rows: number[] = [], cols: number[] = [], vals: number[] = [];
+  const rng = createRng(8);
+  for (let i = 0; i < n; i++)
+    for (let k = 1; k <= 4; k++) {
+      const j = (i + 5 * k) % n;
+      const v = (1 + rng.next()) / (8 * n);
+      rows.push(i, j);
+      cols.push(j, i);
+      vals.push(v, v);
+    }
+  const init = Float32Array.from(y, (v, c) => v + 0.3 * Math.sin(c));
+  return { init, p: csrFromTriplets(n, Int32Array.from(rows), Int32Array.from(cols), Float64Array.from(vals)) };
+}
+
+test('refineLayout gives the same map with the WebAssembly forces on or off, SIMD or scalar, inline or on a 2-thread pool', async () => {
+  const { init, p } = layoutProblem();
+  const opts = { iterations: 30, exaggeration: 1.3 };
+  const same = (a: Float32Array, b: Float32Array, what: string): void => assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), what);
+  const wasmMap = await refineLayout(init, p, opts);
+  setRefineForcesWasm(false);
+  let jsMap: Float32Array;
+  try {
+    jsMap = await refineLayout(init, p, opts);
+  } finally {
+    setRefineForcesWasm(true);
+  }
+  assert.ok(wasmMap.some((v, c) => Math.abs(v - init[c]!) > 1e-3), 'the layout moved');
+  same(wasmMap, jsMap, 'WebAssembly vs JavaScript');
+  setRefineForcesVariant('scalar');
+  try {
+    same(await refineLayout(init, p, opts), jsMap, 'scalar WebAssembly vs JavaScript');
+  } finally {
+    setRefineForcesVariant(null);
+  }
+  const pool = createNodeKernelPool(1);
+  assert.equal(pool.threads, 2);
+  same(await refineLayout(init, p, { ...opts, pool }), jsMap, '2-thread pool (shared memory) vs inline JavaScript');
+});
