@@ -22,8 +22,21 @@ import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm,
 
 /** Entries per chunk of a leaf's lists (and cells per chunk of a leaf) copied into a scratch slot. */
 export const CHUNK = 4096;
-/** A slot: far x, far y, far count (f64), near, cells (i32). */
-const SLOT_BYTES = CHUNK * (8 + 8 + 8 + 4 + 4);
+const CHUNK_LOG = 12;
+/** Signed LEB128 (i32.const of any value). */
+const sleb = (v: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+/** Entries of the walk's stack: at most 3 per level below the root (MAX_DEPTH 40 in quadtree.ts), with margin. */
+const STACK = 64 * 4 + 16;
+/** A slot: far x, far y, far count (f64), near, cells, the walk's stack (i32). */
+const SLOT_BYTES = CHUNK * (8 + 8 + 8 + 4 + 4) + 4 * STACK;
 /** The largest arena (wasm32 addresses, and a margin under V8's 4 GiB limit). */
 const MAX_BYTES = 2 ** 32 - 2 ** 24;
 
@@ -164,15 +177,99 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
     ]),
     0x0b,
   ];
+  // repelLeaves: params 0 leafLo, 1 leafHi, 2 leaves, 3 order, 4 start, 5 end, 6 firstChild, 7 childCount,
+  // 8 comX, 9 comY, 10 width2, 11 y, 12 rep, 13 zRow, 14 slot (i32), 15 theta2 (f64);
+  // locals 16 leaf, 17 s, 18 e, 19 q, 20 pi, 21 sp, 22 v, 23 fc, 24 nFar, 25 nNear, 26 c, 27 cnt (i32);
+  // 28 minX, 29 minY, 30 maxX, 31 maxY, 32 px, 33 py, 34 cx, 35 cy, 36 dx, 37 dy (f64).
+  // The walk of refine-forces.ts leafRepulsion, then `repel` on its lists; returns the first leaf not done
+  // (leafHi, or a leaf whose lists outgrow the slot: JavaScript carries on from it).
+  const [LT_S, LE_S, AND, SUB, EQZ] = [0x48, 0x4c, 0x71, 0x6b, 0x45];
+  const [F64LT, F64GT, F64CONVERT] = [0x63, 0x64, 0xb7];
+  const loadU8 = [0x2d, 0, 0];
+  const storeI32 = (offset = 0): number[] => [0x36, 2, ...leb(offset)];
+  const slotAt = (bytes: number): number[] => [...get(14), 0x41, ...sleb(bytes), ADD];
+  const [FAR_X, FAR_Y, FAR_C, NEAR, STK] = [0, 8 * CHUNK, 16 * CHUNK, 24 * CHUNK, 32 * CHUNK];
+  const ifLess = (a: number, b: number, target: number): number[] => [...get(a), ...get(b), F64LT, 0x04, 0x40, ...get(a), ...set(target), 0x0b];
+  const ifGreater = (a: number, b: number, target: number): number[] => [...get(a), ...get(b), F64GT, 0x04, 0x40, ...get(a), ...set(target), 0x0b];
+  /** c < lo ? lo − c : c > hi ? c − hi : 0 */
+  const outside = (c: number, lo: number, hi: number): number[] => [
+    ...get(c), ...get(lo), F64LT, 0x04, F64, ...get(lo), ...get(c), F64SUB,
+    0x05, ...get(c), ...get(hi), F64GT, 0x04, F64, ...get(c), ...get(hi), F64SUB, 0x05, ...f64c(0), 0x0b,
+    0x0b,
+  ];
+  const repelLeaves = [
+    ...vec([[12, I32], [10, F64]]),
+    ...forLoop(0, 1, 1, [
+      ...at(2, 0, 2), ...loadI32(0), ...set(16),
+      ...at(4, 16, 2), ...loadI32(0), ...tee(17), ...set(19),
+      ...at(5, 16, 2), ...loadI32(0), ...set(18),
+      ...f64c(Infinity), ...set(28), ...f64c(Infinity), ...set(29), ...f64c(-Infinity), ...set(30), ...f64c(-Infinity), ...set(31),
+      ...forLoop(19, 18, 1, [
+        ...get(11), ...at(3, 19, 2), ...loadI32(0), ...i32c(4), SHL, ADD, ...set(20),
+        ...get(20), ...loadF64(0), ...set(32), ...get(20), ...loadF64(8), ...set(33),
+        ...ifLess(32, 28, 28), ...ifGreater(32, 30, 30), ...ifLess(33, 29, 29), ...ifGreater(33, 31, 31),
+      ]),
+      ...i32c(0), ...set(24), ...i32c(0), ...set(25),
+      ...slotAt(STK), ...i32c(0), ...storeI32(0), ...i32c(1), ...set(21), // stack = [root]
+      0x02, 0x40, 0x03, 0x40, // block A, loop B: the walk
+      ...get(21), EQZ, 0x0d, 1,
+      ...get(21), ...i32c(1), SUB, ...set(21),
+      ...slotAt(STK), ...get(21), ...i32c(2), SHL, ADD, ...loadI32(0), ...set(22),
+      ...at(6, 22, 2), ...loadI32(0), ...set(23),
+      0x02, 0x40, // block C: open v
+      ...get(22), ...get(16), 0x46 /* i32.eq */, 0x0d, 0,
+      ...at(4, 22, 2), ...loadI32(0), ...get(17), LE_S, ...get(18), ...at(5, 22, 2), ...loadI32(0), LE_S, AND, 0x0d, 0,
+      ...at(8, 22, 3), ...loadF64(0), ...set(34),
+      ...at(9, 22, 3), ...loadF64(0), ...set(35),
+      ...outside(34, 28, 30), ...set(36),
+      ...outside(35, 29, 31), ...set(37),
+      ...at(10, 22, 3), ...loadF64(0), ...get(15), ...get(36), ...get(36), F64MUL, ...get(37), ...get(37), F64MUL, F64ADD, F64MUL, F64LT, EQZ, 0x0d, 0,
+      ...get(24), ...i32c(CHUNK_LOG), 0x76 /* i32.shr_u */, 0x04, 0x40, ...get(0), 0x0f, 0x0b, // nFar = CHUNK: return l
+      ...slotAt(FAR_X), ...get(24), ...i32c(3), SHL, ADD, ...get(34), ...storeF64(0),
+      ...slotAt(FAR_Y), ...get(24), ...i32c(3), SHL, ADD, ...get(35), ...storeF64(0),
+      ...slotAt(FAR_C), ...get(24), ...i32c(3), SHL, ADD, ...at(5, 22, 2), ...loadI32(0), ...at(4, 22, 2), ...loadI32(0), SUB, F64CONVERT, ...storeF64(0),
+      ...inc(24, 1),
+      0x0c, 1, // continue the walk
+      0x0b, // end C
+      ...get(23), ...i32c(0), LT_S, 0x04, 0x40, // if leaf node: its cells are near
+      ...at(5, 22, 2), ...loadI32(0), ...at(4, 22, 2), ...loadI32(0), ...tee(19), SUB, ...get(25), ADD, 0x41, ...sleb(CHUNK), 0x4a /* i32.gt_s */,
+      0x04, 0x40, ...get(0), 0x0f, 0x0b, // near would outgrow the slot: return l
+      ...at(5, 22, 2), ...loadI32(0), ...set(27),
+      ...forLoop(19, 27, 1, [
+        ...slotAt(NEAR), ...get(25), ...i32c(2), SHL, ADD, ...at(3, 19, 2), ...loadI32(0), ...storeI32(0),
+        ...inc(25, 1),
+      ]),
+      0x0c, 1, // continue the walk
+      0x0b,
+      ...at(7, 22, 0), ...loadU8, ...set(27),
+      ...i32c(0), ...set(26),
+      ...forLoop(26, 27, 1, [
+        ...slotAt(STK), ...get(21), ...i32c(2), SHL, ADD, ...get(23), ...get(26), ADD, ...storeI32(0),
+        ...inc(21, 1),
+      ]),
+      0x0c, 0,
+      0x0b, 0x0b, // end loop B, block A
+      ...at(3, 17, 2), ...get(18), ...get(17), SUB,
+      ...slotAt(FAR_X), ...slotAt(FAR_Y), ...slotAt(FAR_C), ...get(24), ...slotAt(NEAR), ...get(25),
+      ...get(11), ...get(12), ...get(13), ...i32c(0),
+      0x10, 1, // call repel
+    ]),
+    ...get(1),
+    0x0b,
+  ];
   const attract = simd ? attractSimd : attractScalar;
   const limits = shared ? [0x03, ...leb(1), ...leb(65536)] : [0x00, ...leb(1)];
   return new Uint8Array([
     ...HEADER,
-    ...section(1, vec([[0x60, 7, I32, I32, I32, I32, I32, I32, I32, 0], [0x60, 12, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, 0]])),
+    ...section(1, vec([
+      [0x60, 7, ...new Array<number>(7).fill(I32), 0],
+      [0x60, 12, ...new Array<number>(12).fill(I32), 0],
+      [0x60, 16, ...new Array<number>(15).fill(I32), F64, 1, I32],
+    ])),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, ...limits]),
-    ...section(3, vec([[0], [1]])),
-    ...section(7, vec([[...name('attract'), 0x00, 0], [...name('repel'), 0x00, 1]])),
-    ...section(10, vec([[...leb(attract.length), ...attract], [...leb(repel.length), ...repel]])),
+    ...section(3, vec([[0], [1], [2]])),
+    ...section(7, vec([[...name('attract'), 0x00, 0], [...name('repel'), 0x00, 1], [...name('repelLeaves'), 0x00, 2]])),
+    ...section(10, vec([[...leb(attract.length), ...attract], [...leb(repel.length), ...repel], [...leb(repelLeaves.length), ...repelLeaves]])),
   ]);
 }
 
@@ -205,7 +302,7 @@ const round64 = (b: number): number => Math.ceil(b / 64) * 64;
 export interface ForceArena {
   readonly memory: WasmMemory;
   /** A zeroed array in the memory (the sizes given to `forceArena`, in any order). */
-  alloc<A extends Float64Array | Int32Array>(ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; readonly BYTES_PER_ELEMENT: number }, length: number): A;
+  alloc<A extends Float64Array | Int32Array | Uint8Array>(ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; readonly BYTES_PER_ELEMENT: number }, length: number): A;
 }
 
 /**
@@ -252,9 +349,27 @@ export interface ForcesEngine {
   readonly farCount: Float64Array;
   readonly near: Int32Array;
   readonly cells: Int32Array;
+  /**
+   * The repulsion of leaves [leafLo, leafHi) of a tree in the arena, walk and sums; returns the first leaf
+   * not done: leafHi, or one whose lists outgrow the slot (the caller does it, then calls again after it).
+   */
+  repelLeaves(leafLo: number, leafHi: number, t: ArenaTree, y: Float64Array, rep: Float64Array, zRow: Float64Array, theta2: number): number;
   /** `repel` over the slot's lists (see the file's header). */
   repel(count: number, nFar: number, nNear: number, y: Float64Array, rep: Float64Array, zRow: Float64Array, resume: boolean): void;
   release(): void;
+}
+
+/** The quadtree's arrays (quadtree.ts), as views of the arena. */
+export interface ArenaTree {
+  readonly leaves: Int32Array;
+  readonly order: Int32Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly firstChild: Int32Array;
+  readonly childCount: Uint8Array;
+  readonly comX: Float64Array;
+  readonly comY: Float64Array;
+  readonly width2: Float64Array;
 }
 
 type AttractFn = (lo: number, hi: number, y: number, indptr: number, indices: number, values: number, att: number) => void;
@@ -287,6 +402,7 @@ export function forcesEngine(memory: WasmMemory): ForcesEngine | null {
   }
   const attract = exports['attract'] as AttractFn;
   const repel = exports['repel'] as RepelFn;
+  const repelLeaves = exports['repelLeaves'] as (...a: number[]) => number;
   const base = header[1]! + slot * SLOT_BYTES;
   const [fx, fy, fc, nr, cl] = [base, base + 8 * CHUNK, base + 16 * CHUNK, base + 24 * CHUNK, base + 28 * CHUNK];
   return {
@@ -296,6 +412,9 @@ export function forcesEngine(memory: WasmMemory): ForcesEngine | null {
     farCount: new Float64Array(buffer, fc, CHUNK),
     near: new Int32Array(buffer, nr, CHUNK),
     cells: new Int32Array(buffer, cl, CHUNK),
+    repelLeaves: (leafLo, leafHi, t, y, rep, zRow, theta2) =>
+      repelLeaves(leafLo, leafHi, t.leaves.byteOffset, t.order.byteOffset, t.start.byteOffset, t.end.byteOffset, t.firstChild.byteOffset, t.childCount.byteOffset,
+        t.comX.byteOffset, t.comY.byteOffset, t.width2.byteOffset, y.byteOffset, rep.byteOffset, zRow.byteOffset, base, theta2),
     repel: (count, nFar, nNear, y, rep, zRow, resume) =>
       repel(cl, count, fx, fy, fc, nFar, nr, nNear, y.byteOffset, rep.byteOffset, zRow.byteOffset, resume ? 1 : 0),
     release: () => void Atomics.store(header, HEADER_WORDS + slot, 0),

@@ -52,7 +52,13 @@ export function refineForcesKernel(t: RefineForcesTask): number {
   const engine = t.memory && [t.y, t.indptr, t.indices, t.values, t.att, t.rep, t.zRow].every((a) => inMemory(a, t.memory!)) ? forcesEngine(t.memory) : null;
   try {
     const lists = new InteractionLists(engine);
-    for (let l = t.leafLo; l < t.leafHi; l++) leafRepulsion(t.leaves[l]!, t, lists, engine);
+    if (engine && treeInMemory(t, t.memory!)) {
+      // The walk and sums in WebAssembly; a leaf whose lists outgrow the slot here.
+      for (let l = t.leafLo; l < t.leafHi; ) {
+        l = engine.repelLeaves(l, t.leafHi, t, t.y, t.rep, t.zRow, t.theta2);
+        if (l < t.leafHi) leafRepulsion(t.leaves[l++]!, t, lists, engine);
+      }
+    } else for (let l = t.leafLo; l < t.leafHi; l++) leafRepulsion(t.leaves[l]!, t, lists, engine);
     if (t.lo >= t.hi) return 0;
     t.att.fill(0, t.attOffset + 2 * t.lo, t.attOffset + t.y.length);
     if (engine) engine.attract(t.lo, t.hi, t.y, t.indptr, t.indices, t.values, t.att.subarray(t.attOffset));
@@ -61,6 +67,10 @@ export function refineForcesKernel(t: RefineForcesTask): number {
   } finally {
     engine?.release();
   }
+}
+
+function treeInMemory(t: RefineForcesTask, memory: WasmMemory): boolean {
+  return [t.leaves, t.order, t.start, t.end, t.firstChild, t.childCount, t.comX, t.comY, t.width2].every((a) => inMemory(a, memory));
 }
 
 /** The attraction of rows lo..hi into the task's buffer (zeroed from 2·lo). */

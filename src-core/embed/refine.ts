@@ -235,14 +235,14 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const memory = arena?.memory ?? null;
   const repParts = cellBlocks(n, pool.threads).length;
   const tasks = Math.max(attBlocks.length, repParts);
-  const treeCopy = new SharedTree(pool);
+  const treeCopy = new SharedTree(pool, arena, n);
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
       o.checkCancelled?.();
       o.onProgress?.(it / o.iterations);
     }
     const tree = buildQuadTree(y, n);
-    const t = pool.threads === 1 ? tree : treeCopy.of(tree);
+    const t = treeCopy.of(tree);
     const leafBlocks = leafBlocksOf(tree, repParts);
     const forceTasks = Array.from({ length: tasks }, (_, b): RefineForcesTask => {
       const [lo, hi] = attBlocks[b] ?? [0, 0];
@@ -279,7 +279,9 @@ function layoutArena(p: Csr64, attLength: number, pool: KernelPool): ForceArena 
   const n = p.n;
   let upper = 0;
   for (let i = 0; i < n; i++) for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) if (p.indices[q]! > i) upper++;
-  const sizes = [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * upper, 8 * upper, 8 * attLength];
+  const c = arenaNodes(n);
+  const tree = [4 * n, 4 * n, 4 * c, 4 * c, 4 * c, c, 8 * c, 8 * c, 8 * c];
+  const sizes = [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * upper, 8 * upper, 8 * attLength, ...tree];
   return forceArena(pool.threads, sizes, pool.threads > 1);
 }
 
@@ -309,46 +311,66 @@ function leafBlocksOf(tree: QuadTree, parts: number): Int32Array {
   return bounds;
 }
 
-/** The quadtree copied into arrays every thread of the pool reads, grown when a tree needs more nodes. */
+/** Nodes of a quadtree the arena holds (a tree of n cells has fewer unless its leaves sit deep in chains of single children). */
+const arenaNodes = (n: number): number => 2 * n + 64;
+
+type TreeArrays = Omit<QuadTree, 'nodes'>;
+type Alloc = <A extends Int32Array | Uint8Array | Float64Array>(ctor: { new (b: ArrayBufferLike, o: number, l: number): A; new (b: ArrayBufferLike): A; readonly BYTES_PER_ELEMENT: number }, l: number) => A;
+
+/** Arrays for a tree of n cells and up to `nodes` nodes. */
+function treeArrays(n: number, nodes: number, alloc: Alloc): TreeArrays {
+  return {
+    order: alloc(Int32Array, n),
+    leaves: alloc(Int32Array, n), // at most one leaf per cell: a prefix used
+    start: alloc(Int32Array, nodes),
+    end: alloc(Int32Array, nodes),
+    firstChild: alloc(Int32Array, nodes),
+    childCount: alloc(Uint8Array, nodes),
+    comX: alloc(Float64Array, nodes),
+    comY: alloc(Float64Array, nodes),
+    width2: alloc(Float64Array, nodes),
+  };
+}
+
+/** `tree` copied into `to` (which has room for it). */
+function copyTree(tree: QuadTree, to: TreeArrays): TreeArrays {
+  const m = tree.nodes;
+  to.order.set(tree.order);
+  to.leaves.set(tree.leaves);
+  to.start.set(tree.start.subarray(0, m));
+  to.end.set(tree.end.subarray(0, m));
+  to.firstChild.set(tree.firstChild.subarray(0, m));
+  to.childCount.set(tree.childCount.subarray(0, m));
+  to.comX.set(tree.comX.subarray(0, m));
+  to.comY.set(tree.comY.subarray(0, m));
+  to.width2.set(tree.width2.subarray(0, m));
+  return { ...to, leaves: to.leaves.subarray(0, tree.leaves.length) };
+}
+
+/**
+ * The quadtree copied where the forces' threads read it: into the layout's arena (where the WebAssembly
+ * walks it) when it fits there, else, on a pool with helpers, into shared arrays grown as trees need more
+ * nodes; else the tree itself.
+ */
 class SharedTree {
-  #order: Int32Array;
-  #leaves: Int32Array = new Int32Array(0);
-  #cap = 0;
-  #nodes!: Pick<QuadTree, 'start' | 'end' | 'firstChild' | 'childCount' | 'comX' | 'comY' | 'width2'>;
-  constructor(private readonly pool: KernelPool) {
-    this.#order = new Int32Array(0);
+  readonly #arena: TreeArrays | null;
+  readonly #arenaCap: number;
+  #shared: TreeArrays | null = null;
+  #sharedCap = 0;
+  constructor(private readonly pool: KernelPool, arena: ForceArena | null, n: number) {
+    this.#arenaCap = arenaNodes(n);
+    this.#arena = arena ? treeArrays(n, this.#arenaCap, (c, l) => arena.alloc(c, l)) : null;
   }
 
-  of(tree: QuadTree): Omit<QuadTree, 'nodes'> {
-    const pool = this.pool;
-    if (this.#order.length !== tree.order.length) this.#order = pool.alloc(Int32Array, tree.order.length);
-    this.#order.set(tree.order);
-    // At most one leaf per cell: allocated once, a prefix used.
-    if (this.#leaves.length < tree.order.length) this.#leaves = pool.alloc(Int32Array, tree.order.length);
-    this.#leaves.set(tree.leaves);
-    if (tree.nodes > this.#cap) {
-      this.#cap = Math.ceil(tree.nodes * 1.25);
-      const c = this.#cap;
-      this.#nodes = {
-        start: pool.alloc(Int32Array, c),
-        end: pool.alloc(Int32Array, c),
-        firstChild: pool.alloc(Int32Array, c),
-        childCount: pool.alloc(Uint8Array, c),
-        comX: pool.alloc(Float64Array, c),
-        comY: pool.alloc(Float64Array, c),
-        width2: pool.alloc(Float64Array, c),
-      };
+  of(tree: QuadTree): TreeArrays {
+    if (this.#arena && tree.nodes <= this.#arenaCap) return copyTree(tree, this.#arena);
+    // Otherwise the JavaScript walk runs (the same result).
+    if (this.pool.threads === 1) return tree;
+    if (tree.nodes > this.#sharedCap) {
+      this.#sharedCap = Math.ceil(tree.nodes * 1.25);
+      this.#shared = treeArrays(tree.order.length, this.#sharedCap, (c, l) => this.pool.alloc(c, l));
     }
-    const m = tree.nodes;
-    const d = this.#nodes;
-    d.start.set(tree.start.subarray(0, m));
-    d.end.set(tree.end.subarray(0, m));
-    d.firstChild.set(tree.firstChild.subarray(0, m));
-    d.childCount.set(tree.childCount.subarray(0, m));
-    d.comX.set(tree.comX.subarray(0, m));
-    d.comY.set(tree.comY.subarray(0, m));
-    d.width2.set(tree.width2.subarray(0, m));
-    return { order: this.#order, leaves: this.#leaves.subarray(0, tree.leaves.length), ...d };
+    return copyTree(tree, this.#shared!);
   }
 }
 

@@ -60,14 +60,20 @@ interface Block {
   readonly leafHi: number;
 }
 
-/** The forces of `blocks` (attraction buffer b·2n for block b), in an arena (WebAssembly) or in plain arrays (JavaScript). */
-function forces(y0: Float64Array, p: Csr64, theta: number, blocks: (leaves: number) => Block[], wasm: boolean): { rep: Float64Array; zRow: Float64Array; att: Float64Array; leaves: number } {
+/**
+ * The forces of `blocks` (attraction buffer b·2n for block b): in plain arrays (JavaScript), or in an arena
+ * with the quadtree outside it (WebAssembly sums after a JavaScript walk) or inside (WebAssembly walk too).
+ */
+function forces(y0: Float64Array, p: Csr64, theta: number, blocks: (leaves: number) => Block[], mode: 'js' | 'sums' | 'walk'): { rep: Float64Array; zRow: Float64Array; att: Float64Array } {
   const n = p.n;
   const upper0 = filterCsr(p, (i, j) => j > i);
   const m = upper0.indices.length;
   const tree = buildQuadTree(y0, n);
   const bs = blocks(tree.leaves.length);
-  const arena = wasm ? forceArena(1, [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * m, 8 * m, 16 * n * bs.length], false) : null;
+  const c = tree.nodes;
+  const wasm = mode !== 'js';
+  const treeBytes = mode === 'walk' ? [4 * n, 4 * n, 4 * c, 4 * c, 4 * c, c, 8 * c, 8 * c, 8 * c] : [];
+  const arena = wasm ? forceArena(1, [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * m, 8 * m, 16 * n * bs.length, ...treeBytes], false) : null;
   if (wasm) assert.ok(arena, 'Node runs WebAssembly');
   const f64 = (l: number): Float64Array => (arena ? arena.alloc(Float64Array, l) : new Float64Array(l));
   const i32 = (l: number): Int32Array => (arena ? arena.alloc(Int32Array, l) : new Int32Array(l));
@@ -79,11 +85,18 @@ function forces(y0: Float64Array, p: Csr64, theta: number, blocks: (leaves: numb
   indices.set(upper0.indices);
   values.set(upper0.values);
   const { nodes: _nodes, ...t } = tree;
+  if (mode === 'walk') {
+    const u8 = (l: number): Uint8Array => arena!.alloc(Uint8Array, l);
+    for (const [k, a] of [['order', i32(n)], ['leaves', i32(t.leaves.length)], ['start', i32(c)], ['end', i32(c)], ['firstChild', i32(c)], ['childCount', u8(c)], ['comX', f64(c)], ['comY', f64(c)], ['width2', f64(c)]] as const) {
+      a.set(t[k].subarray(0, a.length));
+      (t as Record<string, unknown>)[k] = a;
+    }
+  }
   for (const [b, { lo, hi, leafLo, leafHi }] of bs.entries()) {
     const task: RefineForcesTask = { y, indptr, indices, values, theta2: theta * theta, lo, hi, att, attOffset: b * 2 * n, leafLo, leafHi, rep, zRow, ...t, memory: arena?.memory ?? null };
     refineForcesKernel(task);
   }
-  return { rep, zRow, att, leaves: tree.leaves.length };
+  return { rep, zRow, att };
 }
 
 const single = (leaves: number): Block[] => [{ lo: 0, hi: 0, leafLo: 0, leafHi: 0 }, { lo: 0, hi: 1e9, leafLo: 0, leafHi: leaves }].map((b) => ({ ...b, hi: Math.min(b.hi, N) }));
@@ -109,19 +122,21 @@ test('WebAssembly forces equal the JavaScript ones bit for bit: clusters, duplic
         if (dupes) assert.ok(biggest >= dupes, `a leaf at the maximum depth holds the ${dupes} duplicates (${biggest})`);
         for (const [name, blocks] of [['single', single], ['multi', multi]] as const) {
           const what = `${variant}, ${dupes} duplicates, θ ${theta}, ${name}`;
-          const js = forces(y, p, theta, blocks, false);
-          const wa = forces(y, p, theta, blocks, true);
+          const js = forces(y, p, theta, blocks, 'js');
           assert.ok(js.zRow.every((z) => z > 0) && js.att.some((a) => a !== 0), `${what}: forces computed`);
-          assertSameBits(wa.rep, js.rep, `${what}: repulsion`);
-          assertSameBits(wa.zRow, js.zRow, `${what}: Σ q̃`);
-          assertSameBits(wa.att, js.att, `${what}: attraction buffers`);
-          checked++;
+          for (const mode of ['sums', 'walk'] as const) {
+            const wa = forces(y, p, theta, blocks, mode);
+            assertSameBits(wa.rep, js.rep, `${what}, ${mode}: repulsion`);
+            assertSameBits(wa.zRow, js.zRow, `${what}, ${mode}: Σ q̃`);
+            assertSameBits(wa.att, js.att, `${what}, ${mode}: attraction buffers`);
+            checked++;
+          }
         }
       } finally {
         setRefineForcesVariant(null);
       }
     }
-  assert.equal(checked, 12);
+  assert.equal(checked, 24);
 });
 
 test('both WebAssembly variants validate in Node, and an arena hands out one slot per thread', () => {
