@@ -1,7 +1,7 @@
 /**
- * The two tight loops of a refinement step's forces (refine-forces.ts) as hand-assembled WebAssembly:
- * the same IEEE float64 operations in the same order as the JavaScript loops — no fused multiply-add,
- * sums accumulated in the same sequence — so the same bits, without the bounds checks.
+ * The hot loops of a refinement step's forces (refine-forces.ts) as hand-assembled WebAssembly: the same
+ * IEEE float64 operations in the same order as the JavaScript — no fused multiply-add, every sum taking
+ * its terms in the same sequence, the same comparisons — so the same bits, without the bounds checks.
  *
  *   attract(lo, hi, y, indptr, indices, values, att)
  *     for i in [lo, hi): a = 0; for each stored j of row i: d = y_i − y_j, w = v / ((1 + dx·dx) + dy·dy),
@@ -10,17 +10,20 @@
  *     for each listed cell i: (z, fx, fy) = resume ? (zRow_i, rep_i) : 0; then over the far masses
  *       w = 1 / ((1 + dx·dx) + dy·dy), cw = count·w: z += cw, f += cw·w·d; then over the near cells
  *       j ≠ i: z += w, f += w·w·d; stored back into zRow_i, rep_i
- * All arguments but counts and flags are byte offsets into the module's memory.
+ *   repelLeaves(leafLo, leafHi, <the quadtree's arrays>, y, rep, zRow, slot, θ²) → first leaf not done
+ *     per leaf: the bounding box of its cells, the walk of refine-forces.ts leafRepulsion writing the far
+ *     and near lists into the slot, then repel; stops at a leaf whose lists would outgrow the slot
+ * All arguments but counts, flags and θ² are byte offsets into the module's memory.
  *
  * The arrays live in one WebAssembly memory per layout (`forceArena`), shared between the pool's threads
- * when it has helpers, so that nothing is copied per step: the caller allocates the layout's arrays from
- * it and passes it in the tasks; each task instantiates the module on it (a few microseconds) and claims
- * one of its scratch slots for the interaction lists, released when the task ends. The quadtree stays
- * outside: its walk is JavaScript.
+ * when it has helpers, so that nothing is copied per step but the quadtree (refine.ts copies each step's
+ * tree into it): the caller allocates the layout's arrays from it and passes it in the tasks; each task
+ * instantiates the module on it (microseconds; nothing is cached per thread, so a finished layout's
+ * memory is not held by helper threads) and claims one of its scratch slots, released when the task ends.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm, type WasmMemory } from '../compute/wasm-assemble.js';
 
-/** Entries per chunk of a leaf's lists (and cells per chunk of a leaf) copied into a scratch slot. */
+/** Entries of each list in a scratch slot (and cells per chunk of a leaf, when lists are copied in). */
 export const CHUNK = 4096;
 const CHUNK_LOG = 12;
 /** Signed LEB128 (i32.const of any value). */
@@ -308,7 +311,8 @@ export interface ForceArena {
 /**
  * A memory for arrays of the given byte sizes plus `slots` scratch slots (one per thread that runs tasks
  * at a time), shared when `shared`; null when off, without WebAssembly (or shared memory when asked),
- * or above 4 GiB. Bytes: 64 + 4·slots (header) + 128 KiB per slot + the arrays, each rounded up to 64.
+ * or above 4 GiB. Bytes: 64 + 4·slots rounded up to 64 (header), 132,160 per slot, and the arrays, each
+ * rounded up to 64.
  */
 export function forceArena(slots: number, sizes: readonly number[], shared: boolean): ForceArena | null {
   if (!enabled || !wasm || !moduleFor(shared)) return null;

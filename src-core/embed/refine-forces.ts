@@ -15,6 +15,9 @@
  * two lists in tight loops: about half the CPU time of a walk per cell at the same θ, with a smaller error
  * against the exact sums (docs/algorithm.md §6b). Every repulsion entry depends on the tree and its own
  * cell only, so it is the same for any split of the leaves.
+ *
+ * When the task's arrays sit in the layout's WebAssembly memory (refine-forces-wasm.ts), the attraction,
+ * the walk and the two loops run there instead, with the same operations in the same order: the same bits.
  */
 import type { WasmMemory } from '../compute/wasm-assemble.js';
 import type { QuadTree } from './quadtree.js';

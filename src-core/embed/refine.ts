@@ -272,8 +272,11 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
 }
 
 /**
- * The memory for y, rep, zRow, P's upper triangle and the attraction buffers (attLength floats), shared
- * when the pool has helpers, with a scratch slot per thread; null without WebAssembly (pool arrays then).
+ * The memory for y, rep, zRow, P's upper triangle, the attraction buffers (attLength floats) and a copy of
+ * each step's quadtree (up to 2n + 64 nodes), shared when the pool has helpers, with a scratch slot per
+ * thread; null without WebAssembly (pool arrays then). Bytes ≈ (126 + 16·B)·n + 12·m + 129 KiB per thread,
+ * with B ≤ 8 attraction blocks and m pairs in the triangle: all but the tree's 82·n and the slots were
+ * pool arrays before (mouse10k: 14.6 MB; 200k cells with m ≈ 10⁷: ≈ 170 MB).
  */
 function layoutArena(p: Csr64, attLength: number, pool: KernelPool): ForceArena | null {
   const n = p.n;
