@@ -52,7 +52,7 @@ export function setRefineForcesWasm(on: boolean): void {
 
 function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
   const [I32, F64, V128] = [0x7f, 0x7c, 0x7b];
-  const [ADD, SHL, GE_S, NE] = [0x6a, 0x74, 0x4e, 0x47];
+  const [ADD, SHL, GE_S, NE, LT_S] = [0x6a, 0x74, 0x4e, 0x47, 0x48];
   const [F64ADD, F64SUB, F64MUL, F64DIV] = [0xa0, 0xa1, 0xa2, 0xa3];
   const f64c = (v: number): number[] => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
   const loadI32 = (offset = 0): number[] => [0x28, 2, ...leb(offset)];
@@ -186,7 +186,7 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
   // 28 minX, 29 minY, 30 maxX, 31 maxY, 32 px, 33 py, 34 cx, 35 cy, 36 dx, 37 dy (f64).
   // The walk of refine-forces.ts leafRepulsion, then `repel` on its lists; returns the first leaf not done
   // (leafHi, or a leaf whose lists outgrow the slot: JavaScript carries on from it).
-  const [LT_S, LE_S, AND, SUB, EQZ] = [0x48, 0x4c, 0x71, 0x6b, 0x45];
+  const [LE_S, AND, SUB, EQZ] = [0x4c, 0x71, 0x6b, 0x45];
   const [F64LT, F64GT, F64CONVERT] = [0x63, 0x64, 0xb7];
   const loadU8 = [0x2d, 0, 0];
   const storeI32 = (offset = 0): number[] => [0x36, 2, ...leb(offset)];
@@ -260,7 +260,65 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
     ...get(1),
     0x0b,
   ];
+  // repel, f64x2: two cells at a time, one per lane, each lane the scalar code's operations; the near
+  // list's own cell is masked to +0 in its lane (the sums start at +0 and never become −0, and z + (+0) = z
+  // for any other z, NaN included, so the lane's sums are those that skip it). An odd last cell fills both lanes.
+  // locals 12 c, 13 i0, 14 i1, 15 a, 16 j (i32); 17 X, 18 Y, 19 Z, 20 FX, 21 FY, 22 DX, 23 DY, 24 W, 25 T, 26 ONE, 27 IDS, 28 M (v128).
+  const [F64X2_DIV, F64X2_REPLACE, I32X4_SPLAT, I32X4_REPLACE, I32X4_NE, V_AND] = [0xf3, 0x22, 0x11, 0x1c, 0x38, 0x4e];
+  const pairOf = (ptr: (i: number) => number[], offset: number): number[] => [
+    ...ptr(13), ...loadF64(offset), ...simdOp(F64X2_SPLAT), ...ptr(14), ...loadF64(offset), ...simdOp(F64X2_REPLACE), 1,
+  ];
+  const yAt = (i: number): number[] => at(8, i, 4);
+  const repAt = (i: number): number[] => at(9, i, 4);
+  const zAt = (i: number): number[] => at(10, i, 3);
+  const sq = (v: number): number[] => [...get(v), ...get(v), ...simdOp(F64X2_MUL)];
+  const wOf = [...get(26), ...get(26), ...sq(22), ...simdOp(F64X2_ADD), ...sq(23), ...simdOp(F64X2_ADD), ...simdOp(F64X2_DIV), ...set(24)];
+  const store2 = (ptr: (i: number) => number[], offset: number, v: number): number[] => [
+    ...ptr(14), ...get(v), ...simdOp(F64X2_LANE), 1, ...storeF64(offset),
+    ...ptr(13), ...get(v), ...simdOp(F64X2_LANE), 0, ...storeF64(offset),
+  ];
+  const repelSimd = [
+    ...vec([[5, I32], [12, V128]]),
+    ...f64c(1), ...simdOp(F64X2_SPLAT), ...set(26),
+    ...forLoop(12, 1, 2, [
+      ...at(0, 12, 2), ...loadI32(0), ...tee(13), ...set(14),
+      ...get(12), ...i32c(1), ADD, ...get(1), LT_S, 0x04, 0x40, ...at(0, 12, 2), ...loadI32(4), ...set(14), 0x0b,
+      ...pairOf(yAt, 0), ...set(17), ...pairOf(yAt, 8), ...set(18),
+      ...get(13), ...simdOp(I32X4_SPLAT), ...get(14), ...simdOp(I32X4_REPLACE), 2, ...get(14), ...simdOp(I32X4_REPLACE), 3, ...set(27),
+      ...get(11), 0x04, 0x40,
+      ...pairOf(zAt, 0), ...set(19), ...pairOf(repAt, 0), ...set(20), ...pairOf(repAt, 8), ...set(21),
+      0x05,
+      ...vzero, ...set(19), ...vzero, ...set(20), ...vzero, ...set(21),
+      0x0b,
+      ...i32c(0), ...set(15),
+      ...forLoop(15, 5, 1, [
+        ...get(17), ...at(2, 15, 3), ...loadF64(0), ...simdOp(F64X2_SPLAT), ...simdOp(F64X2_SUB), ...set(22),
+        ...get(18), ...at(3, 15, 3), ...loadF64(0), ...simdOp(F64X2_SPLAT), ...simdOp(F64X2_SUB), ...set(23),
+        ...wOf,
+        ...at(4, 15, 3), ...loadF64(0), ...simdOp(F64X2_SPLAT), ...get(24), ...simdOp(F64X2_MUL), ...set(28), // cw
+        ...get(19), ...get(28), ...simdOp(F64X2_ADD), ...set(19),
+        ...get(28), ...get(24), ...simdOp(F64X2_MUL), ...set(25), // cw·w
+        ...get(20), ...get(25), ...get(22), ...simdOp(F64X2_MUL), ...simdOp(F64X2_ADD), ...set(20),
+        ...get(21), ...get(25), ...get(23), ...simdOp(F64X2_MUL), ...simdOp(F64X2_ADD), ...set(21),
+      ]),
+      ...i32c(0), ...set(15),
+      ...forLoop(15, 7, 1, [
+        ...at(6, 15, 2), ...loadI32(0), ...set(16),
+        ...get(17), ...yAt(16), ...loadF64(0), ...simdOp(F64X2_SPLAT), ...simdOp(F64X2_SUB), ...set(22),
+        ...get(18), ...yAt(16), ...loadF64(8), ...simdOp(F64X2_SPLAT), ...simdOp(F64X2_SUB), ...set(23),
+        ...wOf,
+        ...get(27), ...get(16), ...simdOp(I32X4_SPLAT), ...simdOp(I32X4_NE), ...set(28), // lanes whose cell is not j
+        ...get(19), ...get(24), ...get(28), ...simdOp(V_AND), ...simdOp(F64X2_ADD), ...set(19),
+        ...get(24), ...get(24), ...simdOp(F64X2_MUL), ...set(25), // w·w
+        ...get(20), ...get(25), ...get(22), ...simdOp(F64X2_MUL), ...get(28), ...simdOp(V_AND), ...simdOp(F64X2_ADD), ...set(20),
+        ...get(21), ...get(25), ...get(23), ...simdOp(F64X2_MUL), ...get(28), ...simdOp(V_AND), ...simdOp(F64X2_ADD), ...set(21),
+      ]),
+      ...store2(zAt, 0, 19), ...store2(repAt, 0, 20), ...store2(repAt, 8, 21),
+    ]),
+    0x0b,
+  ];
   const attract = simd ? attractSimd : attractScalar;
+  const repelBody = simd ? repelSimd : repel;
   const limits = shared ? [0x03, ...leb(1), ...leb(65536)] : [0x00, ...leb(1)];
   return new Uint8Array([
     ...HEADER,
@@ -272,7 +330,7 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, ...limits]),
     ...section(3, vec([[0], [1], [2]])),
     ...section(7, vec([[...name('attract'), 0x00, 0], [...name('repel'), 0x00, 1], [...name('repelLeaves'), 0x00, 2]])),
-    ...section(10, vec([[...leb(attract.length), ...attract], [...leb(repel.length), ...repel], [...leb(repelLeaves.length), ...repelLeaves]])),
+    ...section(10, vec([[...leb(attract.length), ...attract], [...leb(repelBody.length), ...repelBody], [...leb(repelLeaves.length), ...repelLeaves]])),
   ]);
 }
 
