@@ -52,7 +52,7 @@ export function setRefineForcesWasm(on: boolean): void {
 
 function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
   const [I32, F64, V128] = [0x7f, 0x7c, 0x7b];
-  const [ADD, SHL, GE_S, NE, LT_S] = [0x6a, 0x74, 0x4e, 0x47, 0x48];
+  const [ADD, SUB, SHL, GE_S, NE, LT_S] = [0x6a, 0x6b, 0x74, 0x4e, 0x47, 0x48];
   const [F64ADD, F64SUB, F64MUL, F64DIV] = [0xa0, 0xa1, 0xa2, 0xa3];
   const f64c = (v: number): number[] => [0x44, ...new Uint8Array(new Float64Array([v]).buffer)];
   const loadI32 = (offset = 0): number[] => [0x28, 2, ...leb(offset)];
@@ -105,32 +105,60 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
     0x0b,
   ];
 
-  // attract, f64x2: (x, y) of a cell in the two lanes, each lane the scalar code's operations.
-  // locals 7 q, 8 qEnd, 9 pj, 10 aj (i32); 11 w (f64); 12 pi, 13 d, 14 sq, 15 f, 16 a (v128).
+  // attract, f64x2: (x, y) of a cell in the two lanes, each lane the scalar code's operations; two pairs at
+  // a time share one f64x2 division (their denominators in the two lanes), their forces then added to the
+  // row's sum and subtracted from their cells one pair after the other, as in the scalar loop; an odd last
+  // pair alone. locals 7 q, 8 qEnd, 9 ja, 10 jb, 11 qLast (i32); 12 w (f64);
+  // 13 pi, 14 da, 15 db, 16 sa, 17 sb, 18 W, 19 fa, 20 fb, 21 a, 22 ONE (v128).
   const vload = (offset = 0): number[] => [...simdOp(V_LOAD), 4, ...leb(offset)];
   const vstore = (offset = 0): number[] => [...simdOp(V_STORE), 4, ...leb(offset)];
   const vzero = [...simdOp(0x0c), ...new Array<number>(16).fill(0)];
+  const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, k) => from + k);
+  const shuffle = (lanes: number[]): number[] => [...simdOp(0x0d), ...lanes];
+  const LANES0 = [...range(0, 8), ...range(16, 8)]; // (a.0, b.0)
+  const LANES1 = [...range(8, 8), ...range(24, 8)]; // (a.1, b.1)
+  const BCAST0 = [...range(0, 8), ...range(0, 8)];
+  const BCAST1 = [...range(8, 8), ...range(8, 8)];
+  const F64X2_DIV = 0xf3;
+  /** d = y_i − y_j for the cell index in local j (left in local d), its lanes squared into local sq. */
+  const diff = (j: number, d: number, sqr: number): number[] => [
+    ...get(13), ...get(2), ...get(j), ...i32c(4), SHL, ADD, ...vload(), ...simdOp(F64X2_SUB), ...tee(d),
+    ...get(d), ...simdOp(F64X2_MUL), ...set(sqr),
+  ];
+  /** a += f; att_j −= f */
+  const apply = (j: number, f: number): number[] => [
+    ...get(21), ...get(f), ...simdOp(F64X2_ADD), ...set(21),
+    ...get(6), ...get(j), ...i32c(4), SHL, ADD, ...tee(j), ...get(j), ...vload(), ...get(f), ...simdOp(F64X2_SUB), ...vstore(),
+  ];
   const attractSimd = [
-    ...vec([[4, I32], [1, F64], [5, V128]]),
+    ...vec([[5, I32], [1, F64], [10, V128]]),
+    ...f64c(1), ...simdOp(F64X2_SPLAT), ...set(22),
     ...forLoop(0, 1, 1, [
-      ...at(2, 0, 4), ...vload(), ...set(12),
-      ...vzero, ...set(16),
+      ...at(2, 0, 4), ...vload(), ...set(13),
+      ...vzero, ...set(21),
       ...at(3, 0, 2), ...loadI32(0), ...set(7),
-      ...at(3, 0, 2), ...loadI32(4), ...set(8),
-      ...forLoop(7, 8, 1, [
+      ...at(3, 0, 2), ...loadI32(4), ...tee(8), ...i32c(1), SUB, ...set(11),
+      ...forLoop(7, 11, 2, [
         ...at(4, 7, 2), ...loadI32(0), ...set(9),
-        ...get(6), ...get(9), ...i32c(4), SHL, ADD, ...set(10),
-        ...get(12), ...get(2), ...get(9), ...i32c(4), SHL, ADD, ...vload(), ...simdOp(F64X2_SUB), ...tee(13), // d = y_i − y_j
-        ...get(13), ...simdOp(F64X2_MUL), ...set(14), // (dx·dx, dy·dy)
-        ...at(5, 7, 3), ...loadF64(0),
-        ...f64c(1), ...get(14), ...simdOp(F64X2_LANE), 0, F64ADD, ...get(14), ...simdOp(F64X2_LANE), 1, F64ADD,
-        F64DIV, ...set(11),
-        ...get(11), ...simdOp(F64X2_SPLAT), ...get(13), ...simdOp(F64X2_MUL), ...set(15), // (w·dx, w·dy)
-        ...get(16), ...get(15), ...simdOp(F64X2_ADD), ...set(16),
-        ...get(10), ...get(10), ...vload(), ...get(15), ...simdOp(F64X2_SUB), ...vstore(),
+        ...at(4, 7, 2), ...loadI32(4), ...set(10),
+        ...diff(9, 14, 16), ...diff(10, 15, 17),
+        ...at(5, 7, 3), ...vload(),
+        ...get(22), ...get(16), ...get(17), ...shuffle(LANES0), ...simdOp(F64X2_ADD), ...get(16), ...get(17), ...shuffle(LANES1), ...simdOp(F64X2_ADD),
+        ...simdOp(F64X2_DIV), ...set(18), // (w_a, w_b)
+        ...get(18), ...get(18), ...shuffle(BCAST0), ...get(14), ...simdOp(F64X2_MUL), ...set(19),
+        ...get(18), ...get(18), ...shuffle(BCAST1), ...get(15), ...simdOp(F64X2_MUL), ...set(20),
+        ...apply(9, 19), ...apply(10, 20),
       ]),
-      ...at(6, 0, 4), ...set(10),
-      ...get(10), ...get(10), ...vload(), ...get(16), ...simdOp(F64X2_ADD), ...vstore(),
+      ...get(7), ...get(8), LT_S, 0x04, 0x40, // the odd last pair
+      ...at(4, 7, 2), ...loadI32(0), ...set(9),
+      ...diff(9, 14, 16),
+      ...at(5, 7, 3), ...loadF64(0),
+      ...f64c(1), ...get(16), ...simdOp(F64X2_LANE), 0, F64ADD, ...get(16), ...simdOp(F64X2_LANE), 1, F64ADD,
+      F64DIV, ...simdOp(F64X2_SPLAT), ...get(14), ...simdOp(F64X2_MUL), ...set(19),
+      ...apply(9, 19),
+      0x0b,
+      ...at(6, 0, 4), ...set(9),
+      ...get(9), ...get(9), ...vload(), ...get(21), ...simdOp(F64X2_ADD), ...vstore(),
     ]),
     0x0b,
   ];
@@ -186,7 +214,7 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
   // 28 minX, 29 minY, 30 maxX, 31 maxY, 32 px, 33 py, 34 cx, 35 cy, 36 dx, 37 dy (f64).
   // The walk of refine-forces.ts leafRepulsion, then `repel` on its lists; returns the first leaf not done
   // (leafHi, or a leaf whose lists outgrow the slot: JavaScript carries on from it).
-  const [LE_S, AND, SUB, EQZ] = [0x4c, 0x71, 0x6b, 0x45];
+  const [LE_S, AND, EQZ] = [0x4c, 0x71, 0x45];
   const [F64LT, F64GT, F64CONVERT] = [0x63, 0x64, 0xb7];
   const loadU8 = [0x2d, 0, 0];
   const storeI32 = (offset = 0): number[] => [0x36, 2, ...leb(offset)];
@@ -264,7 +292,7 @@ function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
   // list's own cell is masked to +0 in its lane (the sums start at +0 and never become −0, and z + (+0) = z
   // for any other z, NaN included, so the lane's sums are those that skip it). An odd last cell fills both lanes.
   // locals 12 c, 13 i0, 14 i1, 15 a, 16 j (i32); 17 X, 18 Y, 19 Z, 20 FX, 21 FY, 22 DX, 23 DY, 24 W, 25 T, 26 ONE, 27 IDS, 28 M (v128).
-  const [F64X2_DIV, F64X2_REPLACE, I32X4_SPLAT, I32X4_REPLACE, I32X4_NE, V_AND] = [0xf3, 0x22, 0x11, 0x1c, 0x38, 0x4e];
+  const [F64X2_REPLACE, I32X4_SPLAT, I32X4_REPLACE, I32X4_NE, V_AND] = [0x22, 0x11, 0x1c, 0x38, 0x4e];
   const pairOf = (ptr: (i: number) => number[], offset: number): number[] => [
     ...ptr(13), ...loadF64(offset), ...simdOp(F64X2_SPLAT), ...ptr(14), ...loadF64(offset), ...simdOp(F64X2_REPLACE), 1,
   ];
