@@ -17,9 +17,11 @@
  *
  * The arrays live in one WebAssembly memory per layout (`forceArena`), shared between the pool's threads
  * when it has helpers, so that nothing is copied per step but the quadtree (refine.ts copies each step's
- * tree into it): the caller allocates the layout's arrays from it and passes it in the tasks; each task
- * instantiates the module on it (microseconds; nothing is cached per thread, so a finished layout's
- * memory is not held by helper threads) and claims one of its scratch slots, released when the task ends.
+ * tree into it): the caller allocates the layout's arrays from it and passes it in the tasks. The module
+ * is instantiated on it once per memory object — once per layout on the thread that made it, once per task
+ * on a helper thread, which receives a new object each time (microseconds; helpers keep nothing, so a
+ * finished layout's memory is not held) — and each task claims one of its scratch slots, released when
+ * the task ends.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm, type WasmMemory } from '../compute/wasm-assemble.js';
 
@@ -472,6 +474,12 @@ export function inMemory(a: ArrayBufferView, memory: WasmMemory): boolean {
   return a.buffer === b || (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer && b instanceof SharedArrayBuffer && a.buffer.byteLength === b.byteLength);
 }
 
+/**
+ * Instances by memory object: on the thread that made the arena every task passes the same object; a
+ * helper thread receives a new one with each task (so it instantiates per task and keeps nothing).
+ */
+const instances = new WeakMap<WasmMemory, Record<string, unknown> & { mod: object }>();
+
 /** This task's engine on `memory`, or null (no module, or every slot taken): the JavaScript loops run instead. */
 export function forcesEngine(memory: WasmMemory): ForcesEngine | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
@@ -483,13 +491,15 @@ export function forcesEngine(memory: WasmMemory): ForcesEngine | null {
   let slot = -1;
   for (let s = 0; s < slots && slot < 0; s++) if (Atomics.compareExchange(header, HEADER_WORDS + s, 0, 1) === 0) slot = s;
   if (slot < 0) return null;
-  let exports: Record<string, unknown>;
-  try {
-    exports = new wasm.Instance(mod, { env: { mem: memory } }).exports;
-  } catch {
-    Atomics.store(header, HEADER_WORDS + slot, 0);
-    return null;
-  }
+  let exports = instances.get(memory);
+  if (!exports || exports.mod !== mod)
+    try {
+      exports = { mod, ...new wasm.Instance(mod, { env: { mem: memory } }).exports };
+      instances.set(memory, exports);
+    } catch {
+      Atomics.store(header, HEADER_WORDS + slot, 0);
+      return null;
+    }
   const attract = exports['attract'] as AttractFn;
   const repel = exports['repel'] as RepelFn;
   const repelLeaves = exports['repelLeaves'] as (...a: number[]) => number;
