@@ -46,7 +46,8 @@ export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
   readonly zRow: Float64Array;
   /**
    * The layout's WebAssembly memory (refine-forces-wasm.ts `forceArena`) when y, the triangle, att, rep and
-   * zRow are views of it: the loops then run as WebAssembly, with the same results. Absent or null: JavaScript.
+   * zRow are views of it: the loops then run as WebAssembly, with the same results (the walk too when the
+   * tree's arrays are in it). Absent or null: JavaScript.
    */
   readonly memory?: WasmMemory | null;
 }
