@@ -1,7 +1,8 @@
 /**
  * The hot loops of a refinement step's forces (refine-forces.ts) as hand-assembled WebAssembly: the same
  * IEEE float64 operations in the same order as the JavaScript — no fused multiply-add, every sum taking
- * its terms in the same sequence, the same comparisons — so the same bits, without the bounds checks.
+ * its terms in the same sequence, the same comparisons — so the same bits, without the bounds checks
+ * (NaN aside: neither language fixes the payload of a NaN an operation makes; it changes no later result).
  *
  *   attract(lo, hi, y, indptr, indices, values, att)
  *     for i in [lo, hi): a = 0; for each stored j of row i: d = y_i − y_j, w = v / ((1 + dx·dx) + dy·dy),
