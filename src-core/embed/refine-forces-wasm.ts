@@ -372,7 +372,7 @@ const modules = {
 };
 let forced: Variant | null = null;
 
-/** Tests only: pins the attraction's variant (null: SIMD where it validates, else scalar). */
+/** Tests only: pins the module's variant, f64x2 or scalar loops (null: f64x2 where it validates, else scalar). */
 export function setRefineForcesVariant(v: Variant | null): void {
   forced = v;
 }
@@ -400,8 +400,8 @@ export interface ForceArena {
 /**
  * A memory for arrays of the given byte sizes plus `slots` scratch slots (one per thread that runs tasks
  * at a time), shared when `shared`; null when off, without WebAssembly (or shared memory when asked),
- * or above 4 GiB. Bytes: 64 + 4·slots rounded up to 64 (header), 132,160 per slot, and the arrays, each
- * rounded up to 64.
+ * or above 4 GiB. Bytes: 4·(16 + slots) rounded up to 64 (header), 132,160 per slot, and the arrays,
+ * each rounded up to 64.
  */
 export function forceArena(slots: number, sizes: readonly number[], shared: boolean): ForceArena | null {
   if (!enabled || !wasm || !moduleFor(shared)) return null;
