@@ -70,14 +70,6 @@ export function buildQuadTree(y: Float64Array, n: number): QuadTree {
     const y0 = stackGeo.pop()!;
     const x0 = stackGeo.pop()!;
     const s = start[v]!, e = end[v]!;
-    let cx = 0, cy = 0;
-    for (let q = s; q < e; q++) {
-      const i = order[q]!;
-      cx += y[2 * i]!;
-      cy += y[2 * i + 1]!;
-    }
-    comX[v] = cx / Math.max(1, e - s);
-    comY[v] = cy / Math.max(1, e - s);
     width2[v] = size * size;
     if (e - s <= LEAF || depth >= MAX_DEPTH) {
       firstChild[v] = -1;
@@ -87,9 +79,9 @@ export function buildQuadTree(y: Float64Array, n: number): QuadTree {
     const half = size / 2;
     const mx = x0 + half, my = y0 + half;
     // Partition by x, then each half by y: quadrants (x<, y<), (x<, y≥), (x≥, y<), (x≥, y≥).
-    const sx = partition(order, s, e, (i) => y[2 * i]! < mx);
-    const sy0 = partition(order, s, sx, (i) => y[2 * i + 1]! < my);
-    const sy1 = partition(order, sx, e, (i) => y[2 * i + 1]! < my);
+    const sx = partition(order, y, 0, s, e, mx);
+    const sy0 = partition(order, y, 1, s, sx, my);
+    const sy1 = partition(order, y, 1, sx, e, my);
     const bounds = [s, sy0, sx, sy1, e];
     const geo = [x0, y0, x0, my, mx, y0, mx, my];
     while (nodes + 4 > start.length) grow();
@@ -106,6 +98,31 @@ export function buildQuadTree(y: Float64Array, n: number): QuadTree {
     }
     childCount[v] = c;
   }
+  // Centres of mass bottom-up: children are numbered after their parent, so a reverse pass meets every
+  // child first; a leaf sums its points, a parent its children's sums (one pass over the points in all).
+  for (let v = nodes - 1; v >= 0; v--) {
+    let cx = 0, cy = 0;
+    const fc = firstChild[v]!;
+    if (fc < 0) {
+      for (let q = start[v]!; q < end[v]!; q++) {
+        const i = order[q]!;
+        cx += y[2 * i]!;
+        cy += y[2 * i + 1]!;
+      }
+    } else {
+      for (let c = fc; c < fc + childCount[v]!; c++) {
+        cx += comX[c]!;
+        cy += comY[c]!;
+      }
+    }
+    comX[v] = cx;
+    comY[v] = cy;
+  }
+  for (let v = 0; v < nodes; v++) {
+    const count = Math.max(1, end[v]! - start[v]!);
+    comX[v] = comX[v]! / count;
+    comY[v] = comY[v]! / count;
+  }
   // Leaves by the start of their range (each position starts at most one leaf).
   const leafAt = new Int32Array(n).fill(-1);
   let leafCount = 0;
@@ -119,10 +136,11 @@ export function buildQuadTree(y: Float64Array, n: number): QuadTree {
   return { order, nodes, start, end, firstChild, childCount, comX, comY, width2, leaves };
 }
 
-function partition(order: Int32Array, s: number, e: number, left: (i: number) => boolean): number {
+/** Moves the points of order[s..e) with coordinate `axis` (0: x, 1: y) below `mid` to the front; returns where the rest begins. */
+function partition(order: Int32Array, y: Float64Array, axis: number, s: number, e: number, mid: number): number {
   let a = s, b = e - 1;
   while (a <= b) {
-    if (left(order[a]!)) a++;
+    if (y[2 * order[a]! + axis]! < mid) a++;
     else {
       const t = order[a]!;
       order[a] = order[b]!;

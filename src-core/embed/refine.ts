@@ -212,10 +212,8 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const n = p.n;
   const pool = o.pool ?? inlineKernelPool;
   if (n < 3 || o.iterations <= 0) return Float32Array.from(scaledStart(init, p));
-  // Attraction: fixed blocks (the same for any thread count), each with its own buffer; repulsion: blocks of leaves per thread.
-  const attBlocks = attractionBlocks(n);
   // The arrays the forces read and write, in one WebAssembly memory when there is one (refine-forces-wasm.ts).
-  const arena = layoutArena(p, attBlocks.length * 2 * n, pool);
+  const arena = layoutArena(p, pool);
   const f64 = (l: number): Float64Array => (arena ? arena.alloc(Float64Array, l) : pool.alloc(Float64Array, l));
   const i32 = (l: number): Int32Array => (arena ? arena.alloc(Int32Array, l) : pool.alloc(Int32Array, l));
   const y = f64(2 * n);
@@ -231,10 +229,13 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   // P is symmetric: the attraction reads each pair once, from the upper triangle (j > i), in shared memory.
   const { indptr, indices, values } = filterCsr(p, (i, j) => j > i, i32, f64);
   const upper = { indptr, indices, values };
+  // Attraction: blocks of about equal pair counts, fixed by P alone (so the sum is the same for any thread
+  // count), each with its own buffer; repulsion: runs of leaves of about equal cell counts. Separate tasks,
+  // the repulsion's (larger) first, so that the pool's threads finish together.
+  const attBlocks = attractionBlocks(indptr);
   const attBuf = f64(attBlocks.length * 2 * n);
   const memory = arena?.memory ?? null;
-  const repParts = cellBlocks(n, pool.threads).length;
-  const tasks = Math.max(attBlocks.length, repParts);
+  const repParts = repulsionParts(n, pool.threads);
   const treeCopy = new SharedTree(pool, arena, n);
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
@@ -244,11 +245,10 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
     const tree = buildQuadTree(y, n);
     const t = treeCopy.of(tree);
     const leafBlocks = leafBlocksOf(tree, repParts);
-    const forceTasks = Array.from({ length: tasks }, (_, b): RefineForcesTask => {
-      const [lo, hi] = attBlocks[b] ?? [0, 0];
-      const [leafLo, leafHi] = b < repParts ? [leafBlocks[b]!, leafBlocks[b + 1]!] : [0, 0];
-      return { y, ...upper, theta2, rep, zRow, att: attBuf, attOffset: b * 2 * n, lo, hi, leafLo, leafHi, ...t, memory };
-    });
+    const common = { y, ...upper, theta2, rep, zRow, att: attBuf, ...t, memory };
+    const forceTasks: RefineForcesTask[] = [];
+    for (let b = 0; b < repParts; b++) forceTasks.push({ ...common, attOffset: 0, lo: 0, hi: 0, leafLo: leafBlocks[b]!, leafHi: leafBlocks[b + 1]! });
+    attBlocks.forEach(([lo, hi], b) => forceTasks.push({ ...common, attOffset: b * 2 * n, lo, hi, leafLo: 0, leafHi: 0 }));
     if (pool.threads === 1) for (const task of forceTasks) refineForcesKernel(task);
     else await pool.map<RefineForcesTask, number>(FORCES, forceTasks);
     // Each pair's force sits in the buffer of the block of its smaller cell: summed in block order.
@@ -272,16 +272,17 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
 }
 
 /**
- * The memory for y, rep, zRow, P's upper triangle, the attraction buffers (attLength floats) and a copy of
+ * The memory for y, rep, zRow, P's upper triangle, the attraction buffers (2n floats per block) and a copy of
  * each step's quadtree (up to 2n + 64 nodes), shared when the pool has helpers, with a scratch slot per
  * thread; null without WebAssembly (pool arrays then). Bytes ≈ (126 + 16·B)·n + 12·m + 129 KiB per thread,
  * with B ≤ 8 attraction blocks and m pairs in the triangle: all but the tree's 82·n and the slots were
  * pool arrays before (mouse10k: 14.6 MB; 200k cells with m ≈ 10⁷: ≈ 170 MB).
  */
-function layoutArena(p: Csr64, attLength: number, pool: KernelPool): ForceArena | null {
+function layoutArena(p: Csr64, pool: KernelPool): ForceArena | null {
   const n = p.n;
   let upper = 0;
   for (let i = 0; i < n; i++) for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) if (p.indices[q]! > i) upper++;
+  const attLength = attractionBlockCount(upper) * 2 * n;
   const c = arenaNodes(n);
   const tree = [4 * n, 4 * n, 4 * c, 4 * c, 4 * c, c, 8 * c, 8 * c, 8 * c];
   const sizes = [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * upper, 8 * upper, 8 * attLength, ...tree];
@@ -290,16 +291,38 @@ function layoutArena(p: Csr64, attLength: number, pool: KernelPool): ForceArena 
 
 const FORCES: KernelRef = { module: new URL('./refine-forces.js', import.meta.url).href, name: 'refineForcesKernel' };
 
-/** At most this many attraction blocks (each holds a 2n buffer); fixed so that the sum does not depend on the threads. */
+/**
+ * The attraction's blocks of rows: about equal numbers of upper-triangle pairs each (the first rows hold the
+ * most: their partners are mostly above them), at most ATTRACTION_BLOCKS (each holds a 2n buffer) and at
+ * least ATTRACTION_MIN_PAIRS pairs each. The blocks depend on P only, so that the buffers' sum in block order
+ * is the same for any thread count.
+ */
 const ATTRACTION_BLOCKS = 8;
+const ATTRACTION_MIN_PAIRS = 65_536;
 
-function attractionBlocks(n: number): [number, number][] {
-  const size = Math.max(2048, Math.ceil(n / ATTRACTION_BLOCKS));
+const attractionBlockCount = (pairs: number): number => Math.max(1, Math.min(ATTRACTION_BLOCKS, Math.floor(pairs / ATTRACTION_MIN_PAIRS)));
+
+export function attractionBlocks(indptr: Int32Array): [number, number][] {
+  const n = indptr.length - 1;
+  const pairs = indptr[n]!;
+  const count = attractionBlockCount(pairs);
   const blocks: [number, number][] = [];
-  for (let lo = 0; lo < n; lo += size) blocks.push([lo, Math.min(n, lo + size)]);
+  let lo = 0;
+  for (let b = 1; b <= count && lo < n; b++) {
+    let hi = lo;
+    const target = (b * pairs) / count;
+    while (hi < n && (indptr[hi + 1]! <= target || hi === lo)) hi++;
+    if (b === count) hi = n;
+    blocks.push([lo, hi]);
+    lo = hi;
+  }
   return blocks;
 }
 
+/** Runs of quadtree leaves for the repulsion: one per thread below 8,192 cells, else three per thread so that uneven runs even out. */
+function repulsionParts(n: number, threads: number): number {
+  return threads === 1 ? 1 : n < 8192 ? threads : 3 * threads;
+}
 
 /** Boundaries splitting the tree's leaves into `parts` runs of about equal cell counts. */
 function leafBlocksOf(tree: QuadTree, parts: number): Int32Array {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
+import { attractionBlocks, REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
 import { sparsifyRow } from '../../src-core/embed/two-step-rows.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
@@ -52,6 +52,26 @@ test('attraction once per pair: blocks of the upper triangle, summed in block or
     for (let c = 2 * lo; c < 2 * n; c++) att[c]! += buf[b * 2 * n + c]!;
   });
   for (let c = 0; c < 2 * n; c++) assert.ok(Math.abs(att[c]! - exact[c]!) <= 1e-12 * (Math.abs(exact[c]!) + 1), `entry ${c}: ${att[c]} vs ${exact[c]}`);
+});
+
+test('attraction blocks: contiguous, covering every row, with about equal numbers of upper-triangle pairs', () => {
+  // Row i of an upper triangle holds its partners j > i: the first rows hold the most, as in a real P.
+  const n = 20_000;
+  const indptr = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + Math.round((60 * (n - i)) / n);
+  const blocks = attractionBlocks(indptr);
+  assert.equal(blocks.length, 8);
+  assert.equal(blocks[0]![0], 0);
+  assert.equal(blocks.at(-1)![1], n);
+  for (let b = 1; b < blocks.length; b++) assert.equal(blocks[b]![0], blocks[b - 1]![1]);
+  const pairs = blocks.map(([lo, hi]) => indptr[hi]! - indptr[lo]!);
+  const mean = indptr[n]! / blocks.length;
+  for (const k of pairs) assert.ok(Math.abs(k - mean) <= 60, `${pairs.join(', ')} vs ${mean}`);
+  // rows-equal blocks would give the first 3.7× the pairs of the last; these are within one row of equal
+  assert.ok(blocks[0]![1] - blocks[0]![0] < blocks.at(-1)![1] - blocks.at(-1)![0] / 2);
+  // few pairs: one block; no block is empty
+  assert.deepEqual(attractionBlocks(Int32Array.from([0, 3, 5, 5])), [[0, 3]]);
+  assert.deepEqual(attractionBlocks(new Int32Array(1)), []);
 });
 
 test('quadtree: every point in exactly one leaf; a node owns its children’s ranges; centres of mass are means', () => {
