@@ -24,7 +24,7 @@ import { refineGraph } from '../embed/refine-graph.js';
 import { refineAffinities, refineIterations, refineLayout, refinePartners, refineStepScale } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
-import { kernelPool } from '../compute/kernel-pool.js';
+import { kernelPool, type KernelPool } from '../compute/kernel-pool.js';
 import { alphaDecayAffinityParallel } from '../graph/affinity-parallel.js';
 import type { Components } from '../graph/components.js';
 import { knnSearch, type KnnMethod, type KnnRun } from '../graph/knn.js';
@@ -127,6 +127,12 @@ interface ExtendOut {
 
 /** Above this many landmarks in all, the heat stage's dyadic kernels are not kept between runs (memory). */
 const MAX_CACHED_POWERS_M = 2048;
+
+/**
+ * Above this size (index + value bytes; ≈ 100k cells at 128 partners) the refinement's affinities are not
+ * kept between runs: they are rebuilt with the refine stage instead (≈ 0.6 s at 10k cells).
+ */
+const MAX_CACHED_AFFINITY_BYTES = 2 ** 28;
 /** Below this s₂/s₁ the landmark layout is reported as nearly a line. */
 const LAYOUT_COLLAPSE_WARNING = 0.05;
 
@@ -137,6 +143,11 @@ export class EmbeddingPipeline {
   readonly #cache = new Map<StageName, { key: string; value: unknown }>();
   /** Per component: the heat operator of the current landmarks and its cached dyadic kernels. */
   #heatStates: { key: string; states: (HeatState | null)[] } | null = null;
+  /**
+   * The refinement's affinities P: they depend on the graph and the refinement's bandwidth only, so a new
+   * t, landmark count, preset or ρ reruns the refine stage's layout on the same P.
+   */
+  #refineAffinities: { key: string; p: Csr64 } | null = null;
 
   constructor(points: Float32Array, n: number, dim: number) {
     if (points.length !== n * dim) throw new Error(`points: expected ${n * dim} values, got ${points.length}`);
@@ -149,6 +160,7 @@ export class EmbeddingPipeline {
   clear(): void {
     this.#cache.clear();
     this.#heatStates = null;
+    this.#refineAffinities = null;
   }
 
   /**
@@ -319,8 +331,7 @@ export class EmbeddingPipeline {
       let y = extended.coords;
       if (iterations > 0) {
         const pool = await kernelPool();
-        const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
-        y = await refineLayout(extended.coords, await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool), {
+        y = await refineLayout(extended.coords, await this.#affinitiesForRefine(keys.graph, knn, w, p, pool, (message) => onProgress?.({ stage: 'refine', fraction: 0, message })), {
           iterations,
           stepScale: p.refine === 'auto' ? refineStepScale(n) : 1,
           exaggeration: refineRho(n, p),
@@ -367,6 +378,21 @@ export class EmbeddingPipeline {
       backend,
       backendRun: gpuFallbacks.length === 0 ? backend.name : `${startedOn}→${backend.name} (${gpuFallbacks.join('; ')})`,
     };
+  }
+
+  /** P for the refinement: the one kept from an earlier run on the same graph and bandwidth, else built (and kept if small enough). */
+  async #affinitiesForRefine(graphKey: string, knn: KnnRun, w: Csr64, p: EmbedParams, pool: KernelPool, say: (message: string) => void): Promise<Csr64> {
+    const n = this.n;
+    const key = `${graphKey}|rk=${refineBandwidth(n, p)}|partners=${refinePartners(n)}`;
+    if (this.#refineAffinities?.key === key) {
+      say('neighbour affinities reused');
+      return this.#refineAffinities.p;
+    }
+    this.#refineAffinities = null; // release the old P before building the new one
+    const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
+    const affinities = await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool);
+    if (affinities.indices.byteLength + affinities.values.byteLength <= MAX_CACHED_AFFINITY_BYTES) this.#refineAffinities = { key, p: affinities };
+    return affinities;
   }
 }
 

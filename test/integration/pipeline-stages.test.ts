@@ -19,9 +19,16 @@ test('changing t reruns only heat and downstream; changing the seed reuses the d
   const pipe = new EmbeddingPipeline(roll.points, roll.n, 3);
   const first = await pipe.run({ t: 2 });
   assert.deepEqual(first.stagesRun, ['knn', 'graph', 'landmarks', 'heat', 'dissimilarity', 'mds', 'extend', 'refine']);
-  const second = await pipe.run({ t: 4 });
+  const messages: string[] = [];
+  const said = (e: ProgressEvent): void => void (e.stage === 'refine' && e.message && messages.push(e.message));
+  const second = await pipe.run({ t: 4 }, { onProgress: said });
   assert.deepEqual(second.stagesRun, ['heat', 'dissimilarity', 'mds', 'extend', 'refine']);
   assert.notDeepEqual(Array.from(second.coords), Array.from(first.coords), 'the map changed with t');
+  // The refinement's affinities depend on the graph only: reused, and the map is the one a fresh pipeline draws.
+  assert.deepEqual(messages, ['neighbour affinities reused']);
+  const fresh = await new EmbeddingPipeline(roll.points, roll.n, 3).run({ t: 4 }, { onProgress: said });
+  assert.deepEqual(messages, ['neighbour affinities reused'], 'a fresh pipeline builds them');
+  assert.deepEqual(Array.from(fresh.coords), Array.from(second.coords));
   const third = await pipe.run({ t: 4, sigma: 0.5 });
   assert.deepEqual(third.stagesRun, ['dissimilarity', 'mds', 'extend', 'refine']);
   const fourth = await pipe.run({ t: 4, sigma: 0.5, seed: 9 });
@@ -31,8 +38,10 @@ test('changing t reruns only heat and downstream; changing the seed reuses the d
   assert.deepEqual(Array.from(again.coords), Array.from(fourth.coords));
   const rho = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2 });
   assert.deepEqual(rho.stagesRun, ['refine'], 'the refinement reruns alone');
-  const rk = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2, refineKnn: 12 });
+  messages.length = 0;
+  const rk = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2, refineKnn: 12 }, { onProgress: said });
   assert.deepEqual(rk.stagesRun, ['refine'], 'a new refinement graph reruns the refinement alone');
+  assert.deepEqual(messages, [], 'a new bandwidth builds new affinities');
   assert.equal(rk.refineKnn, 12);
   assert.notDeepEqual(Array.from(rk.coords), Array.from(rho.coords), 'the map changed with the refinement graph');
   const off = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refine: 'off' });
