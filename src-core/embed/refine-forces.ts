@@ -6,7 +6,7 @@
  * The attraction visits each pair once: P is symmetric, so the task reads the upper triangle (j > i) of
  * its block's rows and adds the pair's force to i and subtracts it from j, in a buffer of its own — half
  * the pairs of a pass over full rows. The buffers are summed in block order afterwards (refine.ts), and the
- * blocks depend on the number of cells only, so the sum is the same for any thread count.
+ * blocks depend on P only (about equal pair counts), so the sum is the same for any thread count.
  *
  * The repulsion is walked once per quadtree leaf, not once per cell: a node acts as one mass for every
  * cell of the leaf when its width is below θ times its centre's distance to the leaf's bounding box (a
