@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { fixtureData } from '../helpers/paths.js';
 import type { MiniDocument } from './dom-types.js';
-import { browserSkip, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
+import { browserSkip, clearSelection, inkedPixels, launchBrowser, screenshot, startServe, tempDir, waitForDrawn, waitForRun, type Browser, type Served } from './harness.js';
 
 declare const document: MiniDocument;
 
@@ -39,12 +39,6 @@ async function overflowing(page: Page, container: string, inner: string): Promis
 }
 
 /** Esc clears the selection; the app ignores keys typed into a form control, so leave the one in focus first. */
-async function clearSelection(page: Page): Promise<void> {
-  await page.evaluate(() => (document as unknown as { activeElement: { blur(): void } | null }).activeElement?.blur());
-  await page.keyboard.press('Escape');
-  await page.waitForSelector('[data-testid=selection-count]', { state: 'detached' });
-}
-
 describe('layout at three window sizes (issue 14, trap 7)', { skip, timeout: 240000 }, () => {
   let served: Served;
   let browser: Browser;

@@ -296,3 +296,10 @@ export async function openInApp(prefix: string, source: string, name: string): P
     throw e;
   }
 }
+
+/** Clears the map's selection: focus leaves any form control first (the app ignores keys typed into one), then Escape. */
+export async function clearSelection(page: Page): Promise<void> {
+  await page.evaluate(() => (document as unknown as { activeElement: { blur(): void } | null }).activeElement?.blur());
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=selection-count]', { state: 'detached' });
+}
