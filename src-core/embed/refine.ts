@@ -23,7 +23,7 @@ import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore } from '../compute/wasm-sqdist.js';
 import { mapCentre } from './pack-components.js';
-import { buildQuadTree, type QuadTree } from './quadtree.js';
+import { QuadTreeBuilder, type QuadTree } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 import { forceArena, type ForceArena } from './refine-forces-wasm.js';
 import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
@@ -237,12 +237,13 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const memory = arena?.memory ?? null;
   const repParts = repulsionParts(n, pool.threads);
   const treeCopy = new SharedTree(pool, arena, n);
+  const trees = new QuadTreeBuilder();
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
       o.checkCancelled?.();
       o.onProgress?.(it / o.iterations);
     }
-    const tree = buildQuadTree(y, n);
+    const tree = trees.build(y, n);
     const t = treeCopy.of(tree);
     const leafBlocks = leafBlocksOf(tree, repParts);
     const common = { y, ...upper, theta2, rep, zRow, att: attBuf, ...t, memory };

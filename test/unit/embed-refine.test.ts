@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { attractionBlocks, REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
 import { sparsifyRow } from '../../src-core/embed/two-step-rows.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
-import { buildQuadTree } from '../../src-core/embed/quadtree.js';
+import { buildQuadTree, QuadTreeBuilder } from '../../src-core/embed/quadtree.js';
 import { knnKdTree } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { knnExact } from '../../src-core/graph/knn.js';
@@ -93,6 +93,32 @@ test('quadtree: every point in exactly one leaf; a node owns its children’s ra
     assert.equal(covered, t.end[v]! - t.start[v]!);
   }
   assert.ok(seen.every((s) => s === 1));
+});
+
+test('a reused quadtree builder gives the trees a fresh one gives, as its arrays grow and n changes', () => {
+  const rng = createRng(4);
+  const builder = new QuadTreeBuilder();
+  const layouts: [Float64Array, number][] = [];
+  for (const n of [50, 3000, 3000, 800]) layouts.push([Float64Array.from({ length: 2 * n }, () => rng.normal() * (n === 800 ? 1e-6 : 1)), n]);
+  // 20 tight clusters of 12 (more than a leaf holds) within 1e-9: chains of single children ~30 levels deep,
+  // more nodes than 4n/3, so the arrays grow mid-build.
+  const pairs = new Float64Array(2 * 240);
+  for (let c = 0; c < 20; c++) {
+    const cx = rng.normal(), cy = rng.normal();
+    for (let k = 0; k < 12; k++) ((pairs[2 * (12 * c + k)] = cx + 1e-9 * rng.next()), (pairs[2 * (12 * c + k) + 1] = cy + 1e-9 * rng.next()));
+  }
+  layouts.push([pairs, 240], [pairs, 240]);
+  for (const [y, n] of layouts) {
+    const reused = builder.build(y, n);
+    const fresh = buildQuadTree(y, n);
+    assert.equal(reused.nodes, fresh.nodes);
+    if (y === pairs) assert.ok(fresh.nodes > (4 * n) / 3 + 16, `${fresh.nodes} nodes`);
+    const m = fresh.nodes;
+    assert.deepEqual(Array.from(reused.order), Array.from(fresh.order));
+    assert.deepEqual(Array.from(reused.leaves), Array.from(fresh.leaves));
+    for (const key of ['start', 'end', 'firstChild', 'childCount', 'comX', 'comY', 'width2'] as const)
+      assert.deepEqual(Array.from(reused[key].subarray(0, m)), Array.from(fresh[key].subarray(0, m)), key);
+  }
 });
 
 test('Barnes–Hut per leaf: close to the exact repulsion, and the same for any split of the leaves', async () => {
