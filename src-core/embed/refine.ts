@@ -41,6 +41,8 @@ export interface RefineOptions {
   readonly stepScale?: number;
   /** Threads for the per-cell forces (default: this thread only); the result is the same for any pool. */
   readonly pool?: KernelPool;
+  /** Pairs per attraction block, at least (default ATTRACTION_MIN_PAIRS; tests take fewer to have several blocks on small data). */
+  readonly attractionBlockPairs?: number;
 }
 
 /**
@@ -213,7 +215,8 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const pool = o.pool ?? inlineKernelPool;
   if (n < 3 || o.iterations <= 0) return Float32Array.from(scaledStart(init, p));
   // The arrays the forces read and write, in one WebAssembly memory when there is one (refine-forces-wasm.ts).
-  const arena = layoutArena(p, pool);
+  const minPairs = o.attractionBlockPairs ?? ATTRACTION_MIN_PAIRS;
+  const arena = layoutArena(p, pool, minPairs);
   const f64 = (l: number): Float64Array => (arena ? arena.alloc(Float64Array, l) : pool.alloc(Float64Array, l));
   const i32 = (l: number): Int32Array => (arena ? arena.alloc(Int32Array, l) : pool.alloc(Int32Array, l));
   const y = f64(2 * n);
@@ -232,7 +235,7 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   // Attraction: blocks of about equal pair counts, fixed by P alone (so the sum is the same for any thread
   // count), each with its own buffer; repulsion: runs of leaves of about equal cell counts. Separate tasks,
   // the repulsion's (larger) first, so that the pool's threads finish together.
-  const attBlocks = attractionBlocks(indptr);
+  const attBlocks = attractionBlocks(indptr, minPairs);
   const attBuf = f64(attBlocks.length * 2 * n);
   const memory = arena?.memory ?? null;
   const repParts = repulsionParts(n, pool.threads);
@@ -279,11 +282,11 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
  * with B ≤ 8 attraction blocks and m pairs in the triangle: all but the tree's 82·n and the slots were
  * pool arrays before (mouse10k: 14.6 MB; 200k cells with m ≈ 10⁷: ≈ 170 MB).
  */
-function layoutArena(p: Csr64, pool: KernelPool): ForceArena | null {
+function layoutArena(p: Csr64, pool: KernelPool, minPairs: number): ForceArena | null {
   const n = p.n;
   let upper = 0;
   for (let i = 0; i < n; i++) for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) if (p.indices[q]! > i) upper++;
-  const attLength = attractionBlockCount(upper) * 2 * n;
+  const attLength = attractionBlockCount(upper, minPairs) * 2 * n;
   const c = arenaNodes(n);
   const tree = [4 * n, 4 * n, 4 * c, 4 * c, 4 * c, c, 8 * c, 8 * c, 8 * c];
   const sizes = [16 * n, 16 * n, 8 * n, 4 * (n + 1), 4 * upper, 8 * upper, 8 * attLength, ...tree];
@@ -296,17 +299,19 @@ const FORCES: KernelRef = { module: new URL('./refine-forces.js', import.meta.ur
  * The attraction's blocks of rows: about equal numbers of upper-triangle pairs each (the first rows hold the
  * most: their partners are mostly above them), at most ATTRACTION_BLOCKS (each holds a 2n buffer) and at
  * least ATTRACTION_MIN_PAIRS pairs each. The blocks depend on P only, so that the buffers' sum in block order
- * is the same for any thread count.
+ * is the same for any thread count. That sum reads each block's buffer from its first row on, once per step:
+ * on mouse10k (≈ 10⁶ pairs) 8 blocks made it the largest part of a step's own loops, so blocks are large
+ * (3 there) and the repulsion's tasks keep the threads busy.
  */
 const ATTRACTION_BLOCKS = 8;
-const ATTRACTION_MIN_PAIRS = 65_536;
+const ATTRACTION_MIN_PAIRS = 262_144;
 
-const attractionBlockCount = (pairs: number): number => Math.max(1, Math.min(ATTRACTION_BLOCKS, Math.floor(pairs / ATTRACTION_MIN_PAIRS)));
+const attractionBlockCount = (pairs: number, minPairs: number): number => Math.max(1, Math.min(ATTRACTION_BLOCKS, Math.floor(pairs / minPairs)));
 
-export function attractionBlocks(indptr: Int32Array): [number, number][] {
+export function attractionBlocks(indptr: Int32Array, minPairs = ATTRACTION_MIN_PAIRS): [number, number][] {
   const n = indptr.length - 1;
   const pairs = indptr[n]!;
-  const count = attractionBlockCount(pairs);
+  const count = attractionBlockCount(pairs, minPairs);
   const blocks: [number, number][] = [];
   let lo = 0;
   for (let b = 1; b <= count && lo < n; b++) {
@@ -410,11 +415,15 @@ function scaledStart(init: ArrayLike<number>, p: Csr64): Float64Array {
   const n = p.n;
   const y = Float64Array.from({ length: 2 * n }, (_, c) => init[c]!);
   const [mx, my] = mapCentre(y, n);
+  // P is symmetric: each pair once (j > i) gives the same mean. sqrt, not Math.hypot: ~10× faster in V8,
+  // and a map's distances need no protection from overflow.
   let num = 0, den = 0;
   for (let i = 0; i < n; i++)
     for (let q = p.indptr[i]!; q < p.indptr[i + 1]!; q++) {
       const j = p.indices[q]!;
-      num += p.values[q]! * Math.hypot(y[2 * i]! - y[2 * j]!, y[2 * i + 1]! - y[2 * j + 1]!);
+      if (j <= i) continue;
+      const dx = y[2 * i]! - y[2 * j]!, dy = y[2 * i + 1]! - y[2 * j + 1]!;
+      num += p.values[q]! * Math.sqrt(dx * dx + dy * dy);
       den += p.values[q]!;
     }
   const mean = den > 0 ? num / den : 0;

@@ -8,7 +8,7 @@ import { knnKdTree } from '../../src-core/graph/kdtree.js';
 import { alphaDecayAffinity } from '../../src-core/graph/affinity.js';
 import { knnExact } from '../../src-core/graph/knn.js';
 import { initBackend } from '../../src-core/compute/backend.js';
-import { csrFromTriplets, type Csr64 } from '../../src-core/linalg/csr.js';
+import { csrFromTriplets, filterCsr, type Csr64 } from '../../src-core/linalg/csr.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { trustworthiness } from '../../src-core/quality/neighbourhood.js';
 
@@ -56,18 +56,18 @@ test('attraction once per pair: blocks of the upper triangle, summed in block or
 
 test('attraction blocks: contiguous, covering every row, with about equal numbers of upper-triangle pairs', () => {
   // Row i of an upper triangle holds its partners j > i: the first rows hold the most, as in a real P.
-  const n = 20_000;
+  const n = 50_000;
   const indptr = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) indptr[i + 1] = indptr[i]! + Math.round((60 * (n - i)) / n);
   const blocks = attractionBlocks(indptr);
-  assert.equal(blocks.length, 8);
+  assert.equal(blocks.length, 5); // 1.5·10⁶ pairs, at least 2¹⁸ a block
   assert.equal(blocks[0]![0], 0);
   assert.equal(blocks.at(-1)![1], n);
   for (let b = 1; b < blocks.length; b++) assert.equal(blocks[b]![0], blocks[b - 1]![1]);
   const pairs = blocks.map(([lo, hi]) => indptr[hi]! - indptr[lo]!);
   const mean = indptr[n]! / blocks.length;
   for (const k of pairs) assert.ok(Math.abs(k - mean) <= 60, `${pairs.join(', ')} vs ${mean}`);
-  // rows-equal blocks would give the first 3.7× the pairs of the last; these are within one row of equal
+  // rows-equal blocks would give the first ~9× the pairs of the last; these are within one row of equal
   assert.ok(blocks[0]![1] - blocks[0]![0] < blocks.at(-1)![1] - blocks.at(-1)![0] / 2);
   // few pairs: one block; no block is empty
   assert.deepEqual(attractionBlocks(Int32Array.from([0, 3, 5, 5])), [[0, 3]]);
@@ -350,8 +350,11 @@ test('refinement on worker threads gives bit-identical affinities and positions 
     };
     same(await twoStepAffinitiesOnPool(w, 32, pool), p);
     same(await refineAffinities(w, x, 3, 32, pool), await refineAffinities(w, x, 3, 32));
-    const threaded = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3, pool });
-    const here = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3 });
+    // Blocks of at least 2¹³ pairs here: several attraction blocks, summed in the same order on any pool.
+    const upper = filterCsr(p, (i, j) => j > i);
+    assert.ok(attractionBlocks(upper.indptr, 8192).length >= 4, `${upper.indices.length} pairs above the diagonal`);
+    const threaded = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3, pool, attractionBlockPairs: 8192 });
+    const here = await refineLayout(start, p, { iterations: 12, exaggeration: 1.3, attractionBlockPairs: 8192 });
     assert.ok(threaded.every(Number.isFinite));
     assert.deepEqual(Array.from(threaded), Array.from(here));
     assert.ok(threaded.some((v, c) => Math.abs(v - start[c]!) > 1e-3), 'the cells moved');
