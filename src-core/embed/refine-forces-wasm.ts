@@ -53,6 +53,18 @@ export function setRefineForcesWasm(on: boolean): void {
   enabled = on;
 }
 
+let engines = 0;
+
+/** Tests only: engines handed out on this thread since the last call (0: every task here ran the JavaScript). */
+export function takeEngineCount(): number {
+  const c = engines;
+  engines = 0;
+  return c;
+}
+
+/** Ids told apart by `inMemory`: distinct per arena in a process (and random, so unlikely in other memory). */
+let nextArenaId = (Math.random() * 2 ** 30) | 1;
+
 function moduleBytes(shared: boolean, simd: boolean): Uint8Array {
   const [I32, F64, V128] = [0x7f, 0x7c, 0x7b];
   const [ADD, SUB, SHL, GE_S, NE, LT_S] = [0x6a, 0x6b, 0x74, 0x4e, 0x47, 0x48];
@@ -384,8 +396,8 @@ function moduleFor(shared: boolean): ReturnType<ReturnType<typeof lazyModule>> {
 }
 
 /**
- * Header of an arena's memory (int32 words): [0] slots, [1] byte offset of slot 0, then one claim flag
- * per slot from word 16.
+ * Header of an arena's memory (int32 words): [0] slots, [1] byte offset of slot 0, [2] the arena's id, then
+ * one claim flag per slot from word 16.
  */
 const HEADER_WORDS = 16;
 const round64 = (b: number): number => Math.ceil(b / 64) * 64;
@@ -420,6 +432,8 @@ export function forceArena(slots: number, sizes: readonly number[], shared: bool
   const header = new Int32Array(memory.buffer, 0, HEADER_WORDS);
   header[0] = slots;
   header[1] = slotBase;
+  header[2] = nextArenaId;
+  nextArenaId = (nextArenaId + 2) | 0 || 1;
   return {
     memory,
     alloc(ctor, length) {
@@ -468,11 +482,17 @@ export interface ArenaTree {
 type AttractFn = (lo: number, hi: number, y: number, indptr: number, indices: number, values: number, att: number) => void;
 type RepelFn = (...a: number[]) => void;
 
-/** True when `a` is a view of `memory` (after a postMessage the buffer is a new object over the same memory). */
+/**
+ * True when `a` is a view of `memory`. After a postMessage the buffer is a new object over the same memory,
+ * so a shared buffer of the same size counts when its header carries the arena's id: another buffer of
+ * that size (a tree's fallback arrays) would have to hold the same 32-bit id at the same place.
+ */
 export function inMemory(a: ArrayBufferView, memory: WasmMemory): boolean {
   const b = memory.buffer;
   if (a.byteOffset + a.byteLength > b.byteLength) return false;
-  return a.buffer === b || (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer && b instanceof SharedArrayBuffer && a.buffer.byteLength === b.byteLength);
+  if (a.buffer === b) return true;
+  if (typeof SharedArrayBuffer === 'undefined' || !(a.buffer instanceof SharedArrayBuffer) || !(b instanceof SharedArrayBuffer) || a.buffer.byteLength !== b.byteLength) return false;
+  return new Int32Array(a.buffer, 8, 1)[0] === new Int32Array(b, 8, 1)[0];
 }
 
 /**
@@ -501,6 +521,7 @@ export function forcesEngine(memory: WasmMemory): ForcesEngine | null {
       Atomics.store(header, HEADER_WORDS + slot, 0);
       return null;
     }
+  engines++;
   const attract = exports['attract'] as AttractFn;
   const repel = exports['repel'] as RepelFn;
   const repelLeaves = exports['repelLeaves'] as (...a: number[]) => number;

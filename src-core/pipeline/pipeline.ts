@@ -129,7 +129,7 @@ interface ExtendOut {
 const MAX_CACHED_POWERS_M = 2048;
 
 /**
- * Above this size (index + value bytes: about 200k cells, 64 partners each) the refinement's affinities are not
+ * Above this size (index + value bytes: about 150–200k cells, 64 partners each) the refinement's affinities are not
  * kept between runs: they are rebuilt with the refine stage instead (≈ 0.6 s at 10k cells).
  */
 const MAX_CACHED_AFFINITY_BYTES = 2 ** 28;

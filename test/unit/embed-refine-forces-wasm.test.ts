@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { refineLayout } from '../../src-core/embed/refine.js';
 import { refineForcesKernel, type RefineForcesTask } from '../../src-core/embed/refine-forces.js';
-import { CHUNK, forceArena, forcesEngine, setRefineForcesVariant, setRefineForcesWasm } from '../../src-core/embed/refine-forces-wasm.js';
+import { CHUNK, forceArena, forcesEngine, setRefineForcesVariant, setRefineForcesWasm, takeEngineCount } from '../../src-core/embed/refine-forces-wasm.js';
 import { buildQuadTree } from '../../src-core/embed/quadtree.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { csrFromTriplets, filterCsr, type Csr64 } from '../../src-core/linalg/csr.js';
@@ -145,6 +145,59 @@ test('WebAssembly forces equal the JavaScript ones bit for bit: clusters, duplic
   assert.equal(checked, 32);
 });
 
+/** The far list's length for `leaf` as the walk builds it (refine-forces.ts): nodes first seen far enough. */
+function farListLength(tree: ReturnType<typeof buildQuadTree>, y: Float64Array, leaf: number, theta: number): number {
+  const s = tree.start[leaf]!, e = tree.end[leaf]!;
+  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  for (let q = s; q < e; q++) {
+    const i = tree.order[q]!;
+    [minX, maxX, minY, maxY] = [Math.min(minX, y[2 * i]!), Math.max(maxX, y[2 * i]!), Math.min(minY, y[2 * i + 1]!), Math.max(maxY, y[2 * i + 1]!)];
+  }
+  let far = 0;
+  const stack = [0];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (v !== leaf && !(tree.start[v]! <= s && e <= tree.end[v]!)) {
+      const cx = tree.comX[v]!, cy = tree.comY[v]!;
+      const dx = cx < minX ? minX - cx : cx > maxX ? cx - maxX : 0, dy = cy < minY ? minY - cy : cy > maxY ? cy - maxY : 0;
+      if (tree.width2[v]! < theta * theta * (dx * dx + dy * dy)) {
+        far++;
+        continue;
+      }
+    }
+    for (let c = 0; c < tree.childCount[v]!; c++) stack.push(tree.firstChild[v]! + c);
+  }
+  return far;
+}
+
+test('WebAssembly forces equal the JavaScript ones when a leaf\'s far list outgrows a slot (small θ, many cells)', () => {
+  const n = 40_000;
+  const rng = createRng(17);
+  const y = Float64Array.from({ length: 2 * n }, () => 100 * rng.next());
+  const p = randomP(n, 2, 5);
+  const tree = buildQuadTree(y, n);
+  const theta = 0.03;
+  const leaves = [0, 1, 2, Math.floor(tree.leaves.length / 2), tree.leaves.length - 1];
+  const longest = Math.max(...leaves.map((l) => farListLength(tree, y, tree.leaves[l]!, theta)));
+  assert.ok(longest > CHUNK, `the longest far list (${longest}) outgrows a slot (${CHUNK})`);
+  // Repulsion only, for those leaves (the walk from every leaf at this θ would take long).
+  const blocks = (): Block[] => leaves.map((l) => ({ lo: 0, hi: 0, leafLo: l, leafHi: l + 1 }));
+  for (const variant of ['simd', 'scalar'] as const) {
+    setRefineForcesVariant(variant);
+    try {
+      const js = forces(y, p, theta, blocks, 'js');
+      assert.ok(js.zRow.some((z) => z > 0), 'repulsion computed');
+      for (const mode of ['sums', 'walk'] as const) {
+        const wa = forces(y, p, theta, blocks, mode);
+        assertSameBits(wa.rep, js.rep, `${variant}, ${mode}: repulsion`);
+        assertSameBits(wa.zRow, js.zRow, `${variant}, ${mode}: Σ q̃`);
+      }
+    } finally {
+      setRefineForcesVariant(null);
+    }
+  }
+});
+
 test('both WebAssembly variants validate in Node, and an arena hands out one slot per thread', () => {
   for (const variant of ['simd', 'scalar'] as const) {
     setRefineForcesVariant(variant);
@@ -190,7 +243,9 @@ test('refineLayout gives the same map with the WebAssembly forces on or off, SIM
   const { init, p } = layoutProblem();
   const opts = { iterations: 30, exaggeration: 1.3, attractionBlockPairs: 8192 }; // several attraction blocks on 5,000 cells
   const same = (a: Float32Array, b: Float32Array, what: string): void => assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), what);
+  takeEngineCount();
   const wasmMap = await refineLayout(init, p, opts);
+  assert.ok(takeEngineCount() > 0, 'the forces ran in WebAssembly');
   setRefineForcesWasm(false);
   let jsMap: Float32Array;
   try {
@@ -198,6 +253,7 @@ test('refineLayout gives the same map with the WebAssembly forces on or off, SIM
   } finally {
     setRefineForcesWasm(true);
   }
+  assert.equal(takeEngineCount(), 0, 'switched off: the JavaScript ran');
   assert.ok(wasmMap.some((v, c) => Math.abs(v - init[c]!) > 1e-3), 'the layout moved');
   same(wasmMap, jsMap, 'WebAssembly vs JavaScript');
   setRefineForcesVariant('scalar');
@@ -209,4 +265,6 @@ test('refineLayout gives the same map with the WebAssembly forces on or off, SIM
   const pool = createNodeKernelPool(1);
   assert.equal(pool.threads, 2);
   same(await refineLayout(init, p, { ...opts, pool }), jsMap, '2-thread pool (shared memory) vs inline JavaScript');
+  // This thread runs some of the pool's tasks: on the shared memory, in WebAssembly.
+  assert.ok(takeEngineCount() > 0, 'the pool\'s tasks on this thread ran in WebAssembly');
 });

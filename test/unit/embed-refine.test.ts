@@ -68,7 +68,7 @@ test('attraction blocks: contiguous, covering every row, with about equal number
   const mean = indptr[n]! / blocks.length;
   for (const k of pairs) assert.ok(Math.abs(k - mean) <= 60, `${pairs.join(', ')} vs ${mean}`);
   // rows-equal blocks would give the first ~9× the pairs of the last; these are within one row of equal
-  assert.ok(blocks[0]![1] - blocks[0]![0] < blocks.at(-1)![1] - blocks.at(-1)![0] / 2);
+  assert.ok(blocks[0]![1] - blocks[0]![0] < (blocks.at(-1)![1] - blocks.at(-1)![0]) / 2);
   // few pairs: one block; no block is empty
   assert.deepEqual(attractionBlocks(Int32Array.from([0, 3, 5, 5])), [[0, 3]]);
   assert.deepEqual(attractionBlocks(new Int32Array(1)), []);
