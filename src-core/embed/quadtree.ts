@@ -25,6 +25,9 @@ export interface QuadTree {
   readonly leaves: Int32Array;
 }
 
+/** A tree's arrays without its node count: what the force kernels read (copied where their threads see them). */
+export type QuadTreeArrays = Omit<QuadTree, 'nodes'>;
+
 export function buildQuadTree(y: Float64Array, n: number): QuadTree {
   return new QuadTreeBuilder().build(y, n);
 }

@@ -25,6 +25,7 @@
  * the task ends.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm, type WasmMemory } from '../compute/wasm-assemble.js';
+import type { QuadTreeArrays } from './quadtree.js';
 
 /** Entries of each list in a scratch slot (and cells per chunk of a leaf, when lists are copied in). */
 export const CHUNK = 4096;
@@ -460,23 +461,10 @@ export interface ForcesEngine {
    * The repulsion of leaves [leafLo, leafHi) of a tree in the arena, walk and sums; returns the first leaf
    * not done: leafHi, or one whose lists outgrow the slot (the caller does it, then calls again after it).
    */
-  repelLeaves(leafLo: number, leafHi: number, t: ArenaTree, y: Float64Array, rep: Float64Array, zRow: Float64Array, theta2: number): number;
+  repelLeaves(leafLo: number, leafHi: number, t: QuadTreeArrays /* views of the arena */, y: Float64Array, rep: Float64Array, zRow: Float64Array, theta2: number): number;
   /** `repel` over the slot's lists (see the file's header). */
   repel(count: number, nFar: number, nNear: number, y: Float64Array, rep: Float64Array, zRow: Float64Array, resume: boolean): void;
   release(): void;
-}
-
-/** The quadtree's arrays (quadtree.ts), as views of the arena. */
-export interface ArenaTree {
-  readonly leaves: Int32Array;
-  readonly order: Int32Array;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
-  readonly firstChild: Int32Array;
-  readonly childCount: Uint8Array;
-  readonly comX: Float64Array;
-  readonly comY: Float64Array;
-  readonly width2: Float64Array;
 }
 
 type AttractFn = (lo: number, hi: number, y: number, indptr: number, indices: number, values: number, att: number) => void;

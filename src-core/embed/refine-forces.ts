@@ -20,11 +20,11 @@
  * the walk and the two loops run there instead, with the same operations in the same order: the same bits.
  */
 import type { WasmMemory } from '../compute/wasm-assemble.js';
-import type { QuadTree } from './quadtree.js';
+import type { QuadTreeArrays } from './quadtree.js';
 import { CHUNK, forcesEngine, inMemory, type ForcesEngine } from './refine-forces-wasm.js';
 
 /** The quadtree of `y` (quadtree.ts) without its node count, which the traversal does not need. */
-export interface RefineForcesTask extends Omit<QuadTree, 'nodes'> {
+export interface RefineForcesTask extends QuadTreeArrays {
   /** Positions (x, y) per cell, read only. */
   readonly y: Float64Array;
   /** The upper triangle of the affinities P (CSR, columns j > i). */

@@ -23,7 +23,7 @@ import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore } from '../compute/wasm-sqdist.js';
 import { mapCentre } from './pack-components.js';
-import { QuadTreeBuilder, type QuadTree } from './quadtree.js';
+import { QuadTreeBuilder, type QuadTree, type QuadTreeArrays } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 import { forceArena, type ForceArena } from './refine-forces-wasm.js';
 import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
@@ -346,11 +346,10 @@ function leafBlocksOf(tree: QuadTree, parts: number): Int32Array {
 /** Nodes of a quadtree the arena holds (a tree of n cells has fewer unless its leaves sit deep in chains of single children). */
 const arenaNodes = (n: number): number => 2 * n + 64;
 
-type TreeArrays = Omit<QuadTree, 'nodes'>;
 type Alloc = <A extends Int32Array | Uint8Array | Float64Array>(ctor: { new (b: ArrayBufferLike, o: number, l: number): A; new (b: ArrayBufferLike): A; readonly BYTES_PER_ELEMENT: number }, l: number) => A;
 
 /** Arrays for a tree of n cells and up to `nodes` nodes. */
-function treeArrays(n: number, nodes: number, alloc: Alloc): TreeArrays {
+function treeArrays(n: number, nodes: number, alloc: Alloc): QuadTreeArrays {
   return {
     order: alloc(Int32Array, n),
     leaves: alloc(Int32Array, n), // at most one leaf per cell: a prefix used
@@ -365,7 +364,7 @@ function treeArrays(n: number, nodes: number, alloc: Alloc): TreeArrays {
 }
 
 /** `tree` copied into `to` (which has room for it). */
-function copyTree(tree: QuadTree, to: TreeArrays): TreeArrays {
+function copyTree(tree: QuadTree, to: QuadTreeArrays): QuadTreeArrays {
   const m = tree.nodes;
   to.order.set(tree.order);
   to.leaves.set(tree.leaves);
@@ -385,16 +384,16 @@ function copyTree(tree: QuadTree, to: TreeArrays): TreeArrays {
  * nodes; else the tree itself.
  */
 class SharedTree {
-  readonly #arena: TreeArrays | null;
+  readonly #arena: QuadTreeArrays | null;
   readonly #arenaCap: number;
-  #shared: TreeArrays | null = null;
+  #shared: QuadTreeArrays | null = null;
   #sharedCap = 0;
   constructor(private readonly pool: KernelPool, arena: ForceArena | null, n: number) {
     this.#arenaCap = arenaNodes(n);
     this.#arena = arena ? treeArrays(n, this.#arenaCap, (c, l) => arena.alloc(c, l)) : null;
   }
 
-  of(tree: QuadTree): TreeArrays {
+  of(tree: QuadTree): QuadTreeArrays {
     if (this.#arena && tree.nodes <= this.#arenaCap) return copyTree(tree, this.#arena);
     // Otherwise the JavaScript walk runs (the same result).
     if (this.pool.threads === 1) return tree;
