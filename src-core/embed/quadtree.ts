@@ -48,9 +48,10 @@ export class QuadTreeBuilder {
   #comX = new Float64Array(0);
   #comY = new Float64Array(0);
   #width2 = new Float64Array(0);
-  // Explicit stack of (node) and (x0, y0, size, depth).
-  #stackNode = new Int32Array(0);
-  #stackGeo = new Float64Array(0);
+  // Explicit stack of (node) and (x0, y0, size, depth), depth first: at most 3 pending siblings per level,
+  // MAX_DEPTH + 1 levels.
+  readonly #stackNode = new Int32Array(4 * (MAX_DEPTH + 2));
+  readonly #stackGeo = new Float64Array(16 * (MAX_DEPTH + 2));
 
   build(y: Float64Array, n: number): QuadTree {
     if (this.#order.length !== n) {
@@ -71,11 +72,6 @@ export class QuadTreeBuilder {
     this.#reserve(Math.max(16, Math.ceil((4 * n) / 3) + 16));
     let start = this.#start, end = this.#end, firstChild = this.#firstChild, childCount = this.#childCount, width2 = this.#width2;
     const side = Math.max(maxX - minX, maxY - minY, 1e-12);
-    // Depth-first: at most 3 pending siblings per level, MAX_DEPTH + 1 levels.
-    if (this.#stackNode.length < 4 * (MAX_DEPTH + 2)) {
-      this.#stackNode = new Int32Array(4 * (MAX_DEPTH + 2));
-      this.#stackGeo = new Float64Array(16 * (MAX_DEPTH + 2));
-    }
     const stackNode = this.#stackNode, stackGeo = this.#stackGeo;
     let sp = 0;
     stackNode[0] = 0;
