@@ -138,6 +138,13 @@ class NodeKernelPool implements KernelPool {
     return results;
   }
 
+  mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]> {
+    const hs = this.#helpers;
+    if (!hs || hs.length === 0) return this.map(kernel, tasks);
+    // Sent now, round robin: each helper runs its tasks in order, behind any it already holds.
+    return Promise.all(tasks.map((t, i) => send(hs[i % hs.length]!, kernel, t))) as Promise<R[]>;
+  }
+
   async stop(): Promise<void> {
     const hs = this.#helpers ?? (this.#starting ? await this.#starting : []);
     this.#helpers = null;

@@ -27,6 +27,13 @@ export interface KernelPool {
   readonly threads: number;
   /** Runs the kernel on every task, spread over the threads; results in task order. */
   map<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]>;
+  /**
+   * Starts the kernel on every task on the helper threads only, so that this thread can do other work
+   * until it awaits the results (in task order); where there are no helpers (or they have not started
+   * yet) it is `map`, whose tasks then run on this thread when awaited. Callers must not touch what the
+   * tasks write before the promise settles, and must handle its rejection.
+   */
+  mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]>;
   /** A zeroed array every thread of this pool reads and writes in place. */
   alloc<A extends SharedArray>(ctor: SharedCtor<A>, length: number): A;
 }
@@ -52,6 +59,9 @@ export const inlineKernelPool: KernelPool = {
   async map<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]> {
     const fn = await loadKernel(kernel);
     return tasks.map((t) => fn(t) as R);
+  },
+  mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]> {
+    return inlineKernelPool.map<T, R>(kernel, tasks);
   },
   alloc<A extends SharedArray>(ctor: SharedCtor<A>, length: number): A {
     return new ctor(new ArrayBuffer(length * ctor.BYTES_PER_ELEMENT));

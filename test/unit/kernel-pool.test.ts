@@ -4,6 +4,7 @@ import { inlineKernelPool, kernelPool, setKernelPool, shareable, type KernelRef 
 import { createNodeKernelPool, defaultNodeKernelPool, stopDefaultKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { installEngines } from '../../src-core/compute/engines.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';
+import { threadId } from 'node:worker_threads';
 
 const mod = new URL('../helpers/pool-kernels.js', import.meta.url).href;
 const SQUARES: KernelRef = { module: mod, name: 'squaresKernel' };
@@ -27,6 +28,30 @@ test('tasks spread over helper threads write into shared memory and return resul
   const threads = new Set(results.map((r) => r.thread));
   assert.ok(threads.size >= 2, `ran on ${threads.size} thread(s)`);
   assert.equal(pool.threads, 3);
+});
+
+test('mapOnHelpers runs every task on a helper, leaves this thread free until awaited, and returns results in task order', async () => {
+  await pool.map(SQUARES, [{ out: pool.alloc(Float64Array, 2), lo: 0, hi: 1 }, { out: pool.alloc(Float64Array, 2), lo: 1, hi: 2 }]); // helpers started
+  const out = pool.alloc(Float64Array, 4000);
+  const tasks = Array.from({ length: 8 }, (_, b) => ({ out, lo: b * 500, hi: (b + 1) * 500 }));
+  const running = pool.mapOnHelpers<(typeof tasks)[number], { thread: number; sum: number }>(SQUARES, tasks);
+  let mine = 0;
+  for (let i = 0; i < 1000; i++) mine += i; // this thread's own work meanwhile
+  const results = await running;
+  assert.equal(mine, 499_500);
+  for (let i = 0; i < 4000; i++) assert.equal(out[i], i * i);
+  results.forEach((r, b) => {
+    let want = 0;
+    for (let i = b * 500; i < (b + 1) * 500; i++) want += i * i;
+    assert.equal(r.sum, want, `task ${b}`);
+    assert.notEqual(r.thread, threadId, `task ${b} ran on this thread`);
+  });
+  assert.equal(new Set(results.map((r) => r.thread)).size, 2, 'both helpers');
+  await assert.rejects(pool.mapOnHelpers(FAIL, [{ message: 'boom on a helper' }]), /boom on a helper/);
+  // Without helpers it is map: the same results, on this thread.
+  const inline = await inlineKernelPool.mapOnHelpers<(typeof tasks)[number], { thread: number; sum: number }>(SQUARES, tasks);
+  assert.deepEqual(inline.map((r) => r.sum), results.map((r) => r.sum));
+  assert.ok(inline.every((r) => r.thread === threadId));
 });
 
 test('returned arrays come back whole and in order (inline pool gives the same)', async () => {
