@@ -286,8 +286,8 @@ interface StepState {
 /**
  * One step from the forces: the attraction summed over the blocks' buffers in block order (each pair's force
  * sits in the buffer of its smaller cell's block), the gradient, the gains and momentum, and the move. One
- * loop in a plain function rather than four in the async layout loop: measured about ⅓ of the step's own
- * time in a microbenchmark, the same operations in the same order.
+ * loop in a plain function rather than four in the async layout loop, with the same operations in the same
+ * order (mouse10k, instrumented, under load: 0.56–0.62 against 0.84–1.47 ms per step).
  */
 function applyStep(s: StepState): void {
   const { y, step, gains, rep, attBuf, attStart, z, rho, lr, momentum } = s;
