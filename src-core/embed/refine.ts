@@ -21,7 +21,9 @@
 import { filterCsr, transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
 import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
-import { createPointStore } from '../compute/wasm-sqdist.js';
+import { createPointStore, type PointStore } from '../compute/wasm-sqdist.js';
+import { connectedComponents } from '../graph/components.js';
+import { MID_NEAR_DRAWS, withMidNear, type MidNearTask } from './mid-near.js';
 import { mapCentre } from './pack-components.js';
 import { QuadTreeBuilder, type QuadTree, type QuadTreeArrays } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
@@ -114,6 +116,7 @@ export async function twoStepAffinitiesOnPool(graph: Csr64, maxPartners: number,
 }
 
 const ROWS: KernelRef = { module: new URL('./two-step-rows.js', import.meta.url).href, name: 'twoStepRowsKernel' };
+const MID_NEAR: KernelRef = { module: new URL('./mid-near.js', import.meta.url).href, name: 'midNearKernel' };
 const DISTANCES: KernelRef = { module: new URL('./two-step-rows.js', import.meta.url).href, name: 'supportDistancesKernel' };
 
 /** Blocks of cells for the threads: a few per thread so that uneven blocks even out. */
@@ -476,17 +479,35 @@ function scaledStart(init: ArrayLike<number>, p: Csr64): Float64Array {
  */
 export const WALK_SHARE = 0.7;
 
-export async function refineAffinities(w: Csr64, points: Float32Array, dim: number, maxPartners = Infinity, pool: KernelPool = inlineKernelPool): Promise<Csr64> {
+export async function refineAffinities(w: Csr64, points: Float32Array, dim: number, maxPartners = Infinity, pool: KernelPool = inlineKernelPool, midNearShare = 0): Promise<Csr64> {
   const walk = await twoStepAffinitiesOnPool(w, maxPartners, pool);
   const d2 = pool.alloc(Float64Array, walk.indices.length);
-  const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store: createPointStore(points, w.n, dim), out: d2 };
+  const store = createPointStore(points, w.n, dim);
+  const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store, out: d2 };
   await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
   // Both arrays are this function's own: the Gaussian goes over d2 and the mix over the walk's values.
   const { kernel, total } = gaussianOnSupport(walk, d2);
   const values = walk.values;
   const norm = total > 0 ? total : 1;
   for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * values[q]! + (1 - WALK_SHARE) * (kernel[q]! / norm);
-  return walk;
+  if (!(midNearShare > 0)) return walk;
+  return withMidNear(walk, await midNearPartners(w, store, pool), midNearShare);
+}
+
+/** Every cell's mid-near partners (mid-near.ts), drawn within the components of the refinement graph w. */
+async function midNearPartners(w: Csr64, store: PointStore, pool: KernelPool): Promise<Int32Array> {
+  const { labels, offsets, members } = connectedComponents(w);
+  const position = new Int32Array(w.n);
+  for (let c = 0; c + 1 < offsets.length; c++) for (let q = offsets[c]!; q < offsets[c + 1]!; q++) position[members[q]!] = q - offsets[c]!;
+  const shared = { store, labels: shareable(pool, labels), offsets: shareable(pool, offsets), members: shareable(pool, members), position: shareable(pool, position) };
+  const parts = await pool.map<MidNearTask, Int32Array>(MID_NEAR, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
+  const partners = new Int32Array(w.n * MID_NEAR_DRAWS);
+  let at = 0;
+  for (const part of parts) {
+    partners.set(part, at);
+    at += part.length;
+  }
+  return partners;
 }
 
 /**

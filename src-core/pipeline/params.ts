@@ -60,6 +60,8 @@ export interface EmbedParams {
   readonly refineExaggeration: 'auto' | number;
   /** Bandwidth neighbour of the refinement's graph: 'auto' = 1.5·knn (15) up to 50k cells, knn from 100k; at most the 2·knn neighbours searched. */
   readonly refineKnn: 'auto' | number;
+  /** Share of the refinement's attraction on mid-near pairs (second nearest of 6 random cells; default 0 = none). */
+  readonly refineMidNear: number;
   readonly seed: number;
   readonly backend: BackendRequest;
 }
@@ -171,6 +173,11 @@ export const PARAMS: ParamSpecs = {
     default: 'auto', domain: integer(2, 200, ['auto']), cli: { flag: '--refine-knn', value: 'auto|K' }, stage: 'refine',
     help: 'bandwidth neighbour of the refinement\'s graph: auto = 1.5·knn up to 50k cells, knn from 100k; at most the 2·knn neighbours searched (docs/algorithm.md §6b)',
     key: (p, n) => (p.refine === 'off' ? null : `rk=${refineBandwidth(n, p)}`),
+  },
+  refineMidNear: {
+    default: 0, domain: real(0, 0.9), cli: { flag: '--refine-mid-near', value: 'S' }, stage: 'refine',
+    help: 'share of the refinement\'s attraction on mid-near pairs (per cell 10 × the 2nd nearest of 6 random cells of its component): more global arrangement on real cells (0.15: DEMaP +0.01–0.03), less local trust, worse under heavy count noise and on curled manifolds; 0 = none (docs/algorithm.md §6b)',
+    key: (p) => (p.refine === 'off' ? null : `mn=${p.refineMidNear}`),
   },
   seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },
   backend: {

@@ -383,14 +383,14 @@ export class EmbeddingPipeline {
   /** P for the refinement: the one kept from an earlier run on the same graph and bandwidth, else built (and kept if small enough). */
   async #affinitiesForRefine(graphKey: string, knn: KnnRun, w: Csr64, p: EmbedParams, pool: KernelPool, say: (message: string) => void): Promise<Csr64> {
     const n = this.n;
-    const key = `${graphKey}|rk=${refineBandwidth(n, p)}|partners=${refinePartners(n)}`;
+    const key = `${graphKey}|rk=${refineBandwidth(n, p)}|partners=${refinePartners(n)}|mn=${p.refineMidNear}`;
     if (this.#refineAffinities?.key === key) {
       say('neighbour affinities reused');
       return this.#refineAffinities.p;
     }
     this.#refineAffinities = null; // release the old P before building the new one
     const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
-    const affinities = await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool);
+    const affinities = await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool, p.refineMidNear);
     if (affinities.indices.byteLength + affinities.values.byteLength <= MAX_CACHED_AFFINITY_BYTES) this.#refineAffinities = { key, p: affinities };
     return affinities;
   }

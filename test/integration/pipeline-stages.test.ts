@@ -44,6 +44,10 @@ test('changing t reruns only heat and downstream; changing the seed reuses the d
   assert.deepEqual(messages, [], 'a new bandwidth builds new affinities');
   assert.equal(rk.refineKnn, 12);
   assert.notDeepEqual(Array.from(rk.coords), Array.from(rho.coords), 'the map changed with the refinement graph');
+  const mn = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2, refineKnn: 12, refineMidNear: 0.15 }, { onProgress: said });
+  assert.deepEqual(mn.stagesRun, ['refine'], 'mid-near pairs rerun the refinement alone');
+  assert.deepEqual(messages, [], 'mid-near pairs build new affinities');
+  assert.notDeepEqual(Array.from(mn.coords), Array.from(rk.coords), 'the map changed with the mid-near pairs');
   const off = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refine: 'off' });
   assert.deepEqual(off.stagesRun, ['refine']);
   assert.equal(off.refineIterations, 0);
