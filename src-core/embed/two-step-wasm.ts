@@ -10,6 +10,7 @@
  * All arguments after i are byte offsets into the module's memory. W must have no self-loops.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm } from '../compute/wasm-assemble.js';
+import { sparsifyModule, sparsifyPasses, type SparsifyPasses } from './sparsify-wasm.js';
 
 function moduleBytes(): Uint8Array {
   const f64zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -71,6 +72,17 @@ export interface WalkRowEngine {
   readonly touched: Int32Array;
   /** Accumulates row i into acc, lists its partners in touched in first-visit order; returns their number. */
   row(i: number): number;
+  /** `sparsifyRow`'s arrays in the same memory and its loops there (sparsify-wasm.ts), on touched / acc; null when not asked for or not available. */
+  readonly sparsify: EngineSparsify | null;
+}
+
+export interface EngineSparsify {
+  readonly vals: Float64Array;
+  readonly pos: Int32Array;
+  readonly keptCols: Int32Array;
+  readonly keptVals: Float64Array;
+  readonly flag: Int32Array;
+  readonly passes: SparsifyPasses;
 }
 
 /**
@@ -80,10 +92,14 @@ export interface WalkRowEngine {
  */
 const MAX_BYTES = 2 ** 28;
 
-/** The engine for W (no self-loops) and its row sums, or null without WebAssembly or memory for it. */
-export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: Float64Array, rowSum: Float64Array): WalkRowEngine | null {
+/**
+ * The engine for W (no self-loops) and its row sums, or null without WebAssembly or memory for it;
+ * `sparsify`: with the sparsification's arrays and loops too (36 more bytes per cell).
+ */
+export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: Float64Array, rowSum: Float64Array, sparsify = false): WalkRowEngine | null {
   const mod = rowModule();
   if (!wasm || !mod) return null;
+  const sparsifyMod = sparsify ? sparsifyModule() : null;
   const n = rowSum.length;
   const nnz = indices.length;
   let bytes = 0;
@@ -93,12 +109,15 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
     return at;
   };
   const [ip, ix, va, rs, ac, mk, to] = [place(4 * (n + 1)), place(4 * nnz), place(8 * nnz), place(8 * n), place(8 * n), place(4 * n), place(4 * n)];
+  const sp = sparsifyMod ? { touched: to, acc: ac, vals: place(8 * n), pos: place(4 * (n + 1)), keptCols: place(4 * n), keptVals: place(8 * n), flag: place(4) } : null;
   if (bytes > MAX_BYTES) return null;
   let buffer: ArrayBufferLike;
   let row: (...a: number[]) => number;
+  let passes: SparsifyPasses | null = null;
   try {
     const memory = new wasm.Memory({ initial: Math.ceil(bytes / 65536) });
     row = new wasm.Instance(mod, { env: { mem: memory } }).exports['row'] as (...a: number[]) => number;
+    if (sparsifyMod && sp) passes = sparsifyPasses(new wasm.Instance(sparsifyMod, { env: { mem: memory } }).exports, sp);
     buffer = memory.buffer;
   } catch {
     return null;
@@ -108,5 +127,9 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
   new Float64Array(buffer, va, nnz).set(values);
   new Float64Array(buffer, rs, n).set(rowSum);
   const mark = new Int32Array(buffer, mk, n).fill(-1);
-  return { acc: new Float64Array(buffer, ac, n), mark, touched: new Int32Array(buffer, to, n), row: (i) => row(i, ip, ix, va, rs, ac, mk, to) };
+  const sparsifyViews =
+    sp && passes
+      ? { vals: new Float64Array(buffer, sp.vals, n), pos: new Int32Array(buffer, sp.pos, n + 1), keptCols: new Int32Array(buffer, sp.keptCols, n), keptVals: new Float64Array(buffer, sp.keptVals, n), flag: new Int32Array(buffer, sp.flag, 1), passes }
+      : null;
+  return { acc: new Float64Array(buffer, ac, n), mark, touched: new Int32Array(buffer, to, n), row: (i) => row(i, ip, ix, va, rs, ac, mk, to), sparsify: sparsifyViews };
 }

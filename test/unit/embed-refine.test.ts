@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attractionBlocks, REFINE_AUTO_MAX_CELLS, refineAffinities, refineIterations, refineLayout, twoStepAffinities, twoStepAffinitiesOnPool } from '../../src-core/embed/refine.js';
-import { sparsifyRow } from '../../src-core/embed/two-step-rows.js';
+import { sparsifyRow, sparsifyWork } from '../../src-core/embed/two-step-rows.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { buildQuadTree, QuadTreeBuilder } from '../../src-core/embed/quadtree.js';
 import { knnKdTree } from '../../src-core/graph/kdtree.js';
@@ -261,9 +261,10 @@ test('sparsifyRow keeps the k/2 largest as they are and the row mass exactly; tw
   const before = new Map(Array.from(cols.subarray(0, 200), (l, s) => [l, vals[s]!] as const));
   const mass = Array.from(vals.subarray(0, 200)).reduce((a, v) => a + v, 0);
   const top = [...before.keys()].sort((a, b) => before.get(b)! - before.get(a)!).slice(0, 8);
-  const keptCols = new Int32Array(n);
-  const keptVals = new Float64Array(n);
-  const kept = sparsifyRow(cols, vals, 200, 16, new Float64Array(n), keptCols, keptVals);
+  const acc = new Float64Array(n);
+  for (let s = 0; s < 200; s++) acc[cols[s]!] = vals[s]!;
+  const { keptCols, keptVals, ...work } = sparsifyWork(n);
+  const kept = sparsifyRow(cols, acc, 200, 16, { keptCols, keptVals, ...work });
   assert.ok(kept <= 16 && kept > 8, `kept ${kept}`);
   const row = Array.from(keptCols.subarray(0, kept));
   const value = (l: number): number => keptVals[row.indexOf(l)]!;
