@@ -151,18 +151,16 @@ function assembleTwoStep(n: number, parts: readonly TwoStepRows[]): Csr64 {
   let total = 0;
   for (let q = 0; q < kept; q++) total += aVals[q]! + aVals[q]!;
   const scale = total > 0 ? 1 / total : 1;
-  // Row lengths of P first (pairs in both lists count once), so P is allocated at its exact size.
+  // Row lengths of P first (pairs in both lists count once, found by marking a row's columns: no branch on
+  // the data, unlike a merge), so P is allocated at its exact size.
   const indptr = new Int32Array(n + 1);
+  const mark = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    let a = aPtr[i]!, b = tPtr[i]!, len = 0;
     const aEnd = aPtr[i + 1]!, bEnd = tPtr[i + 1]!;
-    while (a < aEnd && b < bEnd) {
-      const ca = aCols[a]!, cb = tCols[b]!;
-      if (ca <= cb) a++;
-      if (cb <= ca) b++;
-      len++;
-    }
-    indptr[i + 1] = indptr[i]! + len + (aEnd - a) + (bEnd - b);
+    for (let a = aPtr[i]!; a < aEnd; a++) mark[aCols[a]!] = i;
+    let both = 0;
+    for (let b = tPtr[i]!; b < bEnd; b++) both += mark[tCols[b]!] === i ? 1 : 0;
+    indptr[i + 1] = indptr[i]! + (aEnd - aPtr[i]!) + (bEnd - tPtr[i]!) - both;
   }
   const indices = new Int32Array(indptr[n]!);
   const values = new Float64Array(indptr[n]!);
@@ -525,7 +523,7 @@ function gaussianOnSupport(support: Csr64, d2: Float64Array): { kernel: Float64A
     sample[q >> 4] = d2[j > i ? q : positionOf(support, j, i)]!;
   }
   const s2 = sample.length ? kthSmallest(sample, sample.length >> 1) : 0;
-  mirrorUpper(support, d2, (v) => (s2 > 0 ? Math.exp(-v / (2 * s2)) : 1));
+  gaussianOfUpper(support, d2, s2);
   let total = 0;
   for (let q = 0; q < d2.length; q++) total += d2[q]!;
   return { kernel: d2, total };
@@ -543,17 +541,18 @@ function positionOf(s: Csr64, i: number, j: number): number {
 }
 
 /**
- * v[q] = f(v[q]) for the pairs j > i of a symmetric support with sorted rows, and the same number at the
- * mirror pair (j, i). Row j's pairs below the diagonal are its first ones, in the order of i: a cursor per
- * row finds each mirror as rows i are visited in order.
+ * v[q] = exp(−v[q]/2σ²) (1 if σ² ≤ 0) for the pairs j > i of a symmetric support with sorted rows, and the
+ * same number at the mirror pair (j, i). Row j's pairs below the diagonal are its first ones, in the order
+ * of i: a cursor per row finds each mirror as rows i are visited in order.
  */
-function mirrorUpper(s: Csr64, v: Float64Array, f: (x: number) => number): void {
-  const cursor = s.indptr.slice(0, s.n);
+function gaussianOfUpper(s: Csr64, v: Float64Array, s2: number): void {
+  const { indptr, indices } = s;
+  const cursor = indptr.slice(0, s.n);
   for (let i = 0; i < s.n; i++)
-    for (let q = s.indptr[i + 1]! - 1; q >= s.indptr[i]! && s.indices[q]! > i; q--) {
-      const x = f(v[q]!);
+    for (let q = indptr[i + 1]! - 1; q >= indptr[i]! && indices[q]! > i; q--) {
+      const x = s2 > 0 ? Math.exp(-v[q]! / (2 * s2)) : 1;
       v[q] = x;
-      v[cursor[s.indices[q]!]!++] = x;
+      v[cursor[indices[q]!]!++] = x;
     }
 }
 
