@@ -3,7 +3,7 @@
  * functions on the walk engine's memory (two-step-wasm.ts): the same IEEE float64 comparisons, sums,
  * divisions, products, floor and min in the same order as the JavaScript loops beside them, so the same
  * bits, without bounds checks (measured on mouse10k: the JavaScript loops were ~2–3 ns per entry, most
- * of the sparsification's time). The selection among the ~100 candidates stays in JavaScript.
+ * of the sparsification's time; JavaScript's quickselect ~1.5 µs for 100 values).
  *
  *   gather(t, guess, touched, acc, vals, pos) → c
  *     for s < t: l = touched[s]; v = acc[l]; acc[l] = 0; vals[s] = v; pos[c] = s; c += (v ≥ guess)
@@ -14,12 +14,16 @@
  *     before = 0, next = fast ? 0.5·step·margin : −∞; for s < m with cum = vals[s] ≥ next (or NaN):
  *     after = floor(cum/step + 0.5); hits = min(draws, after) − before; if hits > 0 append
  *     (cols[s], hits·step); before = after; next = fast ∧ before ≥ 0 ? (before + 0.5)·step·margin : −∞
+ *   largest(a, len, k) → the k-th largest (0-based) of a[0..len) by quickselect: any exact selection gives
+ *     the same number (the row's values are finite, and only compared with it afterwards)
  * Array arguments are byte offsets into the module's memory.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec } from '../compute/wasm-assemble.js';
 
 const [I32, F64] = [0x7f, 0x7c];
-const [ADD, SHL, AND, GE_S, GT_S, EQZ] = [0x6a, 0x74, 0x71, 0x4e, 0x4a, 0x45];
+const [ADD, SUB, SHL, SHR_S, AND, EQ, LT_S, GE_S, GT_S, EQZ] = [0x6a, 0x6b, 0x74, 0x75, 0x71, 0x46, 0x48, 0x4e, 0x4a, 0x45];
+const SELECT = 0x1b;
+const RETURN = 0x0f;
 const [F64ADD, F64SUB, F64MUL, F64DIV, F64MIN, F64FLOOR, F64LT, F64GT, F64GE] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0x9c, 0x63, 0x64, 0x66];
 const [LOAD_I32, LOAD_F64, STORE_I32, STORE_F64] = [[0x28, 2, 0], [0x2b, 3, 0], [0x36, 2, 0], [0x39, 3, 0]];
 const [BLOCK, LOOP, IF, ELSE, END, BR, BR_IF, VOID] = [0x02, 0x03, 0x04, 0x05, 0x0b, 0x0c, 0x0d, 0x40];
@@ -103,18 +107,51 @@ function drawsBody(): number[] {
   ];
 }
 
+function largestBody(): number[] {
+  // params 0 a, 1 len, 2 k; locals 3 lo, 4 hi, 5 mid, 6 i, 7 j (i32), 8 pivot, 9 v (f64)
+  const swapInto = (to: number, from: number): number[] => [...at8(0, to), ...at8(0, from), ...LOAD_F64, ...STORE_F64]; // a[to] = a[from]
+  return [
+    ...vec([[5, I32], [2, F64]]),
+    ...get(1), ...i32c(1), SUB, ...set(4),
+    BLOCK, VOID, LOOP, VOID,
+    ...get(3), ...get(4), GE_S, BR_IF, 1,
+    ...get(3), ...get(4), ADD, ...i32c(1), SHR_S, ...set(5),
+    ...at8(0, 5), ...LOAD_F64, ...set(8),
+    ...swapInto(5, 4),
+    ...at8(0, 4), ...get(8), ...STORE_F64,
+    ...get(3), ...tee(7), ...set(6),
+    ...whileLt(6, 4, [
+      ...at8(0, 6), ...LOAD_F64, ...set(9),
+      ...swapInto(6, 7),
+      ...at8(0, 7), ...get(9), ...STORE_F64,
+      ...get(7), ...get(9), ...get(8), F64GT, ADD, ...set(7),
+      ...inc(6),
+    ]),
+    ...swapInto(4, 7),
+    ...at8(0, 7), ...get(8), ...STORE_F64,
+    ...get(2), ...get(7), EQ, IF, VOID, ...get(8), RETURN, END,
+    // k < j: hi = j − 1; else lo = j + 1
+    ...get(7), ...i32c(1), SUB, ...get(4), ...get(2), ...get(7), LT_S, SELECT, ...set(4),
+    ...get(3), ...get(7), ...i32c(1), ADD, ...get(2), ...get(7), LT_S, SELECT, ...set(3),
+    BR, 0, END, END,
+    ...at8(0, 2), ...LOAD_F64,
+    END,
+  ];
+}
+
 function moduleBytes(): Uint8Array {
-  const bodies = [gatherBody(), tailBody(), drawsBody()];
+  const bodies = [gatherBody(), tailBody(), drawsBody(), largestBody()];
   return new Uint8Array([
     ...HEADER,
     ...section(1, vec([
       [0x60, 6, I32, F64, I32, I32, I32, I32, 1, I32],
       [0x60, 6, I32, I32, I32, I32, I32, I32, 1, F64],
       [0x60, 10, I32, I32, F64, F64, I32, F64, I32, I32, I32, I32, 1, I32],
+      [0x60, 3, I32, I32, I32, 1, F64],
     ])),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, ...leb(1)]),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(7, vec([[...name('gather'), 0x00, 0], [...name('tail'), 0x00, 1], [...name('draws'), 0x00, 2]])),
+    ...section(3, vec([[0], [1], [2], [3]])),
+    ...section(7, vec([[...name('gather'), 0x00, 0], [...name('tail'), 0x00, 1], [...name('draws'), 0x00, 2], [...name('largest'), 0x00, 3]])),
     ...section(10, vec(bodies.map((b) => [...leb(b.length), ...b]))),
   ]);
 }
@@ -129,6 +166,8 @@ export interface SparsifyPasses {
   tail(kept: number, t: number): number;
   /** Appends the systematic draws over the running sums vals[0..m) to keptCols / keptVals from `kept` on; returns the new count. */
   draws(m: number, kept: number, draws: number, step: number, fast: boolean, margin: number): number;
+  /** The k-th largest (0-based) of scratch[0..len), which it reorders (branch-free Lomuto partitions, the middle element as pivot). */
+  largest(len: number, k: number): number;
 }
 
 export interface SparsifyOffsets {
@@ -138,6 +177,7 @@ export interface SparsifyOffsets {
   readonly pos: number;
   readonly keptCols: number;
   readonly keptVals: number;
+  readonly scratch: number;
   readonly flag: number;
 }
 
@@ -145,10 +185,11 @@ type Fn = (...a: number[]) => number;
 
 /** The passes on `instance`'s exports with the arrays at `o`. */
 export function sparsifyPasses(exports: Record<string, unknown>, o: SparsifyOffsets): SparsifyPasses {
-  const gather = exports['gather'] as Fn, tail = exports['tail'] as Fn, draws = exports['draws'] as Fn;
+  const gather = exports['gather'] as Fn, tail = exports['tail'] as Fn, draws = exports['draws'] as Fn, largest = exports['largest'] as Fn;
   return {
     gather: (t, guess) => gather(t, guess, o.touched, o.acc, o.vals, o.pos),
     tail: (kept, t) => tail(kept, t, o.touched, o.vals, o.pos, o.flag),
     draws: (m, kept, d, step, fast, margin) => draws(m, kept, d, step, fast ? 1 : 0, margin, o.touched, o.vals, o.keptCols, o.keptVals),
+    largest: (len, k) => largest(o.scratch, len, k),
   };
 }

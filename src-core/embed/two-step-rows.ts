@@ -191,9 +191,8 @@ export interface SparsifyWork {
 }
 
 export function sparsifyWork(size: number, engine: EngineSparsify | null = null): SparsifyWork {
-  const scratch = new Float64Array(size);
-  if (engine) return { ...engine, scratch };
-  return { vals: new Float64Array(size), pos: new Int32Array(size + 1), scratch, keptCols: new Int32Array(size), keptVals: new Float64Array(size), flag: new Int32Array(1), passes: null };
+  if (engine) return engine;
+  return { vals: new Float64Array(size), pos: new Int32Array(size + 1), scratch: new Float64Array(size), keptCols: new Int32Array(size), keptVals: new Float64Array(size), flag: new Int32Array(1), passes: null };
 }
 
 /**
@@ -215,7 +214,7 @@ export function sparsifyRow(cols: Int32Array, acc: Float64Array, t: number, k: n
     let sampled = 0;
     for (let s = 0; s < t; s += 8) scratch[sampled++] = acc[cols[s]!]!;
     const rank = (3 * h) >> 4;
-    guess = rank >= 1 && rank < sampled ? nthLargest(scratch, sampled, rank) : -Infinity;
+    guess = rank >= 1 && rank < sampled ? (passes ? passes.largest(sampled, rank) : nthLargest(scratch, sampled, rank)) : -Infinity;
   }
   let c = passes ? passes.gather(t, guess) : gatherRow(cols, acc, vals, pos, t, guess);
   if (c < h) {
@@ -227,7 +226,7 @@ export function sparsifyRow(cols: Int32Array, acc: Float64Array, t: number, k: n
   let kept = 0;
   if (h > 0) {
     for (let q = 0; q < c; q++) scratch[q] = vals[pos[q]!]!;
-    const tau = nthLargest(scratch, c, h - 1);
+    const tau = passes ? passes.largest(c, h - 1) : nthLargest(scratch, c, h - 1);
     let ties = h;
     for (let q = 0; q < c; q++) if (scratch[q]! > tau) ties--;
     for (let q = 0; q < c; q++) {

@@ -81,6 +81,7 @@ export interface EngineSparsify {
   readonly pos: Int32Array;
   readonly keptCols: Int32Array;
   readonly keptVals: Float64Array;
+  readonly scratch: Float64Array;
   readonly flag: Int32Array;
   readonly passes: SparsifyPasses;
 }
@@ -94,7 +95,7 @@ const MAX_BYTES = 2 ** 28;
 
 /**
  * The engine for W (no self-loops) and its row sums, or null without WebAssembly or memory for it;
- * `sparsify`: with the sparsification's arrays and loops too (36 more bytes per cell).
+ * `sparsify`: with the sparsification's arrays and loops too (44 more bytes per cell).
  */
 export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: Float64Array, rowSum: Float64Array, sparsify = false): WalkRowEngine | null {
   const mod = rowModule();
@@ -109,7 +110,7 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
     return at;
   };
   const [ip, ix, va, rs, ac, mk, to] = [place(4 * (n + 1)), place(4 * nnz), place(8 * nnz), place(8 * n), place(8 * n), place(4 * n), place(4 * n)];
-  const sp = sparsifyMod ? { touched: to, acc: ac, vals: place(8 * n), pos: place(4 * (n + 1)), keptCols: place(4 * n), keptVals: place(8 * n), flag: place(4) } : null;
+  const sp = sparsifyMod ? { touched: to, acc: ac, vals: place(8 * n), pos: place(4 * (n + 1)), keptCols: place(4 * n), keptVals: place(8 * n), scratch: place(8 * n), flag: place(4) } : null;
   if (bytes > MAX_BYTES) return null;
   let buffer: ArrayBufferLike;
   let row: (...a: number[]) => number;
@@ -129,7 +130,7 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
   const mark = new Int32Array(buffer, mk, n).fill(-1);
   const sparsifyViews =
     sp && passes
-      ? { vals: new Float64Array(buffer, sp.vals, n), pos: new Int32Array(buffer, sp.pos, n + 1), keptCols: new Int32Array(buffer, sp.keptCols, n), keptVals: new Float64Array(buffer, sp.keptVals, n), flag: new Int32Array(buffer, sp.flag, 1), passes }
+      ? { vals: new Float64Array(buffer, sp.vals, n), pos: new Int32Array(buffer, sp.pos, n + 1), keptCols: new Int32Array(buffer, sp.keptCols, n), keptVals: new Float64Array(buffer, sp.keptVals, n), scratch: new Float64Array(buffer, sp.scratch, n), flag: new Int32Array(buffer, sp.flag, 1), passes }
       : null;
   return { acc: new Float64Array(buffer, ac, n), mark, touched: new Int32Array(buffer, to, n), row: (i) => row(i, ip, ix, va, rs, ac, mk, to), sparsify: sparsifyViews };
 }
