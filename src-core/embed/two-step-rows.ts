@@ -202,7 +202,7 @@ export function sparsifyWork(size: number, engine: EngineSparsify | null = null)
  * proportional to value, each worth tailMass/(k/2). Deterministic (fixed offset, positions in row order).
  * The row is cols[0..t) (distinct) with values acc[cols[s]] (finite: products of graph weights); acc is
  * cleared there, and cols is overwritten. The kept entries go to w.keptCols / w.keptVals, the largest in
- * row order, then the drawn ones. Returns their number. `w`: for rows of at least t entries.
+ * row order, then the drawn ones. Returns their number. t > k; `w`: for rows of at least t entries.
  */
 export function sparsifyRow(cols: Int32Array, acc: Float64Array, t: number, k: number, w: SparsifyWork): number {
   const { vals, pos, scratch, keptCols, keptVals, flag, passes } = w;
