@@ -76,7 +76,9 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
       acc[l] = 0;
     }
   }
-  return { lo, counts, cols: cols.slice(0, e), vals: vals.slice(0, e) };
+  // The bound is tight for sparsified rows (within ~1 % on mouse10k): views then, not copies of ~12 bytes a pair.
+  const fit = <A extends Int32Array | Float64Array>(a: A): A => (e >= 0.9 * bound ? (a.subarray(0, e) as A) : (a.slice(0, e) as A));
+  return { lo, counts, cols: fit(cols), vals: fit(vals) };
 }
 
 
