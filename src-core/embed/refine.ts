@@ -509,35 +509,29 @@ async function midNearPartners(w: Csr64, store: PointStore, pool: KernelPool): P
 }
 
 /**
- * exp(−d²/2σ²) for the squared distances of a symmetric support with sorted rows, given above the diagonal
- * only (the rest is written from them), written over them; σ² their median (a 1-in-16 sample of all pairs,
+ * exp(−d²/2σ²) for the squared distances of a symmetric support with sorted rows and no diagonal, given above
+ * the diagonal only (the rest is written from them), written over them; σ² their median (a 1-in-16 sample of all pairs,
  * each below the diagonal read at its mirror), and the sum (in storage order): the caller divides by it
  * (if positive) to normalise to sum 1.
  */
 function gaussianOnSupport(support: Csr64, d2: Float64Array): { kernel: Float64Array; total: number } {
   const { indptr, indices } = support;
+  // The sample: every 16th stored pair. Each pair above the diagonal gives its value to its own position and
+  // to its mirror's, found by a cursor per row (as in gaussianOfUpper) rather than by a search.
   const sample = new Float64Array(Math.ceil(d2.length / 16));
-  for (let q = 0, i = 0; q < d2.length; q += 16) {
-    while (indptr[i + 1]! <= q) i++;
-    const j = indices[q]!;
-    sample[q >> 4] = d2[j > i ? q : positionOf(support, j, i)]!;
-  }
+  const cursor = indptr.slice(0, support.n);
+  for (let i = 0; i < support.n; i++)
+    for (let q = indptr[i + 1]! - 1; q >= indptr[i]! && indices[q]! > i; q--) {
+      const x = d2[q]!;
+      if ((q & 15) === 0) sample[q >> 4] = x;
+      const p = cursor[indices[q]!]!++;
+      if ((p & 15) === 0) sample[p >> 4] = x;
+    }
   const s2 = sample.length ? kthSmallest(sample, sample.length >> 1) : 0;
   gaussianOfUpper(support, d2, s2);
   let total = 0;
   for (let q = 0; q < d2.length; q++) total += d2[q]!;
   return { kernel: d2, total };
-}
-
-/** Where pair (i, j) is stored (rows sorted; the pair must be there). */
-function positionOf(s: Csr64, i: number, j: number): number {
-  let lo = s.indptr[i]!, hi = s.indptr[i + 1]! - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.indices[mid]! < j) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
