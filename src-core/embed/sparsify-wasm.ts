@@ -16,12 +16,14 @@
  *     (cols[s], hits·step); before = after; next = fast ∧ before ≥ 0 ? (before + 0.5)·step·margin : −∞
  *   largest(a, len, k) → the k-th largest (0-based) of a[0..len) by quickselect: any exact selection gives
  *     the same number (the row's values are finite, and only compared with it afterwards)
+ *   radix(a, t, spare, count, passes, bits) → the byte offset of a[0..t) sorted (a or spare): LSD radix
+ *     sort, a counting sort per digit of `bits` bits (the kept columns, two-step-rows.ts: ColumnSorter)
  * Array arguments are byte offsets into the module's memory.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec } from '../compute/wasm-assemble.js';
 
 const [I32, F64] = [0x7f, 0x7c];
-const [ADD, SUB, SHL, SHR_S, AND, EQ, LT_S, GE_S, GT_S, EQZ] = [0x6a, 0x6b, 0x74, 0x75, 0x71, 0x46, 0x48, 0x4e, 0x4a, 0x45];
+const [ADD, SUB, SHL, SHR_S, SHR_U, AND, EQ, LT_S, GE_S, GT_S, EQZ] = [0x6a, 0x6b, 0x74, 0x75, 0x76, 0x71, 0x46, 0x48, 0x4e, 0x4a, 0x45];
 const SELECT = 0x1b;
 const RETURN = 0x0f;
 const [F64ADD, F64SUB, F64MUL, F64DIV, F64MIN, F64FLOOR, F64LT, F64GT, F64GE] = [0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0x9c, 0x63, 0x64, 0x66];
@@ -139,8 +141,59 @@ function largestBody(): number[] {
   ];
 }
 
+function radixBody(): number[] {
+  // params 0 a, 1 t, 2 spare, 3 count, 4 passes, 5 bits; locals 6 p, 7 shift, 8 from, 9 to, 10 s, 11 d, 12 v, 13 digits, 14 mask, 15 tmp
+  const digitOf = (v: number[]): number[] => [...v, ...get(7), SHR_U, ...get(14), AND];
+  return [
+    ...vec([[10, I32]]),
+    ...i32c(1), ...get(5), SHL, ...tee(13), ...i32c(1), SUB, ...set(14),
+    ...get(0), ...set(8), ...get(2), ...set(9),
+    ...whileLt(6, 4, [
+      ...i32c(0), ...set(11),
+      BLOCK, VOID, LOOP, VOID, ...get(11), ...get(13), GT_S, BR_IF, 1, // count[0..digits] = 0
+      ...at4(3, 11), ...i32c(0), ...STORE_I32, ...inc(11), BR, 0, END, END,
+      ...i32c(0), ...set(10),
+      ...whileLt(10, 1, [
+        ...digitOf([...at4(8, 10), ...LOAD_I32]), ...i32c(1), ADD, ...set(11),
+        ...at4(3, 11), ...at4(3, 11), ...LOAD_I32, ...i32c(1), ADD, ...STORE_I32,
+        ...inc(10),
+      ]),
+      ...i32c(0), ...set(11),
+      ...whileLt(11, 13, [
+        ...get(11), ...i32c(1), ADD, ...set(15),
+        ...at4(3, 15), ...at4(3, 15), ...LOAD_I32, ...at4(3, 11), ...LOAD_I32, ADD, ...STORE_I32,
+        ...inc(11),
+      ]),
+      ...i32c(0), ...set(10),
+      ...whileLt(10, 1, [
+        ...at4(8, 10), ...LOAD_I32, ...set(12),
+        ...digitOf(get(12)), ...set(11),
+        ...at4(3, 11), ...LOAD_I32, ...set(15),
+        ...at4(9, 15), ...get(12), ...STORE_I32,
+        ...at4(3, 11), ...get(15), ...i32c(1), ADD, ...STORE_I32,
+        ...inc(10),
+      ]),
+      ...get(8), ...set(15), ...get(9), ...set(8), ...get(15), ...set(9),
+      ...get(7), ...get(5), ADD, ...set(7),
+      ...inc(6),
+    ]),
+    ...get(8),
+    END,
+  ];
+}
+
+/**
+ * Radix passes for columns in [0, n): a digit of ≤ 8 bits per pass, as few passes as that allows (two at
+ * 10k–65k cells: digits of 7 bits).
+ */
+export function radixPlan(n: number): { passes: number; bits: number } {
+  const bits = 32 - Math.clz32(Math.max(1, n - 1));
+  const passes = Math.ceil(bits / 8);
+  return { passes, bits: Math.ceil(bits / passes) };
+}
+
 function moduleBytes(): Uint8Array {
-  const bodies = [gatherBody(), tailBody(), drawsBody(), largestBody()];
+  const bodies = [gatherBody(), tailBody(), drawsBody(), largestBody(), radixBody()];
   return new Uint8Array([
     ...HEADER,
     ...section(1, vec([
@@ -148,10 +201,11 @@ function moduleBytes(): Uint8Array {
       [0x60, 6, I32, I32, I32, I32, I32, I32, 1, F64],
       [0x60, 10, I32, I32, F64, F64, I32, F64, I32, I32, I32, I32, 1, I32],
       [0x60, 3, I32, I32, I32, 1, F64],
+      [0x60, 6, I32, I32, I32, I32, I32, I32, 1, I32],
     ])),
     ...section(2, [1, ...name('env'), ...name('mem'), 0x02, 0x00, ...leb(1)]),
-    ...section(3, vec([[0], [1], [2], [3]])),
-    ...section(7, vec([[...name('gather'), 0x00, 0], [...name('tail'), 0x00, 1], [...name('draws'), 0x00, 2], [...name('largest'), 0x00, 3]])),
+    ...section(3, vec([[0], [1], [2], [3], [4]])),
+    ...section(7, vec([[...name('gather'), 0x00, 0], [...name('tail'), 0x00, 1], [...name('draws'), 0x00, 2], [...name('largest'), 0x00, 3], [...name('radix'), 0x00, 4]])),
     ...section(10, vec(bodies.map((b) => [...leb(b.length), ...b]))),
   ]);
 }
@@ -168,6 +222,8 @@ export interface SparsifyPasses {
   draws(m: number, kept: number, draws: number, step: number, fast: boolean, margin: number): number;
   /** The k-th largest (0-based) of scratch[0..len), which it reorders (branch-free Lomuto partitions, the middle element as pivot). */
   largest(len: number, k: number): number;
+  /** Sorts the columns at byte offset `at` (t of them) by LSD radix (radixPlan), stable; returns the byte offset of the sorted ones: `at` or the spare array's. */
+  radix(at: number, t: number): number;
 }
 
 export interface SparsifyOffsets {
@@ -179,17 +235,23 @@ export interface SparsifyOffsets {
   readonly keptVals: number;
   readonly scratch: number;
   readonly flag: number;
+  /** For the radix sort: n columns, and (1 << radixPlan(n).bits) + 1 counts. */
+  readonly spare: number;
+  readonly count: number;
+  readonly n: number;
 }
 
 type Fn = (...a: number[]) => number;
 
 /** The passes on `instance`'s exports with the arrays at `o`. */
 export function sparsifyPasses(exports: Record<string, unknown>, o: SparsifyOffsets): SparsifyPasses {
-  const gather = exports['gather'] as Fn, tail = exports['tail'] as Fn, draws = exports['draws'] as Fn, largest = exports['largest'] as Fn;
+  const gather = exports['gather'] as Fn, tail = exports['tail'] as Fn, draws = exports['draws'] as Fn, largest = exports['largest'] as Fn, radix = exports['radix'] as Fn;
+  const { passes, bits } = radixPlan(o.n);
   return {
     gather: (t, guess) => gather(t, guess, o.touched, o.acc, o.vals, o.pos),
     tail: (kept, t) => tail(kept, t, o.touched, o.vals, o.pos, o.flag),
     draws: (m, kept, d, step, fast, margin) => draws(m, kept, d, step, fast ? 1 : 0, margin, o.touched, o.vals, o.keptCols, o.keptVals),
     largest: (len, k) => largest(o.scratch, len, k),
+    radix: (at, t) => radix(at, t, o.spare, o.count, passes, bits),
   };
 }

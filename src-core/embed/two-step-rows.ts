@@ -7,7 +7,7 @@
 import { BATCH, sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
 import { nthLargest } from '../linalg/select.js';
 import { walkRowEngine, type EngineSparsify } from './two-step-wasm.js';
-import type { SparsifyPasses } from './sparsify-wasm.js';
+import { radixPlan, type SparsifyPasses } from './sparsify-wasm.js';
 /** W (no self-loops: the walk never stays put, refine.ts removes them) and the rows to compute. */
 export interface TwoStepRowsTask {
   readonly indptr: Int32Array;
@@ -68,7 +68,7 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
       row = keptCols;
     }
     counts[i - lo] = t;
-    row = sorter.sort(row, t); // rows leave sorted by column: the assembly then needs no sort
+    row = engine?.sparsify ? engine.sparsify.sortColumns(row, t) : sorter.sort(row, t); // rows leave sorted by column: the assembly then needs no sort
     for (let s = 0; s < t; s++) {
       const l = row[s]!;
       cols[e] = l;
@@ -85,7 +85,8 @@ export function twoStepRowsKernel(t: TwoStepRowsTask): TwoStepRows {
 /**
  * Sorts columns in [0, n) by least-significant-digit radix sort: a pass per digit of ≤ 8 bits (two at
  * 10k–65k cells), each a counting sort, stable. A row's 128 kept columns took ~4 µs in the typed array's
- * sort (branch mispredictions) on mouse10k; this has no data-dependent branches.
+ * sort (branch mispredictions) on mouse10k; this has no data-dependent branches. The walk engine has the
+ * same sort in WebAssembly (sparsify-wasm.ts: radix), used where it runs.
  */
 export class ColumnSorter {
   readonly #bits: number;
@@ -93,9 +94,7 @@ export class ColumnSorter {
   readonly #count: Int32Array;
   #spare: Int32Array;
   constructor(n: number) {
-    const bits = 32 - Math.clz32(Math.max(1, n - 1));
-    this.#passes = Math.ceil(bits / 8);
-    this.#bits = Math.ceil(bits / this.#passes);
+    ({ passes: this.#passes, bits: this.#bits } = radixPlan(n));
     this.#count = new Int32Array((1 << this.#bits) + 1);
     this.#spare = new Int32Array(0);
   }

@@ -10,7 +10,7 @@
  * All arguments after i are byte offsets into the module's memory. W must have no self-loops.
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm } from '../compute/wasm-assemble.js';
-import { sparsifyModule, sparsifyPasses, type SparsifyPasses } from './sparsify-wasm.js';
+import { radixPlan, sparsifyModule, sparsifyPasses, type SparsifyPasses } from './sparsify-wasm.js';
 
 function moduleBytes(): Uint8Array {
   const f64zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -84,6 +84,8 @@ export interface EngineSparsify {
   readonly scratch: Float64Array;
   readonly flag: Int32Array;
   readonly passes: SparsifyPasses;
+  /** a[0..t) sorted (ColumnSorter's order) by the radix pass; a must be a view of this engine's memory (touched, keptCols). */
+  sortColumns(a: Int32Array, t: number): Int32Array;
 }
 
 /**
@@ -95,7 +97,7 @@ const MAX_BYTES = 2 ** 28;
 
 /**
  * The engine for W (no self-loops) and its row sums, or null without WebAssembly or memory for it;
- * `sparsify`: with the sparsification's arrays and loops too (44 more bytes per cell).
+ * `sparsify`: with the sparsification's arrays and loops too (48 more bytes per cell).
  */
 export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: Float64Array, rowSum: Float64Array, sparsify = false): WalkRowEngine | null {
   const mod = rowModule();
@@ -110,7 +112,7 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
     return at;
   };
   const [ip, ix, va, rs, ac, mk, to] = [place(4 * (n + 1)), place(4 * nnz), place(8 * nnz), place(8 * n), place(8 * n), place(4 * n), place(4 * n)];
-  const sp = sparsifyMod ? { touched: to, acc: ac, vals: place(8 * n), pos: place(4 * (n + 1)), keptCols: place(4 * n), keptVals: place(8 * n), scratch: place(8 * n), flag: place(4) } : null;
+  const sp = sparsifyMod ? { touched: to, acc: ac, vals: place(8 * n), pos: place(4 * (n + 1)), keptCols: place(4 * n), keptVals: place(8 * n), scratch: place(8 * n), flag: place(4), spare: place(4 * n), count: place(4 * ((1 << radixPlan(n).bits) + 1)), n } : null;
   if (bytes > MAX_BYTES) return null;
   let buffer: ArrayBufferLike;
   let row: (...a: number[]) => number;
@@ -130,7 +132,7 @@ export function walkRowEngine(indptr: Int32Array, indices: Int32Array, values: F
   const mark = new Int32Array(buffer, mk, n).fill(-1);
   const sparsifyViews =
     sp && passes
-      ? { vals: new Float64Array(buffer, sp.vals, n), pos: new Int32Array(buffer, sp.pos, n + 1), keptCols: new Int32Array(buffer, sp.keptCols, n), keptVals: new Float64Array(buffer, sp.keptVals, n), scratch: new Float64Array(buffer, sp.scratch, n), flag: new Int32Array(buffer, sp.flag, 1), passes }
+      ? { vals: new Float64Array(buffer, sp.vals, n), pos: new Int32Array(buffer, sp.pos, n + 1), keptCols: new Int32Array(buffer, sp.keptCols, n), keptVals: new Float64Array(buffer, sp.keptVals, n), scratch: new Float64Array(buffer, sp.scratch, n), flag: new Int32Array(buffer, sp.flag, 1), passes, sortColumns: (a: Int32Array, t: number) => new Int32Array(buffer, passes!.radix(a.byteOffset, t), t) }
       : null;
   return { acc: new Float64Array(buffer, ac, n), mark, touched: new Int32Array(buffer, to, n), row: (i) => row(i, ip, ix, va, rs, ac, mk, to), sparsify: sparsifyViews };
 }

@@ -135,3 +135,20 @@ test('ColumnSorter sorts like the typed array\'s sort for every size of column r
     }
   }
 });
+
+test('the WebAssembly radix sort of the walk engine sorts like the typed array\'s sort, for one, two and three passes', () => {
+  const rng = createRng(31);
+  for (const n of [2, 300, 2003, 70_000]) {
+    const engine = walkRowEngine(new Int32Array(n + 1), new Int32Array(0), new Float64Array(0), new Float64Array(n), true);
+    const sparsify = engine?.sparsify;
+    assert.ok(engine && sparsify, 'Node runs the WebAssembly module');
+    const arrays: Int32Array[] = [sparsify.keptCols, engine.touched];
+    for (const t of [0, 1, 2, 128, 129, 1000].filter((t) => t <= n))
+      for (const a of arrays) {
+        for (let s = 0; s < t; s++) a[s] = Math.floor(rng.next() * n);
+        if (t > 3) a[1] = a[2] = n - 1;
+        const want: Int32Array = Int32Array.from(a.subarray(0, t)).sort();
+        assert.deepEqual(Array.from(sparsify.sortColumns(a, t)), Array.from(want), `n ${n}, t ${t}`);
+      }
+  }
+});
