@@ -130,7 +130,7 @@ const MAX_CACHED_POWERS_M = 2048;
 
 /**
  * Above this size (index + value bytes: about 150–200k cells, 64 partners each) the refinement's affinities are not
- * kept between runs: they are rebuilt with the refine stage instead (≈ 0.5 s at 10k cells).
+ * kept between runs: they are rebuilt with the refine stage instead (≈ 0.3 s at 10k cells on one thread).
  */
 const MAX_CACHED_AFFINITY_BYTES = 2 ** 28;
 /** Below this s₂/s₁ the landmark layout is reported as nearly a line. */
