@@ -134,6 +134,12 @@ const MAX_CACHED_POWERS_M = 2048;
  * kept between runs: they are rebuilt with the refine stage instead (≈ 0.5 s at 10k cells).
  */
 const MAX_CACHED_AFFINITY_BYTES = 2 ** 28;
+/**
+ * Cells up to which P is built on a helper during the heat stage (`#startAffinities`). Its build grows with
+ * n and runs there on one thread, the heat stage's cost with the landmark count (1,000 by default): beyond
+ * this a one-thread build would outlast it, and the refine stage's own build uses every thread.
+ */
+const EARLY_AFFINITIES_MAX_CELLS = 50_000;
 const AFFINITIES: KernelRef = { module: new URL('../embed/refine-affinities-kernel.js', import.meta.url).href, name: 'refineAffinitiesKernel' };
 /** Below this s₂/s₁ the landmark layout is reported as nearly a line. */
 const LAYOUT_COLLAPSE_WARNING = 0.05;
@@ -239,7 +245,6 @@ export class EmbeddingPipeline {
     );
     const w = await stage('graph', keys.graph, async () => alphaDecayAffinityParallel(knn, { k: p.knn, decay: p.decay }, await kernelPool()));
     const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
-    if (iterations > 0 && this.#cache.get('heat')?.key !== keys.heat) await this.#startAffinities(keys.graph, knn, w, p);
     const lms = await stage<LandmarksOut>('landmarks', keys.landmarks, async () => {
       const split = splitByComponent(this.#points, this.dim, w, knn, landmarkCount(n, p.landmarks));
       const pool = await kernelPool();
@@ -252,6 +257,7 @@ export class EmbeddingPipeline {
       return { ...split, landmarks };
     });
     const totalM = lms.landmarks.reduce((s, l) => s + (l?.m ?? 0), 0);
+    if (iterations > 0 && n <= EARLY_AFFINITIES_MAX_CELLS && this.#cache.get('heat')?.key !== keys.heat) await this.#startAffinities(keys.graph, knn, w, p);
 
     // The heat operators (and their cached dyadic kernels) depend on the landmarks and the Laplacian only.
     const heats = await stage('heat', keys.heat, async () => {
@@ -391,10 +397,10 @@ export class EmbeddingPipeline {
   }
 
   /**
-   * Starts building the refinement's P on a helper thread (one kernel task) when the stages before the
-   * refinement are about to run: they leave the kernel pool's helpers idle (the heat kernel has threads of
-   * its own), so P is ready, or nearly, when the refine stage needs it. Nothing without helpers, or when P is
-   * kept or already on its way.
+   * Starts building the refinement's P on a helper thread (one kernel task) when the heat stage is about to
+   * run: the heat, dissimilarity and MDS stages leave the kernel pool's helpers idle (the heat kernel has
+   * threads of its own), so P is ready, or nearly, when the refine stage needs it. Nothing without helpers,
+   * or when P is kept or already on its way.
    */
   async #startAffinities(graphKey: string, knn: KnnRun, w: Csr64, p: EmbedParams): Promise<void> {
     const key = this.#affinityKey(graphKey, p);
