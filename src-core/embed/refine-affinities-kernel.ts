@@ -1,7 +1,7 @@
 /**
  * The refinement's graph and affinities (refine-graph.ts, refine.ts `refineAffinities`) built as one kernel
  * task on one thread: a pipeline sends it to a helper thread (`KernelPool.mapOnHelpers`) as soon as the
- * graph exists, so that P is built while its own thread runs the landmark, heat and MDS stages, which
+ * landmarks are chosen, so that P is built while its own thread runs the heat, dissimilarity and MDS stages, which
  * leave the helpers idle (pipeline.ts). The same matrix, bit for bit, as the pool's build.
  */
 import type { Csr64 } from '../linalg/csr.js';
