@@ -31,7 +31,7 @@ function taskFor(x: Float32Array, n: number, dim: number, w: Csr64, lo: number, 
 }
 
 test('each partner is the second nearest of its draw, from the cell\'s own component, never the cell; any split of the cells gives the same', () => {
-  const n = 400, dim = 5;
+  const n = 400, dim = 20; // more than 8 coordinates: a distance left at a zero limit would stop after the first 8
   const { x, w } = twoBlobs(n, dim, 3);
   const all = taskFor(x, n, dim, w, 0, n);
   assert.equal(all.offsets.length, 3, 'two components');
@@ -131,6 +131,11 @@ test('refineAffinities with mid-near pairs: the same on two threads, pairs beyon
     await pool.stop();
   }
   assert.ok(mixed.indices.length > plain.indices.length, 'mid-near pairs added');
+  // The pairs are the definition's: the partners of midNearKernel over the components found here, merged by withMidNear.
+  const want = withMidNear(plain, midNearKernel(taskFor(x, n, dim, w, 0, n)), 0.15);
+  assert.deepEqual(Array.from(mixed.indptr), Array.from(want.indptr));
+  assert.deepEqual(Array.from(mixed.indices), Array.from(want.indices));
+  assert.deepEqual(Array.from(mixed.values), Array.from(want.values));
   let mass = 0;
   for (let i = 0; i < n; i++)
     for (let q = mixed.indptr[i]!; q < mixed.indptr[i + 1]!; q++) {
