@@ -30,8 +30,9 @@ export interface KernelPool {
   /**
    * Starts the kernel on every task on the helper threads only, so that this thread can do other work
    * until it awaits the results (in task order); where there are no helpers (or they have not started
-   * yet) it is `map`, whose tasks then run on this thread when awaited. Callers must not touch what the
-   * tasks write before the promise settles, and must handle its rejection.
+   * yet) it is `map`: its tasks then run on this thread whenever it next awaits anything (and on the
+   * helpers once they have started). Callers must not touch what the tasks write before the promise
+   * settles, and must handle its rejection.
    */
   mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]>;
   /** A zeroed array every thread of this pool reads and writes in place. */

@@ -83,8 +83,9 @@ function secondSmallest(v: Float32Array, m: number): number {
 
 /**
  * (1 − share)·P + share·M, M the mid-near pairs (each draw i → j counts once for (i, j) and once for
- * (j, i), M normalised to sum 1): symmetric with sorted rows like P. partners[i·DRAWS + d] as from
- * midNearKernel over all cells. P unchanged when there is no draw.
+ * (j, i), M normalised to sum 1): symmetric with sorted rows like P, and Σ = 1 when Σ P = 1 (an empty P,
+ * a toy input, leaves Σ = share). partners[i·DRAWS + d] as from midNearKernel over all cells. P unchanged
+ * when there is no draw.
  */
 export function withMidNear(p: Csr64, partners: Int32Array, share: number): Csr64 {
   const n = p.n;

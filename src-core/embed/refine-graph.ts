@@ -12,6 +12,7 @@
  * edge between them would pull the packed components onto each other, so such edges are dropped.
  */
 import type { KernelPool } from '../compute/kernel-pool.js';
+import { alphaDecayAffinity } from '../graph/affinity.js';
 import { alphaDecayAffinityParallel } from '../graph/affinity-parallel.js';
 import { connectedComponents } from '../graph/components.js';
 import { filterCsr, type Csr64 } from '../linalg/csr.js';
@@ -20,7 +21,16 @@ import type { KnnResult } from '../linalg/neighbours.js';
 /** `graph` must be the alpha-decay graph of `knn` with bandwidth `graphK` and this `decay`: it is returned as it is for k = graphK. */
 export async function refineGraph(knn: KnnResult, graph: Csr64, graphK: number, k: number, decay: number, pool: KernelPool): Promise<Csr64> {
   if (k === graphK) return graph;
-  const wide = await alphaDecayAffinityParallel(knn, { k, decay }, pool);
+  return withinComponentsOf(await alphaDecayAffinityParallel(knn, { k, decay }, pool), graph);
+}
+
+/** `refineGraph` on this thread alone, synchronously (the same graph). */
+export function refineGraphHere(knn: KnnResult, graph: Csr64, graphK: number, k: number, decay: number): Csr64 {
+  if (k === graphK) return graph;
+  return withinComponentsOf(alphaDecayAffinity(knn, { k, decay }), graph);
+}
+
+function withinComponentsOf(wide: Csr64, graph: Csr64): Csr64 {
   const { count, labels } = connectedComponents(graph);
   return count === 1 ? wide : withinComponents(wide, labels);
 }

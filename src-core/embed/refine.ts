@@ -23,12 +23,12 @@ import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore, type PointStore } from '../compute/wasm-sqdist.js';
 import { connectedComponents } from '../graph/components.js';
-import { MID_NEAR_DRAWS, withMidNear, type MidNearTask } from './mid-near.js';
+import { MID_NEAR_DRAWS, midNearKernel, withMidNear, type MidNearTask } from './mid-near.js';
 import { mapCentre } from './pack-components.js';
 import { QuadTreeBuilder, type QuadTree, type QuadTreeArrays } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
 import { forceArena, type ForceArena } from './refine-forces-wasm.js';
-import { twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
+import { supportDistancesKernel, twoStepRowsKernel, type SupportDistancesTask, type TwoStepRows, type TwoStepRowsTask } from './two-step-rows.js';
 
 export interface RefineOptions {
   readonly iterations: number;
@@ -484,19 +484,42 @@ export async function refineAffinities(w: Csr64, points: Float32Array, dim: numb
   const shared = { indptr: shareable(pool, walk.indptr), indices: shareable(pool, walk.indices), store, out: d2 };
   await pool.map<SupportDistancesTask, number>(DISTANCES, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
   // Both arrays are this function's own: the Gaussian goes over d2 and the mix over the walk's values.
-  const { kernel, total } = gaussianOnSupport(walk, d2);
-  const values = walk.values;
-  const norm = total > 0 ? total : 1;
-  for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * values[q]! + (1 - WALK_SHARE) * (kernel[q]! / norm);
+  mixWithGaussian(walk, d2);
   if (!(midNearShare > 0)) return walk;
   return withMidNear(walk, await midNearPartners(w, store, pool), midNearShare);
 }
 
-/** Every cell's mid-near partners (mid-near.ts), drawn within the components of the refinement graph w. */
-async function midNearPartners(w: Csr64, store: PointStore, pool: KernelPool): Promise<Int32Array> {
+/** `refineAffinities` on this thread alone, synchronously (the same matrix, bit for bit): for a kernel task. */
+export function refineAffinitiesHere(w: Csr64, points: Float32Array, dim: number, maxPartners = Infinity, midNearShare = 0): Csr64 {
+  const walk = twoStepAffinities(w, maxPartners);
+  const d2 = new Float64Array(walk.indices.length);
+  const store = createPointStore(points, w.n, dim);
+  supportDistancesKernel({ indptr: walk.indptr, indices: walk.indices, store, lo: 0, hi: w.n, out: d2 });
+  mixWithGaussian(walk, d2);
+  if (!(midNearShare > 0)) return walk;
+  const partners = midNearKernel({ store, ...componentCells(w), lo: 0, hi: w.n });
+  return withMidNear(walk, partners, midNearShare);
+}
+
+/** The walk's values become WALK_SHARE·P_walk + (1 − WALK_SHARE)·P_gauss, with d2 (this function's to overwrite) the support's squared distances. */
+function mixWithGaussian(walk: Csr64, d2: Float64Array): void {
+  const { kernel, total } = gaussianOnSupport(walk, d2);
+  const values = walk.values;
+  const norm = total > 0 ? total : 1;
+  for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * values[q]! + (1 - WALK_SHARE) * (kernel[q]! / norm);
+}
+
+/** w's components as the mid-near kernel reads them: labels, members by component, each cell's position there. */
+function componentCells(w: Csr64): Pick<MidNearTask, 'labels' | 'offsets' | 'members' | 'position'> {
   const { labels, offsets, members } = connectedComponents(w);
   const position = new Int32Array(w.n);
   for (let c = 0; c + 1 < offsets.length; c++) for (let q = offsets[c]!; q < offsets[c + 1]!; q++) position[members[q]!] = q - offsets[c]!;
+  return { labels, offsets, members, position };
+}
+
+/** Every cell's mid-near partners (mid-near.ts), drawn within the components of the refinement graph w. */
+async function midNearPartners(w: Csr64, store: PointStore, pool: KernelPool): Promise<Int32Array> {
+  const { labels, offsets, members, position } = componentCells(w);
   const shared = { store, labels: shareable(pool, labels), offsets: shareable(pool, offsets), members: shareable(pool, members), position: shareable(pool, position) };
   const parts = await pool.map<MidNearTask, Int32Array>(MID_NEAR, cellBlocks(w.n, pool.threads).map(([lo, hi]) => ({ ...shared, lo, hi })));
   const partners = new Int32Array(w.n * MID_NEAR_DRAWS);

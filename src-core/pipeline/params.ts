@@ -176,7 +176,7 @@ export const PARAMS: ParamSpecs = {
   },
   refineMidNear: {
     default: 0, domain: real(0, 0.9), cli: { flag: '--refine-mid-near', value: 'S' }, stage: 'refine',
-    help: 'share of the refinement\'s attraction on mid-near pairs (per cell 10 × the 2nd nearest of 6 random cells of its component): more global arrangement on real cells (0.15: DEMaP +0.01–0.03), less local trust, worse under heavy count noise and on curled manifolds; 0 = none (docs/algorithm.md §6b)',
+    help: 'share of the refinement\'s attraction on mid-near pairs (per cell 10 × the 2nd nearest of 6 random cells of its component): more global arrangement on real cells (0.15: DEMaP +0.01 to +0.03), less local trust, worse under heavy count noise and on curled manifolds; 0 = none (docs/algorithm.md §6b)',
     key: (p) => (p.refine === 'off' ? null : `mn=${p.refineMidNear}`),
   },
   seed: { default: 0, domain: integer(0, 2 ** 31 - 1), cli: { flag: '--seed', value: 'N' }, stage: 'mds', help: 'seed of the MDS' },

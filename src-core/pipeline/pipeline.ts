@@ -24,7 +24,8 @@ import { refineGraph } from '../embed/refine-graph.js';
 import { refineAffinities, refineIterations, refineLayout, refinePartners, refineStepScale } from '../embed/refine.js';
 import { sgdStress } from '../embed/sgd-mds.js';
 import { smacof } from '../embed/smacof.js';
-import { kernelPool, type KernelPool } from '../compute/kernel-pool.js';
+import { kernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
+import type { RefineAffinitiesTask } from '../embed/refine-affinities-kernel.js';
 import { alphaDecayAffinityParallel } from '../graph/affinity-parallel.js';
 import type { Components } from '../graph/components.js';
 import { knnSearch, type KnnMethod, type KnnRun } from '../graph/knn.js';
@@ -133,6 +134,13 @@ const MAX_CACHED_POWERS_M = 2048;
  * kept between runs: they are rebuilt with the refine stage instead (≈ 0.3 s at 10k cells on one thread).
  */
 const MAX_CACHED_AFFINITY_BYTES = 2 ** 28;
+/**
+ * Cells up to which P is built on a helper during the heat stage (`#startAffinities`). Its build grows with
+ * n and runs there on one thread, the heat stage's cost with the landmark count (1,000 by default): beyond
+ * this a one-thread build would outlast it, and the refine stage's own build uses every thread.
+ */
+const EARLY_AFFINITIES_MAX_CELLS = 50_000;
+const AFFINITIES: KernelRef = { module: new URL('../embed/refine-affinities-kernel.js', import.meta.url).href, name: 'refineAffinitiesKernel' };
 /** Below this s₂/s₁ the landmark layout is reported as nearly a line. */
 const LAYOUT_COLLAPSE_WARNING = 0.05;
 
@@ -148,6 +156,8 @@ export class EmbeddingPipeline {
    * t, landmark count, preset or ρ reruns the refine stage's layout on the same P.
    */
   #refineAffinities: { key: string; p: Csr64 } | null = null;
+  /** P being built on a helper thread while the stages before the refinement run (`#startAffinities`). */
+  #pendingAffinities: { key: string; p: Promise<Csr64> } | null = null;
 
   constructor(points: Float32Array, n: number, dim: number) {
     if (points.length !== n * dim) throw new Error(`points: expected ${n * dim} values, got ${points.length}`);
@@ -161,6 +171,7 @@ export class EmbeddingPipeline {
     this.#cache.clear();
     this.#heatStates = null;
     this.#refineAffinities = null;
+    this.#pendingAffinities = null;
   }
 
   /**
@@ -233,6 +244,7 @@ export class EmbeddingPipeline {
       }),
     );
     const w = await stage('graph', keys.graph, async () => alphaDecayAffinityParallel(knn, { k: p.knn, decay: p.decay }, await kernelPool()));
+    const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
     const lms = await stage<LandmarksOut>('landmarks', keys.landmarks, async () => {
       const split = splitByComponent(this.#points, this.dim, w, knn, landmarkCount(n, p.landmarks));
       const pool = await kernelPool();
@@ -245,6 +257,7 @@ export class EmbeddingPipeline {
       return { ...split, landmarks };
     });
     const totalM = lms.landmarks.reduce((s, l) => s + (l?.m ?? 0), 0);
+    if (iterations > 0 && n <= EARLY_AFFINITIES_MAX_CELLS && this.#cache.get('heat')?.key !== keys.heat) await this.#startAffinities(keys.graph, knn, w, p);
 
     // The heat operators (and their cached dyadic kernels) depend on the landmarks and the Laplacian only.
     const heats = await stage('heat', keys.heat, async () => {
@@ -326,7 +339,6 @@ export class EmbeddingPipeline {
       return { coords: Float32Array.from(packComponents(layouts, n)), layoutCollapse };
     });
 
-    const iterations = p.refine === 'off' ? 0 : p.refine === 'auto' ? refineIterations(n) : p.refine;
     const coords = await stage('refine', keys.refine, async () => {
       let y = extended.coords;
       if (iterations > 0) {
@@ -380,17 +392,56 @@ export class EmbeddingPipeline {
     };
   }
 
-  /** P for the refinement: the one kept from an earlier run on the same graph and bandwidth, else built (and kept if small enough). */
+  #affinityKey(graphKey: string, p: EmbedParams): string {
+    return `${graphKey}|rk=${refineBandwidth(this.n, p)}|partners=${refinePartners(this.n)}|mn=${p.refineMidNear}`;
+  }
+
+  /**
+   * Starts building the refinement's P on a helper thread (one kernel task) when the heat stage is about to
+   * run: the heat, dissimilarity and MDS stages leave the kernel pool's helpers idle (the heat kernel has
+   * threads of its own), so P is ready, or nearly, when the refine stage needs it. Nothing without helpers,
+   * or when P is kept or already on its way.
+   */
+  async #startAffinities(graphKey: string, knn: KnnRun, w: Csr64, p: EmbedParams): Promise<void> {
+    const key = this.#affinityKey(graphKey, p);
+    if (this.#refineAffinities?.key === key || this.#pendingAffinities?.key === key) return;
+    const pool = await kernelPool();
+    if (pool.threads < 2) return;
+    this.#refineAffinities = null; // release the old P before building the new one
+    const task: RefineAffinitiesTask = {
+      knn: { n: knn.n, k: knn.k, indices: shareable(pool, knn.indices), distances: shareable(pool, knn.distances) },
+      graph: { n: w.n, indptr: shareable(pool, w.indptr), indices: shareable(pool, w.indices), values: shareable(pool, w.values) },
+      graphK: p.knn,
+      k: refineBandwidth(this.n, p),
+      decay: p.decay,
+      points: shareable(pool, this.#points),
+      dim: this.dim,
+      maxPartners: refinePartners(this.n),
+      midNearShare: p.refineMidNear,
+    };
+    const built = pool.mapOnHelpers<RefineAffinitiesTask, Csr64>(AFFINITIES, [task]).then((r) => r[0]!);
+    built.catch(() => {}); // awaited by the refine stage, which builds P itself if this failed
+    this.#pendingAffinities = { key, p: built };
+  }
+
+  /** P for the refinement: the one kept from an earlier run on the same graph and bandwidth, or the one built meanwhile (`#startAffinities`), else built now (and kept if small enough). */
   async #affinitiesForRefine(graphKey: string, knn: KnnRun, w: Csr64, p: EmbedParams, pool: KernelPool, say: (message: string) => void): Promise<Csr64> {
     const n = this.n;
-    const key = `${graphKey}|rk=${refineBandwidth(n, p)}|partners=${refinePartners(n)}|mn=${p.refineMidNear}`;
+    const key = this.#affinityKey(graphKey, p);
     if (this.#refineAffinities?.key === key) {
       say('neighbour affinities reused');
       return this.#refineAffinities.p;
     }
     this.#refineAffinities = null; // release the old P before building the new one
-    const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
-    const affinities = await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool, p.refineMidNear);
+    const pending = this.#pendingAffinities;
+    this.#pendingAffinities = null;
+    let affinities: Csr64 | null = null;
+    if (pending?.key === key) affinities = await pending.p.catch(() => null);
+    if (affinities) say('neighbour affinities built during the earlier stages');
+    else {
+      const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
+      affinities = await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool, p.refineMidNear);
+    }
     if (affinities.indices.byteLength + affinities.values.byteLength <= MAX_CACHED_AFFINITY_BYTES) this.#refineAffinities = { key, p: affinities };
     return affinities;
   }

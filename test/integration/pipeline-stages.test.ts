@@ -27,7 +27,8 @@ test('changing t reruns only heat and downstream; changing the seed reuses the d
   // The refinement's affinities depend on the graph only: reused, and the map is the one a fresh pipeline draws.
   assert.deepEqual(messages, ['neighbour affinities reused']);
   const fresh = await new EmbeddingPipeline(roll.points, roll.n, 3).run({ t: 4 }, { onProgress: said });
-  assert.deepEqual(messages, ['neighbour affinities reused'], 'a fresh pipeline builds them');
+  // A fresh pipeline builds P on a helper thread while its heat stage runs.
+  assert.deepEqual(messages, ['neighbour affinities reused', 'neighbour affinities built during the earlier stages'], 'a fresh pipeline builds them');
   assert.deepEqual(Array.from(fresh.coords), Array.from(second.coords));
   const third = await pipe.run({ t: 4, sigma: 0.5 });
   assert.deepEqual(third.stagesRun, ['dissimilarity', 'mds', 'extend', 'refine']);
@@ -44,6 +45,12 @@ test('changing t reruns only heat and downstream; changing the seed reuses the d
   assert.deepEqual(messages, [], 'a new bandwidth builds new affinities');
   assert.equal(rk.refineKnn, 12);
   assert.notDeepEqual(Array.from(rk.coords), Array.from(rho.coords), 'the map changed with the refinement graph');
+  // That P was built in the refine stage on all threads; a fresh pipeline builds it on a helper alongside the heat stage: the same map.
+  messages.length = 0;
+  const rkFresh = await new EmbeddingPipeline(roll.points, roll.n, 3).run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2, refineKnn: 12 }, { onProgress: said });
+  assert.deepEqual(messages, ['neighbour affinities built during the earlier stages']);
+  assert.deepEqual(Array.from(rkFresh.coords), Array.from(rk.coords));
+  messages.length = 0;
   const mn = await pipe.run({ t: 4, sigma: 0.5, seed: 9, refineExaggeration: 2, refineKnn: 12, refineMidNear: 0.15 }, { onProgress: said });
   assert.deepEqual(mn.stagesRun, ['refine'], 'mid-near pairs rerun the refinement alone');
   assert.deepEqual(messages, [], 'mid-near pairs build new affinities');

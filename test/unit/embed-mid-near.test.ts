@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MID_NEAR_DRAWS, MID_NEAR_SAMPLE, midNearDraws, midNearKernel, withMidNear } from '../../src-core/embed/mid-near.js';
 import { refineAffinities } from '../../src-core/embed/refine.js';
+import { refineGraph } from '../../src-core/embed/refine-graph.js';
+import { refineAffinitiesKernel, type RefineAffinitiesTask } from '../../src-core/embed/refine-affinities-kernel.js';
 import { createNodeKernelPool } from '../../src-core/compute/kernel-pool-node.js';
 import { createPointStore } from '../../src-core/compute/wasm-sqdist.js';
 import { connectedComponents } from '../../src-core/graph/components.js';
@@ -29,7 +31,7 @@ function taskFor(x: Float32Array, n: number, dim: number, w: Csr64, lo: number, 
 }
 
 test('each partner is the second nearest of its draw, from the cell\'s own component, never the cell; any split of the cells gives the same', () => {
-  const n = 400, dim = 5;
+  const n = 400, dim = 20; // more than 8 coordinates: a distance left at a zero limit would stop after the first 8
   const { x, w } = twoBlobs(n, dim, 3);
   const all = taskFor(x, n, dim, w, 0, n);
   assert.equal(all.offsets.length, 3, 'two components');
@@ -129,6 +131,11 @@ test('refineAffinities with mid-near pairs: the same on two threads, pairs beyon
     await pool.stop();
   }
   assert.ok(mixed.indices.length > plain.indices.length, 'mid-near pairs added');
+  // The pairs are the definition's: the partners of midNearKernel over the components found here, merged by withMidNear.
+  const want = withMidNear(plain, midNearKernel(taskFor(x, n, dim, w, 0, n)), 0.15);
+  assert.deepEqual(Array.from(mixed.indptr), Array.from(want.indptr));
+  assert.deepEqual(Array.from(mixed.indices), Array.from(want.indices));
+  assert.deepEqual(Array.from(mixed.values), Array.from(want.values));
   let mass = 0;
   for (let i = 0; i < n; i++)
     for (let q = mixed.indptr[i]!; q < mixed.indptr[i + 1]!; q++) {
@@ -136,4 +143,27 @@ test('refineAffinities with mid-near pairs: the same on two threads, pairs beyon
       mass += mixed.values[q]!;
     }
   assert.ok(Math.abs(mass - 1) < 1e-9);
+});
+
+test('the refinement graph and P as one kernel task on one thread: the same bits as the pool build (with and without mid-near pairs)', async () => {
+  const n = 2000, dim = 4;
+  const { x } = twoBlobs(n, dim, 4);
+  const knn = knnKdTree(x, n, dim, 10);
+  const graph = alphaDecayAffinity(knn, { k: 5, decay: 40 });
+  const pool = createNodeKernelPool(2);
+  try {
+    for (const share of [0, 0.15]) {
+      const w = await refineGraph(knn, graph, 5, 8, 40, pool);
+      const want = await refineAffinities(w, x, dim, 32, pool, share);
+      const task: RefineAffinitiesTask = { knn, graph, graphK: 5, k: 8, decay: 40, points: x, dim, maxPartners: 32, midNearShare: share };
+      const [onHelper] = await pool.mapOnHelpers<RefineAffinitiesTask, Csr64>({ module: new URL('../../src-core/embed/refine-affinities-kernel.js', import.meta.url).href, name: 'refineAffinitiesKernel' }, [task]);
+      for (const got of [refineAffinitiesKernel(task), onHelper!]) {
+        assert.deepEqual(Array.from(got.indptr), Array.from(want.indptr), `share ${share}: indptr`);
+        assert.deepEqual(Array.from(got.indices), Array.from(want.indices), `share ${share}: indices`);
+        assert.equal(Array.from(got.values).findIndex((v, q) => !Object.is(v, want.values[q])), -1, `share ${share}: values`);
+      }
+    }
+  } finally {
+    await pool.stop();
+  }
 });
