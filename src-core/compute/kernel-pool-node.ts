@@ -2,7 +2,9 @@
  * The Node kernel pool: helper worker threads (`kernel-worker.ts`) plus this thread. Each helper keeps
  * up to two tasks queued so it never waits for this thread, which runs tasks itself between
  * dispatches. Helpers: min(cores − 1, 3), `ISOTHERM_THREADS=N` for N threads in all (1: no helpers).
- * Helpers that fail to start leave the pool running inline.
+ * Helpers that fail to start leave the pool running inline; a helper that stops later (an uncaught error,
+ * an abort) fails the tasks it holds with an error saying so and leaves the pool, which goes on with the
+ * others or inline (results never depend on the thread count).
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -19,6 +21,8 @@ interface Pending {
 interface Helper {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** The thread has stopped (an uncaught error, an abort, process.exit): it takes no more tasks. */
+  dead: boolean;
 }
 
 let nextId = 1;
@@ -36,7 +40,13 @@ function startHelper(): Promise<Helper | null> {
       void worker.terminate();
       resolve(null);
     }, START_TIMEOUT_MS);
-    const helper: Helper = { worker, pending: new Map() };
+    const helper: Helper = { worker, pending: new Map(), dead: false };
+    // A helper that stops fails the tasks it holds (else their runs would wait for ever) and leaves the pool.
+    const fail = (e: Error): void => {
+      helper.dead = true;
+      for (const p of helper.pending.values()) p.reject(e);
+      helper.pending.clear();
+    };
     worker.once('message', () => {
       clearTimeout(timer);
       worker.unref(); // idle helpers must not keep the process alive
@@ -52,8 +62,12 @@ function startHelper(): Promise<Helper | null> {
     });
     worker.on('error', (e: Error) => {
       clearTimeout(timer);
-      for (const p of helper.pending.values()) p.reject(e);
-      helper.pending.clear();
+      fail(new Error(`a helper thread failed: ${e.message}`));
+      resolve(null);
+    });
+    worker.on('exit', (code: number) => {
+      clearTimeout(timer);
+      fail(new Error(`a helper thread stopped (exit code ${code})`));
       resolve(null);
     });
   });
@@ -62,6 +76,10 @@ function startHelper(): Promise<Helper | null> {
 function send(h: Helper, kernel: KernelRef, task: unknown): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
+    if (h.dead) {
+      reject(new Error('a helper thread has stopped'));
+      return;
+    }
     if (h.pending.size === 0) h.worker.ref(); // keep the process alive while a result is owed
     h.pending.set(id, { resolve, reject });
     h.worker.postMessage({ id, module: kernel.module, name: kernel.name, task });
@@ -80,17 +98,23 @@ class NodeKernelPool implements KernelPool {
   }
 
   get threads(): number {
-    return 1 + (this.#helpers ? this.#helpers.length : this.#wanted);
+    return 1 + (this.#helpers ? this.#live().length : this.#wanted);
+  }
+
+  /** The helpers still running (stopped ones are dropped: results never depend on the thread count). */
+  #live(): Helper[] {
+    if (this.#helpers?.some((h) => h.dead)) this.#helpers = this.#helpers.filter((h) => !h.dead);
+    return this.#helpers ?? [];
   }
 
   async #pool(): Promise<Helper[]> {
-    if (this.#helpers) return this.#helpers;
+    if (this.#helpers) return this.#live();
     this.#starting ??= Promise.all(Array.from({ length: this.#wanted }, startHelper)).then((hs) => {
       const ok = hs.filter((h): h is Helper => h !== null);
       return ok;
     });
     this.#helpers = await this.#starting;
-    return this.#helpers;
+    return this.#live();
   }
 
   alloc<A extends SharedArray>(ctor: { new (buffer: ArrayBufferLike): A; readonly BYTES_PER_ELEMENT: number }, length: number): A {
@@ -139,7 +163,7 @@ class NodeKernelPool implements KernelPool {
   }
 
   mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]> {
-    const hs = this.#helpers;
+    const hs = this.#helpers ? this.#live() : null;
     if (!hs || hs.length === 0) return this.map(kernel, tasks);
     // Sent now, round robin: each helper runs its tasks in order, behind any it already holds.
     return Promise.all(tasks.map((t, i) => send(hs[i % hs.length]!, kernel, t))) as Promise<R[]>;

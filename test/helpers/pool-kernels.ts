@@ -1,5 +1,5 @@
 /** Kernels for the kernel-pool tests (imported by URL on every thread). */
-import { threadId } from 'node:worker_threads';
+import { isMainThread, threadId } from 'node:worker_threads';
 
 /** Writes i² into out[i] for i in [lo, hi) and says which thread did it. */
 export function squaresKernel(t: { out: Float64Array; lo: number; hi: number }): { thread: number; sum: number } {
@@ -18,4 +18,10 @@ export function rangeKernel(t: { from: number; length: number }): Int32Array {
 
 export function failingKernel(t: { message: string }): never {
   throw new Error(t.message);
+}
+
+/** Ends the thread it runs on (a helper dying mid-task, as from an out-of-memory abort); on the main thread it throws instead. */
+export function exitingKernel(t: { code: number }): never {
+  if (isMainThread) throw new Error('exitingKernel must run on a helper thread');
+  process.exit(t.code);
 }

@@ -10,6 +10,7 @@ const mod = new URL('../helpers/pool-kernels.js', import.meta.url).href;
 const SQUARES: KernelRef = { module: mod, name: 'squaresKernel' };
 const RANGE: KernelRef = { module: mod, name: 'rangeKernel' };
 const FAIL: KernelRef = { module: mod, name: 'failingKernel' };
+const EXIT: KernelRef = { module: mod, name: 'exitingKernel' };
 
 const pool = createNodeKernelPool(2);
 after(() => pool.stop());
@@ -52,6 +53,37 @@ test('mapOnHelpers runs every task on a helper, leaves this thread free until aw
   const inline = await inlineKernelPool.mapOnHelpers<(typeof tasks)[number], { thread: number; sum: number }>(SQUARES, tasks);
   assert.deepEqual(inline.map((r) => r.sum), results.map((r) => r.sum));
   assert.ok(inline.every((r) => r.thread === threadId));
+});
+
+/** p, or a rejection after ms: a regression (a run waiting for ever on a stopped helper) fails the test, and its `finally` still stops the pool. */
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+test('a helper that stops mid-task fails the run with a clear error instead of leaving it waiting; the pool goes on without it', async () => {
+  const own = createNodeKernelPool(2);
+  try {
+    const out = own.alloc(Float64Array, 100);
+    await own.map(SQUARES, [{ out, lo: 0, hi: 50 }, { out, lo: 50, hi: 100 }]); // helpers started
+    assert.equal(own.threads, 3);
+    await assert.rejects(within(own.mapOnHelpers(EXIT, [{ code: 3 }]), 30_000), /a helper thread stopped \(exit code 3\)/);
+    assert.equal(own.threads, 2, 'the stopped helper left the pool');
+    out.fill(0);
+    const results = await own.map<{ out: Float64Array; lo: number; hi: number }, { thread: number; sum: number }>(SQUARES, Array.from({ length: 10 }, (_, b) => ({ out, lo: 10 * b, hi: 10 * b + 10 })));
+    for (let i = 0; i < 100; i++) assert.equal(out[i], i * i);
+    assert.equal(results.length, 10);
+    // The last helper too: the pool then runs on this thread alone.
+    await assert.rejects(within(own.mapOnHelpers(EXIT, [{ code: 4 }]), 30_000), /a helper thread stopped \(exit code 4\)/);
+    assert.equal(own.threads, 1);
+    out.fill(0);
+    const inline = await own.map<{ out: Float64Array; lo: number; hi: number }, { thread: number; sum: number }>(SQUARES, [{ out, lo: 0, hi: 50 }, { out, lo: 50, hi: 100 }]);
+    assert.ok(inline.every((r) => r.thread === threadId));
+    assert.equal(out[99], 99 * 99);
+  } finally {
+    await own.stop();
+  }
 });
 
 test('returned arrays come back whole and in order (inline pool gives the same)', async () => {
