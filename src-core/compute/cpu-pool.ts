@@ -5,7 +5,7 @@
  * on its rows, so the result equals the single-threaded product row for row.
  *
  * Threads: min(cores − 1, 3); `ISOTHERM_THREADS=1` disables the pool. If a helper fails to start or to
- * compute, the pool is switched off for the rest of the process and the product is done here.
+ * compute, or stops, the pool is switched off for the rest of the process and the product is done here.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +17,8 @@ const START_TIMEOUT_MS = 20_000;
 interface Helper {
   readonly worker: Worker;
   busy: number;
+  /** The thread has stopped: a product sent to it would never come back. */
+  dead: boolean;
 }
 
 let helpers: Helper[] | null | undefined; // undefined: not started; null: unavailable
@@ -51,7 +53,9 @@ async function startHelpers(): Promise<Helper[] | null> {
           clearTimeout(timer);
           if (m.ready) {
             worker.unref(); // idle helpers must not keep the process alive
-            resolve({ worker, busy: 0 });
+            const h: Helper = { worker, busy: 0, dead: false };
+            worker.once('exit', () => (h.dead = true));
+            resolve(h);
           } else {
             void worker.terminate();
             resolve(null);
@@ -92,14 +96,25 @@ function runOn(h: Helper, a: Float32Array, b: Float32Array, rows: number, k: num
       done();
       reject(e);
     };
+    // A thread that stops without an error event (an abort, process.exit) must fail the product too.
+    const onExit = (code: number): void => {
+      done();
+      reject(new Error(`a product helper thread stopped (exit code ${code})`));
+    };
     const done = (): void => {
       h.worker.off('message', onMessage);
       h.worker.off('error', onError);
+      h.worker.off('exit', onExit);
       if (--h.busy === 0) h.worker.unref();
     };
+    if (h.dead) {
+      reject(new Error('a product helper thread has stopped'));
+      return;
+    }
     if (h.busy++ === 0) h.worker.ref(); // keep the process alive while a result is owed
     h.worker.on('message', onMessage);
     h.worker.on('error', onError);
+    h.worker.on('exit', onExit);
     h.worker.postMessage({ id, a, b, rows, k, c, alpha });
   });
 }
@@ -166,4 +181,12 @@ export async function stopCpuPool(): Promise<void> {
   helpers = undefined;
   starting = null;
   if (hs) await Promise.all(hs.map((h) => h.worker.terminate()));
+}
+
+/** Tests: ends one helper thread as a crash would (the pool keeps it listed); false when none is running. */
+export async function stopOneCpuHelperForTests(): Promise<boolean> {
+  const h = helpers?.[0];
+  if (!h) return false;
+  await h.worker.terminate();
+  return true;
 }

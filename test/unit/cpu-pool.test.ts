@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, matMul } from '../../src-core/compute/backend.js';
-import { cpuPoolSize, parallelMatMul, stopCpuPool } from '../../src-core/compute/cpu-pool.js';
+import { cpuPoolSize, parallelMatMul, stopCpuPool, stopOneCpuHelperForTests } from '../../src-core/compute/cpu-pool.js';
 import { createRng } from '../../src-core/linalg/random.js';
 import { installNodeEngines } from '../../src-core/compute/node-engines.js';
 
@@ -59,4 +59,23 @@ test('small products and ISOTHERM_THREADS=1 are left to the caller', async () =>
     else process.env['ISOTHERM_THREADS'] = saved;
     await stopCpuPool();
   }
+});
+
+test('a helper that has stopped fails no product: the pool switches off and the caller computes it (it used to wait for ever)', async () => {
+  const [r, k, c] = [301, 400, 250];
+  const a = random(r * k, 5);
+  const b = random(k * c, 6);
+  const local = async (rowsA: Float32Array, rows: number): Promise<Float32Array> => singleThreaded(rowsA, b, rows, k, c, 1);
+  const first = await parallelMatMul(a, b, r, k, c, 1, local);
+  if (cpuPoolSize() === 1 || first === null) return; // one core: no helpers to stop
+  assert.ok(await stopOneCpuHelperForTests());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('still waiting after 30 s')), 30_000)));
+  try {
+    assert.equal(await Promise.race([parallelMatMul(a, b, r, k, c, 1, local), late]), null, 'switched off: the caller computes the product');
+  } finally {
+    clearTimeout(timer);
+  }
+  assert.equal(cpuPoolSize(), 1);
+  await stopCpuPool();
 });
