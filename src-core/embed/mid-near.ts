@@ -13,6 +13,7 @@
  */
 import { sqDistOf, type PointStore } from '../compute/wasm-sqdist.js';
 import { mulberry32 } from '../linalg/random.js';
+import { connectedComponents } from '../graph/components.js';
 import type { Csr64 } from '../linalg/csr.js';
 
 /** Cells drawn per mid-near partner (PaCMAP's 6: the second nearest of 6 is a moderate distance away). */
@@ -32,6 +33,14 @@ export interface MidNearTask {
   readonly position: Int32Array;
   readonly lo: number;
   readonly hi: number;
+}
+
+/** A graph's components as the kernel reads them: labels, members by component, each cell's position there. */
+export function componentCells(w: Csr64): Pick<MidNearTask, 'labels' | 'offsets' | 'members' | 'position'> {
+  const { labels, offsets, members } = connectedComponents(w);
+  const position = new Int32Array(w.n);
+  for (let c = 0; c + 1 < offsets.length; c++) for (let q = offsets[c]!; q < offsets[c + 1]!; q++) position[members[q]!] = q - offsets[c]!;
+  return { labels, offsets, members, position };
 }
 
 /**

@@ -22,8 +22,7 @@ import { filterCsr, transposeCsrArrays, type Csr64 } from '../linalg/csr.js';
 import { nthLargest } from '../linalg/select.js';
 import { inlineKernelPool, shareable, type KernelPool, type KernelRef } from '../compute/kernel-pool.js';
 import { createPointStore, type PointStore } from '../compute/wasm-sqdist.js';
-import { connectedComponents } from '../graph/components.js';
-import { MID_NEAR_DRAWS, midNearKernel, withMidNear, type MidNearTask } from './mid-near.js';
+import { componentCells, MID_NEAR_DRAWS, midNearKernel, withMidNear, type MidNearTask } from './mid-near.js';
 import { mapCentre } from './pack-components.js';
 import { QuadTreeBuilder, type QuadTree, type QuadTreeArrays } from './quadtree.js';
 import { refineForcesKernel, type RefineForcesTask } from './refine-forces.js';
@@ -507,14 +506,6 @@ function mixWithGaussian(walk: Csr64, d2: Float64Array): void {
   const values = walk.values;
   const norm = total > 0 ? total : 1;
   for (let q = 0; q < values.length; q++) values[q] = WALK_SHARE * values[q]! + (1 - WALK_SHARE) * (kernel[q]! / norm);
-}
-
-/** w's components as the mid-near kernel reads them: labels, members by component, each cell's position there. */
-function componentCells(w: Csr64): Pick<MidNearTask, 'labels' | 'offsets' | 'members' | 'position'> {
-  const { labels, offsets, members } = connectedComponents(w);
-  const position = new Int32Array(w.n);
-  for (let c = 0; c + 1 < offsets.length; c++) for (let q = offsets[c]!; q < offsets[c + 1]!; q++) position[members[q]!] = q - offsets[c]!;
-  return { labels, offsets, members, position };
 }
 
 /** Every cell's mid-near partners (mid-near.ts), drawn within the components of the refinement graph w. */

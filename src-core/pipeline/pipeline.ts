@@ -392,8 +392,14 @@ export class EmbeddingPipeline {
     };
   }
 
+  /** What P is built from besides the kNN search, its graph and the points: the key's parts too. */
+  #affinityParams(p: EmbedParams): Pick<RefineAffinitiesTask, 'graphK' | 'k' | 'decay' | 'maxPartners' | 'midNearShare'> {
+    return { graphK: p.knn, k: refineBandwidth(this.n, p), decay: p.decay, maxPartners: refinePartners(this.n), midNearShare: p.refineMidNear };
+  }
+
   #affinityKey(graphKey: string, p: EmbedParams): string {
-    return `${graphKey}|rk=${refineBandwidth(this.n, p)}|partners=${refinePartners(this.n)}|mn=${p.refineMidNear}`;
+    const a = this.#affinityParams(p);
+    return `${graphKey}|rk=${a.k}|partners=${a.maxPartners}|mn=${a.midNearShare}`;
   }
 
   /**
@@ -411,13 +417,9 @@ export class EmbeddingPipeline {
     const task: RefineAffinitiesTask = {
       knn: { n: knn.n, k: knn.k, indices: shareable(pool, knn.indices), distances: shareable(pool, knn.distances) },
       graph: { n: w.n, indptr: shareable(pool, w.indptr), indices: shareable(pool, w.indices), values: shareable(pool, w.values) },
-      graphK: p.knn,
-      k: refineBandwidth(this.n, p),
-      decay: p.decay,
       points: shareable(pool, this.#points),
       dim: this.dim,
-      maxPartners: refinePartners(this.n),
-      midNearShare: p.refineMidNear,
+      ...this.#affinityParams(p),
     };
     const built = pool.mapOnHelpers<RefineAffinitiesTask, Csr64>(AFFINITIES, [task]).then((r) => r[0]!);
     built.catch(() => {}); // awaited by the refine stage, which builds P itself if this failed
@@ -426,7 +428,6 @@ export class EmbeddingPipeline {
 
   /** P for the refinement: the one kept from an earlier run on the same graph and bandwidth, or the one built meanwhile (`#startAffinities`), else built now (and kept if small enough). */
   async #affinitiesForRefine(graphKey: string, knn: KnnRun, w: Csr64, p: EmbedParams, pool: KernelPool, say: (message: string) => void): Promise<Csr64> {
-    const n = this.n;
     const key = this.#affinityKey(graphKey, p);
     if (this.#refineAffinities?.key === key) {
       say('neighbour affinities reused');
@@ -439,8 +440,9 @@ export class EmbeddingPipeline {
     if (pending?.key === key) affinities = await pending.p.catch(() => null);
     if (affinities) say('neighbour affinities built during the earlier stages');
     else {
-      const graph = await refineGraph(knn, w, p.knn, refineBandwidth(n, p), p.decay, pool);
-      affinities = await refineAffinities(graph, this.#points, this.dim, refinePartners(n), pool, p.refineMidNear);
+      const a = this.#affinityParams(p);
+      const graph = await refineGraph(knn, w, a.graphK, a.k, a.decay, pool);
+      affinities = await refineAffinities(graph, this.#points, this.dim, a.maxPartners, pool, a.midNearShare);
     }
     if (affinities.indices.byteLength + affinities.values.byteLength <= MAX_CACHED_AFFINITY_BYTES) this.#refineAffinities = { key, p: affinities };
     return affinities;

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MID_NEAR_DRAWS, MID_NEAR_SAMPLE, midNearDraws, midNearKernel, withMidNear } from '../../src-core/embed/mid-near.js';
+import { componentCells, MID_NEAR_DRAWS, MID_NEAR_SAMPLE, midNearDraws, midNearKernel, withMidNear } from '../../src-core/embed/mid-near.js';
 import { refineAffinities } from '../../src-core/embed/refine.js';
 import { refineGraph } from '../../src-core/embed/refine-graph.js';
 import { refineAffinitiesKernel, type RefineAffinitiesTask } from '../../src-core/embed/refine-affinities-kernel.js';
@@ -24,10 +24,7 @@ function twoBlobs(n: number, dim: number, seed: number): { x: Float32Array; w: C
 }
 
 function taskFor(x: Float32Array, n: number, dim: number, w: Csr64, lo: number, hi: number) {
-  const { labels, offsets, members } = connectedComponents(w);
-  const position = new Int32Array(n);
-  for (let c = 0; c + 1 < offsets.length; c++) for (let q = offsets[c]!; q < offsets[c + 1]!; q++) position[members[q]!] = q - offsets[c]!;
-  return { store: createPointStore(x, n, dim), labels, offsets, members, position, lo, hi };
+  return { store: createPointStore(x, n, dim), ...componentCells(w), lo, hi };
 }
 
 test('each partner is the second nearest of its draw, from the cell\'s own component, never the cell; any split of the cells gives the same', () => {
