@@ -1,7 +1,8 @@
 /**
  * What the refine stage adds to a pipeline (issue 11: at most 30 % at 10k cells):
  *   node dist/bench/refine-cost.js [SET ...] [--repeat N]
- * SET: a data set `bench:quality` knows (default mouse10k). Each repeat times a fresh pipeline run with
+ * SET: a data set `bench:quality` knows (default mouse10k), or `roll:N:DIM` — issue 11's Swiss roll (noise
+ * 0.5, seed 0, rotated into DIM dimensions as in `npm run bench`), e.g. roll:10000:50. Each repeat times a fresh pipeline run with
  * `refine: 'auto'` and one with `'off'` (what the refinement adds to a run: its affinities are built on a
  * helper thread while the earlier stages run), then reruns the latter pipeline with `'auto'` — the stage
  * cache reruns only the refine stage — and prints wall and CPU seconds (process.cpuUsage: all threads).
@@ -13,6 +14,7 @@ import { installNodeEngines } from '../src-core/compute/node-engines.js';
 import { kernelPool } from '../src-core/compute/kernel-pool.js';
 import { refineIterations, refinePartners } from '../src-core/embed/refine.js';
 import { EmbeddingPipeline } from '../src-core/pipeline/pipeline.js';
+import { swissRoll } from '../src-core/synthetic/swiss-roll.js';
 import { loadSet } from './quality-sets.js';
 
 const args = process.argv.slice(2);
@@ -43,8 +45,7 @@ console.log('|---|---:|---:|---:|---:|---|---|---|---|---|');
 const pct = (a: number, b: number): string => `${Math.round((100 * a) / b)} %`;
 const fmt = (t: { wall: number; cpu: number }): string => `${t.wall.toFixed(2)} / ${t.cpu.toFixed(2)}`;
 for (const name of sets) {
-  const set = await loadSet(name);
-  const x = set.input;
+  const x = await inputOf(name);
   await new EmbeddingPipeline(x.data, x.nRows, x.nCols).run({ refine: 'auto' }); // untimed: compiles the code and starts the threads
   for (let r = 1; r <= repeats; r++) {
     // What a user waits for: a fresh run with the refinement against a fresh run without it (the
@@ -60,5 +61,13 @@ for (const name of sets) {
     );
   }
 }
+/** The matrix a SET names (see the header). */
+async function inputOf(name: string): Promise<{ data: Float32Array; nRows: number; nCols: number }> {
+  const roll = /^roll:(\d+):(\d+)$/.exec(name);
+  if (!roll) return (await loadSet(name)).input;
+  const [n, dim] = [Number(roll[1]), Number(roll[2])];
+  return { data: swissRoll(n, { noise: 0.5, seed: 0, dim }).points, nRows: n, nCols: dim };
+}
+
 console.log(`\nfinished ${new Date().toISOString()}, load average ${os.loadavg()[0]!.toFixed(2)}`);
 process.exit(0);
