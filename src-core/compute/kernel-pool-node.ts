@@ -163,10 +163,11 @@ class NodeKernelPool implements KernelPool {
   }
 
   mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]> {
-    const hs = this.#helpers ? this.#live() : null;
-    if (!hs || hs.length === 0) return this.map(kernel, tasks);
-    // Sent now, round robin: each helper runs its tasks in order, behind any it already holds.
-    return Promise.all(tasks.map((t, i) => send(hs[i % hs.length]!, kernel, t))) as Promise<R[]>;
+    // Round robin: each helper runs its tasks in order, behind any it already holds. Sent now when the
+    // helpers are running; else once they have started (a first call starts them), so that a task sent
+    // before any `map` — a pipeline's early affinities — still runs beside this thread, not on it.
+    const sendAll = (hs: Helper[]): Promise<R[]> => (hs.length === 0 ? this.map<T, R>(kernel, tasks) : (Promise.all(tasks.map((t, i) => send(hs[i % hs.length]!, kernel, t))) as Promise<R[]>));
+    return this.#helpers ? sendAll(this.#live()) : this.#pool().then(sendAll);
   }
 
   async stop(): Promise<void> {

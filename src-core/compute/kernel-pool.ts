@@ -29,10 +29,10 @@ export interface KernelPool {
   map<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]>;
   /**
    * Starts the kernel on every task on the helper threads only, so that this thread can do other work
-   * until it awaits the results (in task order); where there are no helpers (or they have not started
-   * yet) it is `map`: its tasks then run on this thread whenever it next awaits anything (and on the
-   * helpers once they have started). Callers must not touch what the tasks write before the promise
-   * settles, and must handle its rejection.
+   * until it awaits the results (in task order): sent at once where the helpers are running, else as soon
+   * as they have started (a call starts them). Where there are none (or none could start) it is `map`: its
+   * tasks then run on this thread whenever it next awaits anything. Callers must not touch what the tasks
+   * write before the promise settles, and must handle its rejection.
    */
   mapOnHelpers<T, R>(kernel: KernelRef, tasks: readonly T[]): Promise<R[]>;
   /** A zeroed array every thread of this pool reads and writes in place. */

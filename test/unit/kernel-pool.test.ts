@@ -55,6 +55,21 @@ test('mapOnHelpers runs every task on a helper, leaves this thread free until aw
   assert.ok(inline.every((r) => r.thread === threadId));
 });
 
+test('mapOnHelpers as a new pool\'s first call (nothing started yet) starts the helpers and runs its one task on one of them', async () => {
+  const fresh = createNodeKernelPool(1);
+  try {
+    const out = fresh.alloc(Float64Array, 10);
+    // One task, sent before any map: what a pipeline's early affinities are (it ran on this thread before).
+    const [r] = await fresh.mapOnHelpers<{ out: Float64Array; lo: number; hi: number }, { thread: number; sum: number }>(SQUARES, [{ out, lo: 0, hi: 10 }]);
+    assert.notEqual(r!.thread, threadId, 'ran on this thread');
+    assert.equal(r!.sum, 285);
+    assert.equal(out[9], 81);
+    assert.equal(fresh.threads, 2);
+  } finally {
+    await fresh.stop();
+  }
+});
+
 /** p, or a rejection after ms: a regression (a run waiting for ever on a stopped helper) fails the test, and its `finally` still stops the pool. */
 function within<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
