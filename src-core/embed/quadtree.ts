@@ -9,7 +9,7 @@ const LEAF = 8;
 const MAX_DEPTH = 40;
 
 export interface QuadTree {
-  /** Point indices, grouped so that each node owns order[start[v] .. end[v]). */
+  /** Point indices, grouped so that each node owns order[start[v] .. end[v]). Read only: a reused builder's next build starts from it. */
   readonly order: Int32Array;
   readonly nodes: number;
   readonly start: Int32Array;

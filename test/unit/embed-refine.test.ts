@@ -111,7 +111,16 @@ test('a reused quadtree builder (which starts from its previous order) gives the
   // A layout moved a little from the previous one (as between two refinement steps), with points exactly on
   // the root's split lines, then the same layout again.
   const moved = Float64Array.from(layouts[2]![0], (v) => v + 0.01 * rng.normal());
-  moved[0] = moved[2] = 0;
+  const side = (axis: number): [number, number] => {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < 3000; i++) (lo = Math.min(lo, moved[2 * i + axis]!)), (hi = Math.max(hi, moved[2 * i + axis]!));
+    return [lo, hi];
+  };
+  const [[x0, x1], [y0, y1]] = [side(0), side(1)];
+  const half = Math.max(x1 - x0, y1 - y0) / 2; // the root square's half side, as the builder computes it
+  for (let i = 0; i < 20; i++) moved[2 * i] = x0 + half; // on the root's vertical split
+  for (let i = 20; i < 40; i++) moved[2 * i + 1] = y0 + half; // on its horizontal split
+  assert.deepEqual([side(0), side(1)], [[x0, x1], [y0, y1]], 'the bounds, and so the splits, are unchanged');
   layouts.splice(3, 0, [moved, 3000], [moved, 3000]);
   for (const [y, n] of layouts) {
     const reused = builder.build(y, n);
