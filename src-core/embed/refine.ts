@@ -241,6 +241,9 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
   const repParts = repulsionParts(n, pool.threads);
   const treeCopy = new SharedTree(pool, arena, n);
   const trees = new QuadTreeBuilder();
+  // The tasks read and write the same arrays every step: only the repulsion's tree and leaf runs change.
+  const common = { y, ...upper, theta2, rep, zRow, att: attBuf, memory };
+  const attTasks = attBlocks.map(([lo, hi], b): RefineForcesTask => ({ ...common, ...NO_TREE, attOffset: b * 2 * n, lo, hi, leafLo: 0, leafHi: 0 }));
   for (let it = 0; it < o.iterations; it++) {
     if ((it & 7) === 0) {
       o.checkCancelled?.();
@@ -248,8 +251,6 @@ export async function refineLayout(init: ArrayLike<number>, p: Csr64, o: RefineO
     }
     // The attraction needs no quadtree: on a pool with helpers it runs there while this thread builds the
     // tree, then the repulsion's tasks are spread over all threads. The two write disjoint arrays.
-    const common = { y, ...upper, theta2, rep, zRow, att: attBuf, memory };
-    const attTasks = attBlocks.map(([lo, hi], b): RefineForcesTask => ({ ...common, ...NO_TREE, attOffset: b * 2 * n, lo, hi, leafLo: 0, leafHi: 0 }));
     const attDone = pool.threads === 1 ? null : pool.mapOnHelpers<RefineForcesTask, number>(FORCES, attTasks);
     attDone?.catch(() => {}); // awaited below; a failure is thrown there, not left unhandled if the repulsion fails first
     const tree = trees.build(y, n);

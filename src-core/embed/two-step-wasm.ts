@@ -11,6 +11,7 @@
  */
 import { get, HEADER, i32c, lazyModule, leb, name, section, set, tee, vec, wasm } from '../compute/wasm-assemble.js';
 import { radixPlan, sparsifyModule, sparsifyPasses, type SparsifyPasses } from './sparsify-wasm.js';
+import type { SparsifyWork } from './two-step-rows.js';
 
 function moduleBytes(): Uint8Array {
   const f64zero = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
@@ -76,13 +77,8 @@ export interface WalkRowEngine {
   readonly sparsify: EngineSparsify | null;
 }
 
-export interface EngineSparsify {
-  readonly vals: Float64Array;
-  readonly pos: Int32Array;
-  readonly keptCols: Int32Array;
-  readonly keptVals: Float64Array;
-  readonly scratch: Float64Array;
-  readonly flag: Int32Array;
+/** `sparsifyRow`'s scratch (two-step-rows.ts) as views of the engine's memory, with its loops there. */
+export interface EngineSparsify extends SparsifyWork {
   readonly passes: SparsifyPasses;
   /** a[0..t) sorted (ColumnSorter's order) by the radix pass; a must be a view of this engine's memory (touched, keptCols). */
   sortColumns(a: Int32Array, t: number): Int32Array;
